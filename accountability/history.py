@@ -1,0 +1,68 @@
+"""Append-only history of every change, kept by PostgreSQL triggers (django-pghistory).
+
+Triggers see every write — ``save()``, ``bulk_create``, ``QuerySet.update`` and ``COPY`` — so
+bulk imports are in the history as much as form edits. The acting user, request id, import job
+and reason travel in the pghistory *context* attached to each event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pghistory
+from django.db import connection
+from pghistory import runtime
+
+
+def tracked(*, exclude: list[str] | None = None):
+    """Class decorator for every domain model: insert, update and delete events, append-only.
+
+    ``exclude`` leaves fields out of the snapshots (a password hash, a login timestamp).
+    """
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        exclude=exclude,
+        append_only=True,
+    )
+
+
+@contextlib.contextmanager
+def history_context(*, actor=None, reason: str = "", **metadata: Any) -> Iterator[None]:
+    """Group the writes inside under one history context naming the actor and the reason."""
+    values: dict[str, Any] = dict(metadata)
+    if actor is not None:
+        values["user"] = actor.pk
+        values["username"] = actor.get_username()
+    if reason:
+        values["reason"] = reason
+    with pghistory.context(**values):
+        yield
+
+
+def bind_context_to_transaction() -> None:
+    """Make the current history context visible to statements that bypass Django's cursor
+    (``COPY`` through psycopg). Call inside ``transaction.atomic`` and ``history_context``."""
+    tracker = getattr(runtime._tracker, "value", None)
+    if tracker is None:
+        return
+    metadata = json.dumps(tracker.metadata, cls=pghistory.config.json_encoder())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pghistory.context_id', %s, true), "
+            "set_config('pghistory.context_metadata', %s, true)",
+            [str(tracker.id), metadata],
+        )
+
+
+def events_for(obj) -> Any:
+    """All history events of one record, newest first, with their context."""
+    return (
+        pghistory.models.Events.objects.tracks(obj)
+        .select_related("pgh_context")
+        .order_by("-pgh_created_at", "-pgh_id")
+    )

@@ -1,0 +1,259 @@
+"""Run an import: check the file, parse and validate every row, diff against the database,
+then write the valid rows in one transaction (or nothing, in strict mode)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.cache import cache
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from accountability.history import history_context
+from accountability.models import ImportJob, ImportStatus
+
+from .kinds import CellError, ImportKind, Row, get_kind
+from .reader import read_first_sheet
+from .safety import ImportFileError, check_xlsx
+
+PROGRESS_EVERY = 5000
+
+
+@dataclass
+class Analysis:
+    headers: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    new: list[Row] = field(default_factory=list)
+    changed: list[Row] = field(default_factory=list)
+    unchanged: list[Row] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> list[Row]:
+        return [row for row in self.rows if not row.valid]
+
+    def error_list(self) -> list[dict]:
+        return [
+            {"row": row.number, "column": header, "message": message}
+            for row in self.rows
+            for header, message in row.errors
+        ]
+
+
+def progress_key(job_id: int) -> str:
+    return f"import-progress:{job_id}"
+
+
+def report_progress(job: ImportJob, processed: int) -> None:
+    cache.set(progress_key(job.pk), {"processed": processed, "total": job.total_rows}, timeout=3600)
+
+
+def current_progress(job: ImportJob) -> tuple[int, int]:
+    value = cache.get(progress_key(job.pk)) if job.is_running else None
+    if value:
+        return value["processed"], value["total"]
+    return job.processed_rows, job.total_rows
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_job(*, kind: str, path: Path, file_name: str, actor, strict: bool = False) -> ImportJob:
+    """Record an upload. The file is kept with the job so that it can be re-read on confirmation."""
+    get_kind(kind)
+    job = ImportJob(
+        kind=kind,
+        file_name=file_name,
+        sha256=sha256_of(path),
+        size=path.stat().st_size,
+        created_by=actor,
+        jurisdiction_id=actor.jurisdiction_id,
+        strict=strict,
+    )
+    with path.open("rb") as handle:
+        job.file.save(Path(file_name).name or "upload.xlsx", File(handle), save=False)
+    job.save()
+    return job
+
+
+def analyse(job: ImportJob) -> Analysis:
+    """Parse and validate every row, then classify the valid ones as new, changed or unchanged."""
+    path = Path(job.file.path)
+    check_xlsx(path)
+    sheet = read_first_sheet(path)
+    kind_class = get_kind(job.kind)
+    kind = kind_class(user=job.created_by)
+    by_header = kind_class.column_by_header()
+
+    positions: dict[str, int] = {}
+    for index, header in enumerate(sheet.headers):
+        column = by_header.get(header)
+        if column is None:
+            continue
+        if column.field in positions:
+            raise ImportFileError(f"列“{header}”重复出现（第 {index + 1} 列），请删除重复的列。")
+        positions[column.field] = index
+    missing = [c.header for c in kind_class.columns if c.required and c.field not in positions]
+    if missing:
+        raise ImportFileError(
+            f"缺少必需的列：{'、'.join(missing)}。请使用“{kind_class.label}”导入模板，第一行为列标题。"
+        )
+
+    job.total_rows = len(sheet.rows)
+    analysis = Analysis(headers=sheet.headers)
+    for count, (number, cells) in enumerate(sheet.rows, start=1):
+        row = Row(number=number, cells=cells)
+        for column in kind_class.columns:
+            index = positions.get(column.field)
+            text = cells[index] if index is not None else ""
+            if text == "":
+                if column.required:
+                    row.error(column.header, "必填项为空")
+                row.values[column.field] = None
+                continue
+            try:
+                row.values[column.field] = column.parse(text)
+            except CellError as exc:
+                row.error(column.header, str(exc))
+                row.values[column.field] = None
+        analysis.rows.append(row)
+        if count % PROGRESS_EVERY == 0:
+            report_progress(job, count // 2)
+
+    kind.check(analysis.rows)
+
+    valid = [row for row in analysis.rows if row.valid]
+    current = kind.existing([kind.key(row.values) for row in valid])
+    for row in valid:
+        before = current.get(kind.key(row.values))
+        if before is None:
+            analysis.new.append(row)
+        elif all(before.get(name) == row.values.get(name) for name in kind_class.compared_fields):
+            analysis.unchanged.append(row)
+        else:
+            analysis.changed.append(row)
+    report_progress(job, job.total_rows // 2)
+    return analysis
+
+
+def _record(job: ImportJob, analysis: Analysis, status: str, message: str = "") -> None:
+    invalid = analysis.invalid
+    job.status = status
+    job.message = message
+    job.new_rows = len(analysis.new)
+    job.changed_rows = len(analysis.changed)
+    job.unchanged_rows = len(analysis.unchanged)
+    job.invalid_rows = len(invalid)
+    job.errors = analysis.error_list()
+    job.processed_rows = job.total_rows if status != ImportStatus.WRITING else job.processed_rows
+    job.save()
+
+
+def _reject(job: ImportJob, error: ImportFileError) -> None:
+    job.status = ImportStatus.REJECTED
+    job.message = str(error)
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def validate_job(job: ImportJob) -> ImportJob:
+    """Dry run: count new, changed, unchanged and invalid rows and list every error. Writes no data."""
+    job.status = ImportStatus.VALIDATING
+    job.save(update_fields=["status"])
+    try:
+        analysis = analyse(job)
+    except ImportFileError as error:
+        _reject(job, error)
+        return job
+    _record(job, analysis, ImportStatus.VALIDATED, summary(job.kind, analysis, wrote=False, strict=job.strict))
+    return job
+
+
+def confirm_job(job: ImportJob, *, actor, reason: str = "") -> ImportJob:
+    """Write the valid rows in one transaction. Strict mode writes nothing when any row is invalid.
+
+    The file is analysed again under a lock on the job, so the rows written are checked against
+    the database as it is now, and a second delivery of the same task finds every row unchanged.
+    """
+    if job.status not in {ImportStatus.VALIDATED, ImportStatus.WRITING}:
+        raise ValueError(f"导入记录状态为“{job.get_status_display()}”，不能确认写入")
+    job.status = ImportStatus.WRITING
+    job.save(update_fields=["status"])
+    with transaction.atomic():
+        list(ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("pk", flat=True))
+        try:
+            analysis = analyse(job)
+        except ImportFileError as error:
+            _reject(job, error)
+            return job
+        written = 0
+        if not (job.strict and analysis.invalid):
+            kind = get_kind(job.kind)(user=actor)
+            with history_context(
+                actor=actor, reason=reason or f"导入 {job.file_name}", import_job=job.pk, import_kind=job.kind
+            ):
+                written = kind.write(analysis.new, analysis.changed)
+        job.written_rows = written
+        job.finished_at = timezone.now()
+        _record(job, analysis, ImportStatus.DONE, summary(job.kind, analysis, wrote=True, strict=job.strict))
+    report_progress(job, job.total_rows)
+    return job
+
+
+def summary(kind_name: str, analysis: Analysis, *, wrote: bool, strict: bool) -> str:
+    kind = get_kind(kind_name)
+    invalid = len(analysis.invalid)
+    parts = [
+        f"{kind.label}：共 {len(analysis.rows)} 行",
+        f"新增 {len(analysis.new)}",
+        f"变更 {len(analysis.changed)}",
+        f"未变 {len(analysis.unchanged)}",
+        f"有错误 {invalid}",
+    ]
+    text = "，".join(parts) + "。"
+    if not wrote:
+        return text + ("严格模式：存在错误的行，确认后也不会写入任何数据。" if strict and invalid else "")
+    if strict and invalid:
+        return text + "严格模式：因存在错误，未写入任何数据。"
+    written = len(analysis.new) + len(analysis.changed)
+    return text + (f"已写入 {written} 行" + (f"，跳过 {invalid} 行有错误的数据。" if invalid else "。"))
+
+
+def error_counts_by_column(job: ImportJob) -> list[tuple[str, int]]:
+    return Counter(error["column"] for error in job.errors).most_common()
+
+
+def run_import(
+    *, kind: str, path: Path, actor, strict: bool = False, dry_run: bool = False, file_name: str | None = None
+) -> ImportJob:
+    """Upload, validate and (unless ``dry_run``) write in one call: the CLI and tests use this."""
+    job = create_job(kind=kind, path=path, file_name=file_name or path.name, actor=actor, strict=strict)
+    validate_job(job)
+    if dry_run or job.status == ImportStatus.REJECTED:
+        return job
+    return confirm_job(job, actor=actor)
+
+
+__all__ = [
+    "Analysis",
+    "ImportFileError",
+    "ImportKind",
+    "analyse",
+    "confirm_job",
+    "create_job",
+    "current_progress",
+    "run_import",
+    "validate_job",
+]

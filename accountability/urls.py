@@ -1,0 +1,17 @@
+from django.urls import path
+
+from accountability import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("units/", views.unit_tree, name="unit-tree"),
+    path("units/search/", views.unit_search, name="unit-search"),
+    path("units/<str:code>/", views.unit_detail, name="unit-detail"),
+    path("history/<str:model>/<str:pk>/", views.record_history, name="record-history"),
+    path("imports/", views.import_list, name="import-list"),
+    path("imports/templates/<str:kind>.xlsx", views.import_template, name="import-template"),
+    path("imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors_download, name="import-errors"),
+    path("health/", views.health, name="health"),
+]

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accountability import selectors, tasks
+from accountability.forms import ImportUploadForm
+from accountability.health import system_status
+from accountability.history import events_for
+from accountability.importing import service
+from accountability.importing.kinds import REGISTRY, get_kind
+from accountability.importing.workbooks import error_workbook, template_workbook
+from accountability.models import ImportStatus
+from accountability.scoping import visible_to
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 500
+
+
+def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
+    return response
+
+
+@login_required
+def home(request):
+    return render(request, "home.html", {"top_units": selectors.top_units_for(request.user)})
+
+
+@login_required
+def unit_tree(request):
+    top = list(selectors.top_units_for(request.user))
+    if len(top) == 1:
+        return redirect("unit-detail", code=top[0].code)
+    return render(request, "accountability/unit_list.html", {"units": top})
+
+
+@login_required
+def unit_detail(request, code: str):
+    unit = selectors.unit_for(request.user, code)
+    context = {
+        "unit": unit,
+        "ancestors": selectors.ancestors_of(unit, request.user),
+        "children": selectors.children_with_counts(unit, request.user),
+    }
+    return render(request, "accountability/unit_detail.html", context)
+
+
+@login_required
+def unit_search(request):
+    text = request.GET.get("q", "")
+    units = selectors.search_units(request.user, text) if text.strip() else []
+    return render(request, "accountability/unit_search.html", {"units": units, "q": text})
+
+
+#: models whose records have a history page: label -> model (all tracked and scoped)
+HISTORY_MODELS = {"unit": "accountability.AdminUnit"}
+
+
+@login_required
+def record_history(request, model: str, pk: str):
+    try:
+        model_class = apps.get_model(HISTORY_MODELS[model])
+    except KeyError:
+        raise Http404 from None
+    obj = visible_to(model_class.objects.all(), request.user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404("记录不存在或不在您的管辖范围内")
+    return render(request, "history.html", {"object": obj, "events": events_for(obj)[:500]})
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+
+@login_required
+def import_list(request):
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            job = _start_import(request, form)
+            return redirect("import-detail", pk=job.pk)
+    else:
+        form = ImportUploadForm(initial={"kind": request.GET.get("kind")})
+    jobs = selectors.import_jobs_visible_to(request.user)[:50]
+    return render(request, "accountability/import_list.html", {"form": form, "jobs": jobs, "kinds": REGISTRY})
+
+
+def _start_import(request, form):
+    upload = form.cleaned_data["file"]
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as temp:
+        for chunk in upload.chunks():
+            temp.write(chunk)
+        temp.flush()
+        job = service.create_job(
+            kind=form.cleaned_data["kind"],
+            path=Path(temp.name),
+            file_name=upload.name,
+            actor=request.user,
+            strict=form.cleaned_data["strict"],
+        )
+    if job.size >= settings.IMPORT_ASYNC_MIN_BYTES:
+        transaction.on_commit(lambda: tasks.validate_import.delay(job.pk))
+    else:
+        service.validate_job(job)
+    return job
+
+
+def _job_for(request, pk: int):
+    return get_object_or_404(selectors.import_jobs_visible_to(request.user), pk=pk)
+
+
+@login_required
+def import_detail(request, pk: int):
+    job = _job_for(request, pk)
+    processed, total = service.current_progress(job)
+    context = {
+        "job": job,
+        "processed": processed,
+        "total": total,
+        "percent": min(100, round(100 * processed / total)) if total else (0 if job.is_running else 100),
+        "errors": job.errors[:ERRORS_SHOWN],
+        "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
+        "error_columns": service.error_counts_by_column(job),
+    }
+    template = "accountability/import_progress.html" if request.htmx else "accountability/import_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    job = _job_for(request, pk)
+    if not job.can_confirm:
+        messages.error(request, "该导入当前不能确认写入（可能已写入、存在错误且为严格模式，或没有需要写入的行）。")
+        return redirect("import-detail", pk=job.pk)
+    if job.size >= settings.IMPORT_ASYNC_MIN_BYTES:
+        job.status = ImportStatus.WRITING
+        job.save(update_fields=["status"])
+        transaction.on_commit(lambda: tasks.confirm_import.delay(job.pk, request.user.pk))
+    else:
+        service.confirm_job(job, actor=request.user)
+        messages.success(request, job.message)
+    return redirect("import-detail", pk=job.pk)
+
+
+@login_required
+def import_errors_download(request, pk: int):
+    job = _job_for(request, pk)
+    if not job.errors:
+        raise Http404("该导入没有错误")
+    return xlsx_response(error_workbook(job), f"{Path(job.file_name).stem}-错误说明.xlsx")
+
+
+@login_required
+def import_template(request, kind: str):
+    try:
+        kind_class = get_kind(kind)
+    except KeyError:
+        raise Http404 from None
+    return xlsx_response(template_workbook(kind_class), f"{kind_class.label}导入模板.xlsx")
+
+
+# --- health ----------------------------------------------------------------------------------
+
+
+def health(request):
+    status = system_status()
+    if request.headers.get("Accept", "").startswith("application/json") or request.GET.get("format") == "json":
+        return JsonResponse(status, status=200 if status["ok"] else 503)
+    return render(request, "health.html", {"status": status}, status=200 if status["ok"] else 503)
