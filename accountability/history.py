@@ -60,9 +60,7 @@ def bind_context_to_transaction() -> None:
 
 
 def events_for(obj) -> Any:
-    """All history events of one record, newest first, with their context."""
+    """All history events of one record, newest first; ``pgh_context`` is the context metadata."""
     return (
-        pghistory.models.Events.objects.tracks(obj)
-        .select_related("pgh_context")
-        .order_by("-pgh_created_at", "-pgh_id")
+        pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")
     )

@@ -48,7 +48,7 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("错误"), default=list, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
 
-    jurisdiction_path = "jurisdiction_id"
+    jurisdiction_path = "jurisdiction__code"
 
     class Meta:
         verbose_name = _("导入记录")

@@ -64,10 +64,8 @@ class AdminUnit(models.Model):
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["code"]
-        indexes = [
-            models.Index(fields=["code"], name="adminunit_code_prefix", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["parent", "code"], name="adminunit_parent_code"),
-        ]
+        # Prefix (descendant) queries use the varchar_pattern_ops index that Django creates for a
+        # CharField primary key (and for every foreign key to it): see docs/decisions/0003.
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{12}$"), name="adminunit_code_12_digits"),
             models.CheckConstraint(

@@ -21,7 +21,7 @@ class User(AbstractUser):
         help_text=_("用户只能查看和修改该单位及其下级的数据；系统管理员可不设。"),
     )
 
-    jurisdiction_path = "jurisdiction_id"
+    jurisdiction_path = "jurisdiction__code"
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from accountability.demo.hierarchy import load_hierarchy
+from accountability.models import AdminUnit
+from tests.factories import UserFactory
+
+UNIT_HEADERS = ["行政区划代码", "名称", "层级", "上级代码", "是否贫困村", "计划出列年度", "出列年度"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def demo_city(db) -> dict[str, AdminUnit]:
+    """The demo hierarchy: 示范市, 2 counties, 3 townships each, 4 villages each."""
+    load_hierarchy()
+    return {unit.code: unit for unit in AdminUnit.objects.all()}
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def user_in(db) -> Callable[..., object]:
+    """A user whose jurisdiction is the unit with the given code."""
+
+    def make(code: str, **extra):
+        return UserFactory(username=f"u{code}", jurisdiction_id=code, **extra)
+
+    return make
+
+
+def write_xlsx(path: Path, headers: list[str], rows: list[list[object]]) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def xlsx(tmp_path) -> Callable[..., Path]:
+    counter = iter(range(10_000))
+
+    def make(rows: list[list[object]], headers: list[str] | None = None, name: str | None = None) -> Path:
+        return write_xlsx(tmp_path / (name or f"file{next(counter)}.xlsx"), headers or UNIT_HEADERS, rows)
+
+    return make
+
+
+def xlsx_bytes(headers: list[str], rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
