@@ -44,8 +44,17 @@ class UserAdmin(JurisdictionScopedAdmin, DjangoUserAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(JurisdictionScopedAdmin):
-    list_display = ["created_at", "kind", "file_name", "created_by", "status", "new_rows", "changed_rows",
-                    "invalid_rows", "written_rows"]
+    list_display = [
+        "created_at",
+        "kind",
+        "file_name",
+        "created_by",
+        "status",
+        "new_rows",
+        "changed_rows",
+        "invalid_rows",
+        "written_rows",
+    ]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]

@@ -61,6 +61,4 @@ def bind_context_to_transaction() -> None:
 
 def events_for(obj) -> Any:
     """All history events of one record, newest first; ``pgh_context`` is the context metadata."""
-    return (
-        pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")
-    )
+    return pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")

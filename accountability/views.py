@@ -142,7 +142,9 @@ def import_detail(request, pk: int):
 def import_confirm(request, pk: int):
     job = _job_for(request, pk)
     if not job.can_confirm:
-        messages.error(request, "该导入当前不能确认写入（可能已写入、存在错误且为严格模式，或没有需要写入的行）。")
+        messages.error(
+            request, "该导入当前不能确认写入（可能已写入、存在错误且为严格模式，或没有需要写入的行）。"
+        )
         return redirect("import-detail", pk=job.pk)
     if job.size >= settings.IMPORT_ASYNC_MIN_BYTES:
         job.status = ImportStatus.WRITING
@@ -150,7 +152,6 @@ def import_confirm(request, pk: int):
         transaction.on_commit(lambda: tasks.confirm_import.delay(job.pk, request.user.pk))
     else:
         service.confirm_job(job, actor=request.user)
-        messages.success(request, job.message)
     return redirect("import-detail", pk=job.pk)
 
 
@@ -176,6 +177,9 @@ def import_template(request, kind: str):
 
 def health(request):
     status = system_status()
-    if request.headers.get("Accept", "").startswith("application/json") or request.GET.get("format") == "json":
+    if (
+        request.headers.get("Accept", "").startswith("application/json")
+        or request.GET.get("format") == "json"
+    ):
         return JsonResponse(status, status=200 if status["ok"] else 503)
     return render(request, "health.html", {"status": status}, status=200 if status["ok"] else 503)

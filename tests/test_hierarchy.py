@@ -38,7 +38,9 @@ def test_child_counts_on_the_county_page(county_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code", [OTHER_COUNTY, "349902101000", "349902101201", "349900000000", "999999999999"])
+@pytest.mark.parametrize(
+    "code", [OTHER_COUNTY, "349902101000", "349902101201", "349900000000", "999999999999"]
+)
 def test_units_outside_the_jurisdiction_are_404(county_client, code):
     assert county_client.get(f"/units/{code}/").status_code == 404
     assert county_client.get(f"/api/units/{code}/").status_code == 404
@@ -85,7 +87,9 @@ def test_unit_page_uses_a_constant_number_of_queries(client, demo_city, superuse
     with CaptureQueriesContext(connection) as small:
         assert client.get(f"/units/{TOWNSHIP}/").status_code == 200
     AdminUnit.objects.bulk_create(
-        AdminUnit(code=f"349901101{300 + i:03d}", name=f"新村{i}", level=AdminLevel.VILLAGE, parent_id=TOWNSHIP)
+        AdminUnit(
+            code=f"349901101{300 + i:03d}", name=f"新村{i}", level=AdminLevel.VILLAGE, parent_id=TOWNSHIP
+        )
         for i in range(40)
     )
     with CaptureQueriesContext(connection) as large:
@@ -114,9 +118,17 @@ def test_anonymous_users_are_sent_to_login(client, demo_city):
 @pytest.mark.django_db
 def test_unit_history_page_shows_who_changed_what(client, demo_city, superuser):
     client.force_login(superuser)
-    client.post(f"/admin/accountability/adminunit/{VILLAGE}/change/", {
-        "code": VILLAGE, "name": "青石东村（新）", "level": "village", "parent": TOWNSHIP,
-        "is_poor_village": "on", "planned_exit_year": "2019", "exit_year": "2019",
-    })
+    client.post(
+        f"/admin/accountability/adminunit/{VILLAGE}/change/",
+        {
+            "code": VILLAGE,
+            "name": "青石东村（新）",
+            "level": "village",
+            "parent": TOWNSHIP,
+            "is_poor_village": "on",
+            "planned_exit_year": "2019",
+            "exit_year": "2019",
+        },
+    )
     page = client.get(f"/history/unit/{VILLAGE}/").content.decode()
     assert "青石东村（新）" in page and superuser.username in page

@@ -29,7 +29,9 @@ def test_bulk_insert_is_in_history_with_the_actor(superuser):
         AdminUnit.objects.bulk_create(
             [
                 AdminUnit(code="349900000000", name="示范市", level=AdminLevel.CITY),
-                AdminUnit(code="349901000000", name="东山县", level=AdminLevel.COUNTY, parent_id="349900000000"),
+                AdminUnit(
+                    code="349901000000", name="东山县", level=AdminLevel.COUNTY, parent_id="349900000000"
+                ),
             ]
         )
     events = AdminUnitEvent.objects.filter(pgh_label="insert").select_related("pgh_context")
@@ -108,7 +110,9 @@ def test_a_web_request_records_user_and_request_id(client, demo_city, xlsx, supe
     client.force_login(superuser)
     path = xlsx([["349901101201", "新名字村", "村", "", "是", 2019, 2019]])
     with path.open("rb") as handle:
-        response = client.post("/imports/", {"kind": "units", "file": handle}, HTTP_X_REQUEST_ID="req-12345678")
+        response = client.post(
+            "/imports/", {"kind": "units", "file": handle}, HTTP_X_REQUEST_ID="req-12345678"
+        )
     job_url = response["Location"]
     response = client.post(job_url + "confirm/", HTTP_X_REQUEST_ID="req-abcdefgh")
     assert response.status_code == 302

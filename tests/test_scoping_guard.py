@@ -42,8 +42,9 @@ def test_every_api_view_is_scoped():
             continue
         view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
         name = view_class.__name__ if view_class else callback.__name__
-        if name in UNSCOPED_API_VIEWS or (view_class and view_class.__name__ == "WrappedAPIView"
-                                           and callback.__name__ in UNSCOPED_API_VIEWS):
+        if name in UNSCOPED_API_VIEWS or (
+            view_class and view_class.__name__ == "WrappedAPIView" and callback.__name__ in UNSCOPED_API_VIEWS
+        ):
             continue
         if not (view_class and issubclass(view_class, JurisdictionScopedMixin)):
             offenders.append(f"{route} → {name}")

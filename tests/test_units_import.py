@@ -133,16 +133,20 @@ def test_units_outside_the_importers_jurisdiction_are_refused(xlsx, demo_city, u
 
 @pytest.mark.django_db
 def test_missing_required_headers_reject_the_file(xlsx, superuser):
-    job = run_import(kind="units", path=xlsx([["349900000000", "示范市"]], headers=["代码", "单位名称"]),
-                     actor=superuser)
+    job = run_import(
+        kind="units", path=xlsx([["349900000000", "示范市"]], headers=["代码", "单位名称"]), actor=superuser
+    )
     assert job.status == ImportStatus.REJECTED
     assert job.message == "缺少必需的列：层级。请使用“行政区划”导入模板，第一行为列标题。"
 
 
 @pytest.mark.django_db
 def test_header_aliases_are_accepted(xlsx, superuser):
-    job = run_import(kind="units", path=xlsx([["349900000000", "示范市", "市"]], headers=["区划代码", "单位名称", "层级"]),
-                     actor=superuser)
+    job = run_import(
+        kind="units",
+        path=xlsx([["349900000000", "示范市", "市"]], headers=["区划代码", "单位名称", "层级"]),
+        actor=superuser,
+    )
     assert job.status == ImportStatus.DONE and job.written_rows == 1
 
 

@@ -44,8 +44,10 @@ class AdminUnitViewSet(ScopedReadOnlyViewSet):
             queryset = queryset.within(unit) if unit else queryset.none()
         if params.get("q"):
             text = params["q"].strip()
-            queryset = queryset.filter(code__startswith=text) if text.isdigit() else queryset.filter(
-                name__contains=text
+            queryset = (
+                queryset.filter(code__startswith=text)
+                if text.isdigit()
+                else queryset.filter(name__contains=text)
             )
         if params.get("poor") in {"1", "true", "yes"}:
             queryset = queryset.filter(is_poor_village=True)

@@ -48,8 +48,14 @@ class UnitsImport(ImportKind):
     label = "行政区划"
     description = "市、县(区)、乡镇、村四级行政区划；上级代码可省略（由代码推出）。"
     columns = (
-        Column("行政区划代码", "code", required=True, parse=parse_code, aliases=("区划代码", "代码"),
-               help="12 位统计用区划代码，如 341302100201"),
+        Column(
+            "行政区划代码",
+            "code",
+            required=True,
+            parse=parse_code,
+            aliases=("区划代码", "代码"),
+            help="12 位统计用区划代码，如 341302100201",
+        ),
         Column("名称", "name", required=True, aliases=("单位名称",), help="如 某某村"),
         Column("层级", "level", required=True, parse=choice_parser(LEVELS, "层级"), help="市、县、乡 或 村"),
         Column("上级代码", "parent_code", parse=parse_code, help="可省略：由行政区划代码推出"),
@@ -116,7 +122,9 @@ class UnitsImport(ImportKind):
                 if parent_row is None:
                     row.error("上级代码", f"上级单位 {parent} 不存在（系统和本文件中都没有）")
                 elif parent not in valid_in_file:
-                    row.error("上级代码", f"上级单位 {parent}（第 {parent_row.number} 行）有错误，本行无法导入")
+                    row.error(
+                        "上级代码", f"上级单位 {parent}（第 {parent_row.number} 行）有错误，本行无法导入"
+                    )
             if row.valid and row.values.get("code"):
                 valid_in_file.add(row.values["code"])
 
@@ -134,6 +142,8 @@ class UnitsImport(ImportKind):
             for row in sorted(new, key=lambda r: depth[r.values["level"]])
         ]
         AdminUnit.objects.bulk_create(new_units, batch_size=2000)
-        changed_units = [AdminUnit(code=row.values["code"], **{f: row.values[f] for f in fields}) for row in changed]
+        changed_units = [
+            AdminUnit(code=row.values["code"], **{f: row.values[f] for f in fields}) for row in changed
+        ]
         AdminUnit.objects.bulk_update(changed_units, fields=list(fields), batch_size=2000)
         return len(new_units) + len(changed_units)

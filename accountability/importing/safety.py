@@ -52,7 +52,9 @@ def check_xlsx(path: Path, limits: XlsxLimits | None = None) -> None:
     with path.open("rb") as handle:
         head = handle.read(8)
     if head == OLE_SIGNATURE:
-        raise ImportFileError("这是旧版 Excel (.xls) 或加密的工作簿，请在 Excel 中“另存为” .xlsx 格式后再导入。")
+        raise ImportFileError(
+            "这是旧版 Excel (.xls) 或加密的工作簿，请在 Excel 中“另存为” .xlsx 格式后再导入。"
+        )
     if not zipfile.is_zipfile(path):
         raise ImportFileError("文件不是有效的 Excel (.xlsx) 文件，请确认文件格式。")
     try:

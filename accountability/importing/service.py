@@ -177,7 +177,9 @@ def validate_job(job: ImportJob) -> ImportJob:
     except ImportFileError as error:
         _reject(job, error)
         return job
-    _record(job, analysis, ImportStatus.VALIDATED, summary(job.kind, analysis, wrote=False, strict=job.strict))
+    _record(
+        job, analysis, ImportStatus.VALIDATED, summary(job.kind, analysis, wrote=False, strict=job.strict)
+    )
     return job
 
 

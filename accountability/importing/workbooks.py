@@ -51,7 +51,9 @@ def template_workbook(kind: type[ImportKind]) -> bytes:
     notes = workbook.create_sheet("填写说明")
     notes.append(["列标题", "是否必填", "说明", "也接受的列标题"])
     for column in kind.columns:
-        notes.append([column.header, "必填" if column.required else "", column.help, "、".join(column.aliases)])
+        notes.append(
+            [column.header, "必填" if column.required else "", column.help, "、".join(column.aliases)]
+        )
     for cell in notes[1]:
         cell.font = Font(bold=True)
     notes.column_dimensions["A"].width = 18

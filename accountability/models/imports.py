@@ -28,15 +28,24 @@ class ImportJob(models.Model):
     sha256 = models.CharField(_("文件哈希(SHA-256)"), max_length=64)
     size = models.PositiveBigIntegerField(_("文件大小(字节)"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="import_jobs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
     )
     jurisdiction = models.ForeignKey(
-        "accountability.AdminUnit", verbose_name=_("管辖范围"), null=True, blank=True, on_delete=models.PROTECT
+        "accountability.AdminUnit",
+        verbose_name=_("管辖范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     strict = models.BooleanField(_("严格模式"), default=False, help_text=_("任何一行有错误时不写入任何数据"))
-    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
     message = models.TextField(_("说明"), blank=True)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
@@ -60,10 +69,11 @@ class ImportJob(models.Model):
         return f"{self.kind} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
     @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.status in {ImportStatus.DONE, ImportStatus.VALIDATED} else 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
+    def kind_label(self) -> str:
+        from accountability.importing.kinds import REGISTRY
+
+        kind = REGISTRY.get(self.kind)
+        return kind.label if kind else self.kind
 
     @property
     def is_running(self) -> bool:
@@ -82,7 +92,9 @@ class ExportRecord(models.Model):
     """Every export a user downloads: who, what, when (an audit trail for personal data)."""
 
     kind = models.CharField(_("导出类型"), max_length=40)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.PROTECT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.PROTECT
+    )
     created_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
     row_count = models.PositiveIntegerField(_("行数"), default=0)
@@ -92,3 +104,6 @@ class ExportRecord(models.Model):
         verbose_name = _("导出记录")
         verbose_name_plural = _("导出记录")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -51,7 +51,12 @@ class AdminUnit(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=10, choices=AdminLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_poor_village = models.BooleanField(_("是否贫困村"), default=False)
     planned_exit_year = models.PositiveSmallIntegerField(_("计划出列年度"), null=True, blank=True)
@@ -69,7 +74,8 @@ class AdminUnit(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{12}$"), name="adminunit_code_12_digits"),
             models.CheckConstraint(
-                condition=Q(level=AdminLevel.VILLAGE) | Q(is_poor_village=False, planned_exit_year=None, exit_year=None),
+                condition=Q(level=AdminLevel.VILLAGE)
+                | Q(is_poor_village=False, planned_exit_year=None, exit_year=None),
                 name="adminunit_poor_village_fields_only_on_villages",
             ),
         ]

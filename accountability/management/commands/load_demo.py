@@ -9,7 +9,9 @@ from accountability.history import history_context
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（虚构的示范市及各角色登录账号）；可重复运行。Load the fictional demo city (idempotent)."
+    help = (
+        "载入演示数据（虚构的示范市及各角色登录账号）；可重复运行。Load the fictional demo city (idempotent)."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic(), history_context(reason="载入演示数据"):

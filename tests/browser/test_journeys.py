@@ -1,0 +1,86 @@
+"""Journeys in headless Chromium (Debian's) driven by Playwright, at phone width."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from accountability.demo.users import DEMO_PASSWORD
+from accountability.models import AdminUnit
+from tests.conftest import UNIT_HEADERS, write_xlsx
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_county_office_browses_its_county_on_a_phone(phone, live_server, demo, screenshot):
+    log_in(phone, live_server, "county_office")
+    assert "工作台" in phone.content()
+    screenshot(phone, "01-dashboard-county-office")
+    phone.click("text=行政区划")
+    phone.wait_for_url("**/units/349901000000/")
+    text = phone.inner_text("main")
+    assert "东山县" in text and "青石镇" in text and "西河县" not in text
+    screenshot(phone, "02-county-page")
+    phone.click("text=青石镇")
+    phone.wait_for_url("**/units/349901101000/")
+    assert "青石东村" in phone.inner_text("main")
+    screenshot(phone, "03-township-page")
+    response = phone.goto(f"{live_server.url}/units/349902000000/")
+    assert response.status == 404
+
+
+def test_village_official_sees_only_the_village(phone, live_server, demo, screenshot):
+    log_in(phone, live_server, "village_official")
+    phone.click("text=行政区划")
+    phone.wait_for_url("**/units/349901101201/")
+    text = phone.inner_text("main")
+    assert "青石东村" in text and "贫困村" in text
+    screenshot(phone, "04-village-page")
+    assert phone.goto(f"{live_server.url}/units/349901101202/").status == 404
+
+
+def test_import_with_a_bad_row_previews_errors_then_writes_the_good_rows(
+    phone, live_server, demo, screenshot, tmp_path
+):
+    path = write_xlsx(
+        tmp_path / "新增村.xlsx",
+        UNIT_HEADERS,
+        [
+            ["349901101205", "青石新村", "村", "", "否", "", ""],
+            ["34990110120", "坏代码村", "村", "", "", "", ""],
+        ],
+    )
+    log_in(phone, live_server, "county_office")
+    phone.goto(f"{live_server.url}/imports/")
+    phone.select_option("#id_kind", "units")
+    phone.set_input_files("#id_file", str(path))
+    phone.get_by_role("button", name="上传并校验").click()
+    phone.wait_for_selector("text=错误明细")
+    text = phone.inner_text("main")
+    assert "行政区划代码应为 12 位数字" in text and "新增" in text
+    screenshot(phone, "05-import-preview")
+    assert not AdminUnit.objects.filter(code="349901101205").exists()
+    phone.get_by_role("button", name="确认写入").click()
+    phone.wait_for_selector("text=已写入 1 行")
+    screenshot(phone, "06-import-done")
+    assert AdminUnit.objects.get(code="349901101205").name == "青石新村"
+
+
+def test_switching_to_english(phone, live_server, demo):
+    log_in(phone, live_server, "city_office")
+    phone.select_option("select[name=language]", "en")
+    phone.wait_for_selector("text=Dashboard")
+    assert "Data import" in phone.inner_text("body")
