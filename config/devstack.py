@@ -117,8 +117,12 @@ def prepare(env: dict[str, str]) -> None:
 
 def compile_translations(env: dict[str, str]) -> None:
     """Compile locale/*.po with polib (Django's compilemessages would need GNU gettext)."""
-    subprocess.run([sys.executable, "-m", "config.msgfmt", str(BASE_DIR / "locale")], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "config.msgfmt", str(BASE_DIR / "locale")],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def run(argv: list[str]) -> int:
