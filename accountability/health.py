@@ -76,5 +76,5 @@ def system_status() -> dict:
         "ok": all(check.ok for check in checks),
         "checks": [asdict(check) for check in checks],
         "last_worker_heartbeat": last,
-        "time": timezone.now().isoformat(),
+        "time": timezone.localtime().isoformat(),
     }

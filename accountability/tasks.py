@@ -12,7 +12,7 @@ from accountability.models import ImportJob, ImportStatus, User
 @shared_task(name="accountability.heartbeat")
 def heartbeat() -> str:
     """Sent by beat every 30 s; run by a worker. The health page reads both ends of it."""
-    now = timezone.now().isoformat()
+    now = timezone.localtime().isoformat()
     cache.set(HEARTBEAT_CACHE_KEY, now, timeout=3600)
     return now
 

@@ -152,8 +152,6 @@ def run(argv: list[str]) -> int:
             ],
             "beat": [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO", "--pidfile", ""],
         }
-        children = {name: subprocess.Popen(cmd, cwd=BASE_DIR, env=env) for name, cmd in commands.items()}
-        log(f"running: open http://{host}:{port}/  (demo logins above; Ctrl-C stops everything)")
         stopping = False
 
         def stop(*_: object) -> None:
@@ -162,6 +160,9 @@ def run(argv: list[str]) -> int:
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        children = {name: subprocess.Popen(cmd, cwd=BASE_DIR, env=env) for name, cmd in commands.items()}
+        time.sleep(4)  # let the banners of the server, worker and beat pass, then say where to go
+        log(f"running: open http://{host}:{port}/  (demo logins above; Ctrl-C stops everything)")
         try:
             while not stopping and all(child.poll() is None for child in children.values()):
                 time.sleep(0.5)
