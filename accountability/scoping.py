@@ -7,7 +7,7 @@ user's jurisdiction subtree; every list, detail, count, export, API and admin pa
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from accountability.models.units import within_code
 
@@ -16,23 +16,36 @@ class NotScopedError(TypeError):
     pass
 
 
-def jurisdiction_path(model: type[Model]) -> str:
+def jurisdiction_filter(model: type[Model], prefix: str) -> Q:
+    """The condition "inside the subtree ``prefix``" for rows of ``model``.
+
+    A model names the path to its unit code in ``jurisdiction_path``, or, when a row belongs to
+    more than one place, gives a ``jurisdiction_q(prefix)`` static method.
+    """
+    custom = getattr(model, "jurisdiction_q", None)
+    if custom is not None:
+        return custom(prefix)
     path = getattr(model, "jurisdiction_path", None)
     if not path:
         raise NotScopedError(f"{model.__name__} declares no jurisdiction_path and cannot be scoped")
-    return path
+    return within_code(path, prefix)
+
+
+def is_scoped(model: type[Model]) -> bool:
+    return bool(getattr(model, "jurisdiction_q", None) or getattr(model, "jurisdiction_path", None))
 
 
 def visible_to(queryset: QuerySet, user) -> QuerySet:
     """Rows of ``queryset`` inside ``user``'s jurisdiction: all for a superuser, none for no jurisdiction."""
-    path = jurisdiction_path(queryset.model)
+    if not is_scoped(queryset.model):  # fail loudly for superusers too
+        raise NotScopedError(f"{queryset.model.__name__} declares no jurisdiction_path and cannot be scoped")
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_superuser:
         return queryset
     if user.jurisdiction_id is None:
         return queryset.none()
-    return queryset.filter(within_code(path, user.jurisdiction.prefix))
+    return queryset.filter(jurisdiction_filter(queryset.model, user.jurisdiction.prefix))
 
 
 def unit_code_in_jurisdiction(user, code: str) -> bool:

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from accountability.models import AdminLevel, AdminUnit, ImportJob
+from accountability.models import (
+    AdminLevel,
+    AdminUnit,
+    HelpingUnitPairing,
+    ImportJob,
+    Official,
+    Organisation,
+    Post,
+    ResponsibilityAssignment,
+)
 from accountability.models.units import LEVEL_ORDER, SIGNIFICANT_DIGITS
+from accountability.rules_responsibility import HELPING_UNIT_GAP, HELPING_UNIT_GAP_LABEL, Gap, missing_posts
 from accountability.scoping import visible_to
 
 
@@ -73,3 +87,164 @@ def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
     if user.is_superuser:
         return jobs
     return visible_to(jobs, user) | jobs.filter(created_by=user)
+
+
+# --- responsibility ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who held a post for a unit: a value that crosses app borders (rules, quotas, reports)."""
+
+    official_id: int
+    name: str
+    post: str
+    unit_code: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def _holder(assignment: ResponsibilityAssignment) -> Holder:
+    return Holder(
+        official_id=assignment.official_id,
+        name=assignment.official.name,
+        post=assignment.post,
+        unit_code=assignment.scope_unit_id,
+        valid_from=assignment.valid_from,
+        valid_to=assignment.valid_to,
+    )
+
+
+def holders(post: str, unit_code: str, on: dt.date) -> list[Holder]:
+    """Who held ``post`` for the unit on ``on`` (one query)."""
+    assignments = (
+        ResponsibilityAssignment.objects.active_on(on)
+        .filter(post=post, scope_unit_id=unit_code)
+        .select_related("official")
+        .order_by("valid_from", "pk")
+    )
+    return [_holder(a) for a in assignments]
+
+
+def holders_between(post: str, unit_code: str, start: dt.date, end: dt.date) -> list[Holder]:
+    """Everyone who held ``post`` for the unit on at least one day of [start, end] (one query)."""
+    assignments = (
+        ResponsibilityAssignment.objects.overlapping(start, end)
+        .filter(post=post, scope_unit_id=unit_code)
+        .select_related("official")
+        .order_by("valid_from", "pk")
+    )
+    return [_holder(a) for a in assignments]
+
+
+def holders_on(
+    on: dt.date, *, posts: Iterable[str] | None = None, within: str = ""
+) -> dict[tuple[str, str], list[Holder]]:
+    """All holders on a date, keyed by (unit code, post), for a whole subtree in one query.
+
+    The rule engine and the quota computation resolve "who held which post" through this.
+    """
+    assignments = ResponsibilityAssignment.objects.active_on(on).select_related("official")
+    if posts is not None:
+        assignments = assignments.filter(post__in=list(posts))
+    if within:
+        assignments = assignments.filter(scope_unit_id__startswith=within)
+    result: dict[tuple[str, str], list[Holder]] = {}
+    for assignment in assignments.order_by("scope_unit_id", "post", "valid_from", "pk"):
+        result.setdefault((assignment.scope_unit_id, assignment.post), []).append(_holder(assignment))
+    return result
+
+
+def assignments_of_unit(unit: AdminUnit, user) -> list[ResponsibilityAssignment]:
+    """Current and past assignments for a unit, newest first within each post (one query)."""
+    return list(
+        visible_to(ResponsibilityAssignment.objects.filter(scope_unit=unit), user)
+        .select_related("official__organisation")
+        .order_by("post", "-valid_from", "pk")
+    )
+
+
+def pairings_of_village(unit: AdminUnit, user) -> list[HelpingUnitPairing]:
+    return list(
+        visible_to(HelpingUnitPairing.objects.filter(village=unit), user)
+        .select_related("organisation__unit")
+        .order_by("-valid_from")
+    )
+
+
+def officials_visible_to(user) -> QuerySet[Official]:
+    return visible_to(Official.objects.select_related("organisation__unit"), user)
+
+
+def official_for(user, pk: int) -> Official:
+    official = officials_visible_to(user).filter(pk=pk).first()
+    if official is None:
+        raise Http404("干部不存在或不在您的管辖范围内")
+    return official
+
+
+def search_officials(user, text: str) -> QuerySet[Official]:
+    officials = officials_visible_to(user)
+    text = text.strip()
+    if not text:
+        return officials
+    if text.isdigit() and len(text) >= 6:
+        return officials.filter(Q(mobile__startswith=text) | Q(id_number__startswith=text))
+    return officials.filter(
+        Q(name__contains=text) | Q(organisation__name__contains=text) | Q(title__contains=text)
+    )
+
+
+def assignments_of_official(official: Official) -> list[ResponsibilityAssignment]:
+    return list(official.assignments.select_related("scope_unit").order_by("-valid_from", "post"))
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    return visible_to(Organisation.objects.select_related("unit"), user)
+
+
+def pairings_visible_to(user) -> QuerySet[HelpingUnitPairing]:
+    return visible_to(HelpingUnitPairing.objects.select_related("organisation", "village"), user)
+
+
+def assignments_visible_to(user) -> QuerySet[ResponsibilityAssignment]:
+    return visible_to(
+        ResponsibilityAssignment.objects.select_related("official__organisation", "scope_unit"), user
+    )
+
+
+def responsibility_gaps(user, on: dt.date, within: AdminUnit | None = None) -> list[Gap]:
+    """Units (visible to the user, optionally under ``within``) missing a required post on ``on``.
+
+    Three queries whatever the number of units: the units, the posts held, the helping pairings.
+    """
+    units = units_visible_to(user)
+    if within is not None:
+        units = units.within(within)
+    units = list(units.only("code", "name", "level", "is_poor_village").order_by("code"))
+    prefix = within.prefix if within is not None else ""
+    held: dict[str, set[str]] = {}
+    for code, post in (
+        ResponsibilityAssignment.objects.active_on(on)
+        .filter(scope_unit_id__startswith=prefix)
+        .values_list("scope_unit_id", "post")
+        .distinct()
+    ):
+        held.setdefault(code, set()).add(post)
+    helped = set(
+        HelpingUnitPairing.objects.active_on(on)
+        .filter(village_id__startswith=prefix)
+        .values_list("village_id", flat=True)
+    )
+    labels = dict(Post.choices)
+    gaps = []
+    for unit in units:
+        for missing in missing_posts(
+            level=unit.level,
+            is_poor_village=unit.is_poor_village,
+            held=held.get(unit.code, set()),
+            has_helping_unit=unit.code in helped,
+        ):
+            label = HELPING_UNIT_GAP_LABEL if missing == HELPING_UNIT_GAP else str(labels[missing])
+            gaps.append(Gap(unit.code, unit.name, unit.level, missing, label))
+    return gaps

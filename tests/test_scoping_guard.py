@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accountability.admin import JurisdictionScopedAdmin
 from accountability.api.base import JurisdictionScopedMixin
+from accountability.scoping import is_scoped
 
 #: API views that are not about jurisdiction data, each with the reason.
 UNSCOPED_API_VIEWS = {
@@ -68,7 +69,7 @@ def test_every_domain_model_declares_its_jurisdiction_path():
         for app in DOMAIN_APPS
         for model in apps.get_app_config(app).get_models()
         if not hasattr(model, "pgh_tracked_model")
-        and not getattr(model, "jurisdiction_path", None)
+        and not is_scoped(model)
         and f"{app}.{model.__name__}" not in UNSCOPED_MODELS
     ]
     assert not offenders, f"models without jurisdiction_path: {offenders}"

@@ -1,0 +1,100 @@
+"""Roles are Django groups with permissions; each user also has one jurisdiction (a subtree).
+
+``sync_roles()`` creates or updates the groups (run after every migrate). Later apps add their
+permissions to the roles here, so that one table says who may do what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    name: str  # the group's name as users see it
+    permissions: tuple[str, ...]  # "app_label.codename"
+
+
+CORE_MODELS = ("adminunit", "organisation", "official", "responsibilityassignment", "helpingunitpairing")
+VIEW_CORE = tuple(f"accountability.view_{model}" for model in CORE_MODELS)
+MANAGE_RESPONSIBILITY = tuple(
+    f"accountability.{action}_{model}"
+    for model in ("organisation", "official", "responsibilityassignment", "helpingunitpairing")
+    for action in ("add", "change")
+)
+PERSONAL_DATA = ("accountability.view_personal_data",)
+IMPORT_DATA = ("accountability.add_importjob", "accountability.view_importjob")
+
+ROLES = [
+    Role("village_official", "村级干部", VIEW_CORE),
+    Role("township_staff", "乡镇工作人员", VIEW_CORE),
+    Role(
+        "county_office",
+        "县扶贫办工作人员",
+        (*VIEW_CORE, *MANAGE_RESPONSIBILITY, *PERSONAL_DATA, *IMPORT_DATA, "accountability.change_adminunit"),
+    ),
+    Role(
+        "city_office",
+        "市扶贫办工作人员",
+        (
+            *VIEW_CORE,
+            *MANAGE_RESPONSIBILITY,
+            *PERSONAL_DATA,
+            *IMPORT_DATA,
+            "accountability.change_adminunit",
+            "accountability.add_adminunit",
+        ),
+    ),
+    Role("auditor", "审计人员", VIEW_CORE),
+    Role("inspector", "督查巡查人员", VIEW_CORE),
+    Role("discipline_officer", "纪检监察人员", (*VIEW_CORE, *PERSONAL_DATA)),
+    Role(
+        "jurisdiction_admin",
+        "辖区管理员",
+        (
+            *VIEW_CORE,
+            *MANAGE_RESPONSIBILITY,
+            *PERSONAL_DATA,
+            *IMPORT_DATA,
+            "accountability.add_user",
+            "accountability.change_user",
+            "accountability.view_user",
+        ),
+    ),
+    Role("system_admin", "系统管理员", ()),  # all permissions, see sync_roles
+]
+ROLE_BY_CODE = {role.code: role for role in ROLES}
+
+
+def _permissions(names: tuple[str, ...]) -> list[Permission]:
+    if not names:
+        return []
+    condition = Q()
+    for name in names:
+        app_label, codename = name.split(".")
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(condition))
+    missing = set(names) - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    if missing:
+        raise LookupError(f"unknown permissions in ROLES: {sorted(missing)}")
+    return found
+
+
+def sync_roles() -> dict[str, Group]:
+    groups = {}
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role.name)
+        permissions = (
+            list(Permission.objects.all()) if role.code == "system_admin" else _permissions(role.permissions)
+        )
+        group.permissions.set(permissions)
+        groups[role.code] = group
+    return groups
+
+
+def role_group(code: str) -> Group:
+    return Group.objects.get(name=ROLE_BY_CODE[code].name)
