@@ -1,10 +1,11 @@
-"""Demo logins, one per kind of user, each with a jurisdiction in the demo city."""
+"""Demo logins, one for every role, each with a jurisdiction in the demo city."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accountability.models import User
+from accountability.models import Official, User
+from accountability.roles import role_group
 
 DEMO_PASSWORD = "demo-2026-pass"
 
@@ -14,37 +15,53 @@ class DemoLogin:
     username: str
     full_name: str
     jurisdiction: str | None
+    role: str
     description: str
-    superuser: bool = False
+    official_key: str = ""  # links the login to a demo official (see demo.responsibility)
 
 
 DEMO_LOGINS = [
-    DemoLogin("admin", "系统管理员", None, "系统管理员（全部数据）", superuser=True),
-    DemoLogin("city_office", "市扶贫办 王明", "349900000000", "示范市扶贫办"),
-    DemoLogin("county_office", "县扶贫办 李芳", "349901000000", "东山县扶贫办"),
-    DemoLogin("county2_office", "县扶贫办 赵强", "349902000000", "西河县扶贫办"),
-    DemoLogin("township_staff", "乡镇干部 张伟", "349901101000", "青石镇"),
-    DemoLogin("village_official", "村干部 刘洋", "349901101201", "青石东村"),
+    DemoLogin("admin", "系统管理员", None, "system_admin", "系统管理员（全部数据）"),
+    DemoLogin("city_office", "市扶贫办 王明", "349900000000", "city_office", "示范市扶贫办"),
+    DemoLogin("county_office", "县扶贫办 李芳", "349901000000", "county_office", "东山县扶贫办"),
+    DemoLogin("county2_office", "县扶贫办 赵强", "349902000000", "county_office", "西河县扶贫办"),
+    DemoLogin("county_admin", "辖区管理员 孙丽", "349901000000", "jurisdiction_admin", "东山县辖区管理员"),
+    DemoLogin("township_staff", "乡镇干部 张伟", "349901101000", "township_staff", "青石镇工作人员"),
+    DemoLogin(
+        "village_official",
+        "",
+        "349901101201",
+        "village_official",
+        "青石东村党组织书记",
+        official_key="village_official",
+    ),
+    DemoLogin("auditor", "审计 周敏", "349900000000", "auditor", "示范市审计局"),
+    DemoLogin("inspector", "督查 吴刚", "349900000000", "inspector", "示范市督查组"),
+    DemoLogin("discipline", "纪检 郑洁", "349900000000", "discipline_officer", "示范市纪委监委"),
 ]
 
 
-def load_users() -> list[DemoLogin]:
+def load_users(officials: dict[str, Official]) -> list[DemoLogin]:
     for login in DEMO_LOGINS:
+        official = officials.get(login.official_key) if login.official_key else None
         user, created = User.objects.get_or_create(username=login.username)
-        changed = created
         wanted = {
-            "first_name": login.full_name,
+            "first_name": official.name if official else login.full_name,
             "jurisdiction_id": login.jurisdiction,
-            "is_superuser": login.superuser,
-            "is_staff": login.superuser,
+            "is_superuser": login.role == "system_admin",
+            "is_staff": login.role in {"system_admin", "jurisdiction_admin"},
             "is_active": True,
         }
+        changed = created or any(getattr(user, f) != v for f, v in wanted.items())
         for field, value in wanted.items():
-            if getattr(user, field) != value:
-                setattr(user, field, value)
-                changed = True
+            setattr(user, field, value)
         if created:
             user.set_password(DEMO_PASSWORD)
         if changed:
             user.save()
+        user.groups.set([role_group(login.role)])
+        if official is not None and official.user_id != user.pk:
+            Official.objects.filter(user=user).exclude(pk=official.pk).update(user=None)
+            official.user = user
+            official.save(update_fields=["user"])
     return DEMO_LOGINS
