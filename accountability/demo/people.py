@@ -7,8 +7,15 @@ import random
 
 from accountability.idnumbers import check_character
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅玉林文斌志峰辉海波宁鹏飞雪琳晨阳浩然子涵欣怡思远嘉怡佳琪雨桐宇轩梓萱"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅玉林文斌志峰辉海波宁鹏"
+    "飞雪琳晨阳浩然子涵欣怡思远嘉怡佳琪雨桐宇轩梓萱"
+)
 
 
 class People:
@@ -30,7 +37,7 @@ class People:
                 days=self.random.randrange((dt.date(born_to, 12, 31) - dt.date(born_from, 1, 1)).days)
             )
             sequence = self.random.randrange(0, 999)
-            if sex == "male" and sequence % 2 == 0 or sex == "female" and sequence % 2 == 1:
+            if (sex == "male" and sequence % 2 == 0) or (sex == "female" and sequence % 2 == 1):
                 sequence = (sequence + 1) % 1000
             first17 = f"{region[:6]}{birth:%Y%m%d}{sequence:03d}"
             number = first17 + check_character(first17)

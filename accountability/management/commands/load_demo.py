@@ -11,7 +11,7 @@ from accountability.roles import sync_roles
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（虚构的示范市、各岗位干部及各角色登录账号）；可重复运行。Load the demo city (idempotent)."
+    help = "载入演示数据（虚构的示范市、各岗位干部及各角色登录账号）；可重复运行。Load the demo city."
 
     def handle(self, *args, **options):
         with transaction.atomic(), history_context(reason="载入演示数据"):
