@@ -21,6 +21,7 @@ from accountability.models import (
     ResponsibilityAssignment,
 )
 from accountability.models.units import LEVEL_ORDER, SIGNIFICANT_DIGITS
+from accountability.personal_data import can_see_personal_data
 from accountability.rules_responsibility import HELPING_UNIT_GAP, HELPING_UNIT_GAP_LABEL, Gap, missing_posts
 from accountability.scoping import visible_to
 
@@ -148,20 +149,38 @@ def holders_on(
     if posts is not None:
         assignments = assignments.filter(post__in=list(posts))
     if within:
-        assignments = assignments.filter(scope_unit_id__startswith=within)
+        assignments = assignments.filter(scope_unit__code__startswith=within)
     result: dict[tuple[str, str], list[Holder]] = {}
     for assignment in assignments.order_by("scope_unit_id", "post", "valid_from", "pk"):
         result.setdefault((assignment.scope_unit_id, assignment.post), []).append(_holder(assignment))
     return result
 
 
-def assignments_of_unit(unit: AdminUnit, user) -> list[ResponsibilityAssignment]:
-    """Current and past assignments for a unit, newest first within each post (one query)."""
-    return list(
-        visible_to(ResponsibilityAssignment.objects.filter(scope_unit=unit), user)
-        .select_related("official__organisation")
-        .order_by("post", "-valid_from", "pk")
+@dataclass
+class Tenures:
+    current: list[ResponsibilityAssignment]
+    past: list[ResponsibilityAssignment]
+    future: list[ResponsibilityAssignment]
+
+
+def tenures_of_unit(unit: AdminUnit, user, on: dt.date) -> Tenures:
+    """Who holds, held and will hold each post of a unit, as of ``on`` (one query)."""
+    order = {post: index for index, post in enumerate(Post.values)}
+    assignments = sorted(
+        visible_to(ResponsibilityAssignment.objects.filter(scope_unit=unit), user).select_related(
+            "official__organisation"
+        ),
+        key=lambda a: (order[a.post], -a.valid_from.toordinal(), a.pk),
     )
+    tenures = Tenures(current=[], past=[], future=[])
+    for a in assignments:
+        if a.valid_from > on:
+            tenures.future.append(a)
+        elif a.valid_to is not None and a.valid_to < on:
+            tenures.past.append(a)
+        else:
+            tenures.current.append(a)
+    return tenures
 
 
 def pairings_of_village(unit: AdminUnit, user) -> list[HelpingUnitPairing]:
@@ -184,11 +203,18 @@ def official_for(user, pk: int) -> Official:
 
 
 def search_officials(user, text: str) -> QuerySet[Official]:
-    officials = officials_visible_to(user)
+    return search_officials_in(officials_visible_to(user), text, user)
+
+
+def search_officials_in(officials: QuerySet[Official], text: str, user) -> QuerySet[Official]:
+    """Search by name, organisation or title; by mobile or ID number only for users who may see
+    them in full (otherwise a search would reveal masked digits)."""
     text = text.strip()
     if not text:
         return officials
     if text.isdigit() and len(text) >= 6:
+        if not can_see_personal_data(user):
+            return officials.none()
         return officials.filter(Q(mobile__startswith=text) | Q(id_number__startswith=text))
     return officials.filter(
         Q(name__contains=text) | Q(organisation__name__contains=text) | Q(title__contains=text)
@@ -213,27 +239,29 @@ def assignments_visible_to(user) -> QuerySet[ResponsibilityAssignment]:
     )
 
 
-def responsibility_gaps(user, on: dt.date, within: AdminUnit | None = None) -> list[Gap]:
+def responsibility_gaps(
+    user, on: dt.date, within: AdminUnit | None = None, *, only_the_unit: bool = False
+) -> list[Gap]:
     """Units (visible to the user, optionally under ``within``) missing a required post on ``on``.
 
     Three queries whatever the number of units: the units, the posts held, the helping pairings.
     """
     units = units_visible_to(user)
     if within is not None:
-        units = units.within(within)
+        units = units.filter(code=within.code) if only_the_unit else units.within(within)
     units = list(units.only("code", "name", "level", "is_poor_village").order_by("code"))
     prefix = within.prefix if within is not None else ""
     held: dict[str, set[str]] = {}
     for code, post in (
         ResponsibilityAssignment.objects.active_on(on)
-        .filter(scope_unit_id__startswith=prefix)
+        .filter(scope_unit__code__startswith=prefix)
         .values_list("scope_unit_id", "post")
         .distinct()
     ):
         held.setdefault(code, set()).add(post)
     helped = set(
         HelpingUnitPairing.objects.active_on(on)
-        .filter(village_id__startswith=prefix)
+        .filter(village__code__startswith=prefix)
         .values_list("village_id", flat=True)
     )
     labels = dict(Post.choices)

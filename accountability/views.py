@@ -8,12 +8,15 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accountability import selectors, tasks
+from accountability.dates import parse_day
 from accountability.forms import ImportUploadForm
 from accountability.health import system_status
 from accountability.history import events_for
@@ -49,12 +52,46 @@ def unit_tree(request):
 @login_required
 def unit_detail(request, code: str):
     unit = selectors.unit_for(request.user, code)
+    today = timezone.localdate()
     context = {
         "unit": unit,
+        "today": today,
         "ancestors": selectors.ancestors_of(unit, request.user),
         "children": selectors.children_with_counts(unit, request.user),
+        "tenures": selectors.tenures_of_unit(unit, request.user, today),
+        "pairings": selectors.pairings_of_village(unit, request.user) if unit.level == "village" else [],
+        "gaps": selectors.responsibility_gaps(request.user, today, within=unit, only_the_unit=True),
     }
     return render(request, "accountability/unit_detail.html", context)
+
+
+@login_required
+def official_list(request):
+    text = request.GET.get("q", "")
+    page = Paginator(selectors.search_officials(request.user, text), 50).get_page(request.GET.get("page"))
+    return render(request, "accountability/official_list.html", {"page": page, "q": text})
+
+
+@login_required
+def official_detail(request, pk: int):
+    official = selectors.official_for(request.user, pk)
+    today = timezone.localdate()
+    assignments = selectors.assignments_of_official(official)
+    context = {
+        "official": official,
+        "today": today,
+        "assignments": assignments,
+        "pairings": selectors.pairings_visible_to(request.user).filter(organisation=official.organisation),
+    }
+    return render(request, "accountability/official_detail.html", context)
+
+
+@login_required
+def gap_list(request):
+    on = parse_day(request.GET.get("on")) or timezone.localdate()
+    within = selectors.unit_for(request.user, request.GET["unit"]) if request.GET.get("unit") else None
+    gaps = selectors.responsibility_gaps(request.user, on, within=within)
+    return render(request, "accountability/gap_list.html", {"gaps": gaps, "on": on, "within": within})
 
 
 @login_required
@@ -65,7 +102,13 @@ def unit_search(request):
 
 
 #: models whose records have a history page: label -> model (all tracked and scoped)
-HISTORY_MODELS = {"unit": "accountability.AdminUnit"}
+HISTORY_MODELS = {
+    "unit": "accountability.AdminUnit",
+    "official": "accountability.Official",
+    "organisation": "accountability.Organisation",
+    "assignment": "accountability.ResponsibilityAssignment",
+    "pairing": "accountability.HelpingUnitPairing",
+}
 
 
 @login_required

@@ -239,6 +239,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "accountability.api.base.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "脱贫攻坚责任制与问责管理 API",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from accountability.scoping import visible_to
 
@@ -25,3 +28,11 @@ class ScopedReadOnlyViewSet(JurisdictionScopedMixin, viewsets.ReadOnlyModelViewS
 
 class ScopedModelViewSet(JurisdictionScopedMixin, viewsets.ModelViewSet):
     pass
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ValidationError (raised by services) as a 400 with its messages."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = DRFValidationError(detail)
+    return drf_exception_handler(exc, context)

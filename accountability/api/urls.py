@@ -5,6 +5,10 @@ from accountability.api import views
 
 router = DefaultRouter()
 router.register("units", views.AdminUnitViewSet, basename="unit")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("officials", views.OfficialViewSet, basename="official")
+router.register("assignments", views.AssignmentViewSet, basename="assignment")
+router.register("pairings", views.PairingViewSet, basename="pairing")
 router.register("imports", views.ImportJobViewSet, basename="import-job")
 
 urlpatterns = [path("health/", views.health, name="api-health"), *router.urls]

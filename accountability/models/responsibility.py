@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.history import tracked
 
-from .posts import SINGLE_HOLDER_POSTS, Post
+from .posts import POSTS, SINGLE_HOLDER_POSTS, Post, ResponsibilityKind
 from .units import within_code
 
 
@@ -181,6 +181,16 @@ class ResponsibilityAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official} · {self.get_post_display()} · {self.scope_unit_id}"
+
+    @property
+    def responsibility_label(self) -> str:
+        spec = POSTS[Post(self.post)]
+        label = str(ResponsibilityKind(spec.kind).label)
+        return (
+            f"{label}（{ResponsibilityKind.JOINT.label}）"
+            if spec.joint_liability and spec.kind != "joint"
+            else label
+        )
 
 
 @tracked()
