@@ -25,6 +25,7 @@ PROGRESS_EVERY = 5000
 
 @dataclass
 class Analysis:
+    kind: ImportKind
     headers: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     new: list[Row] = field(default_factory=list)
@@ -88,13 +89,16 @@ def create_job(*, kind: str, path: Path, file_name: str, actor, strict: bool = F
     return job
 
 
-def analyse(job: ImportJob) -> Analysis:
-    """Parse and validate every row, then classify the valid ones as new, changed or unchanged."""
+def analyse(job: ImportJob, user=None) -> Analysis:
+    """Parse and validate every row, then classify the valid ones as new, changed or unchanged.
+
+    Checks that depend on the user (jurisdiction) are made for ``user``, by default the uploader.
+    """
     path = Path(job.file.path)
     check_xlsx(path)
     sheet = read_first_sheet(path)
     kind_class = get_kind(job.kind)
-    kind = kind_class(user=job.created_by)
+    kind = kind_class(user=user or job.created_by)
     by_header = kind_class.column_by_header()
 
     positions: dict[str, int] = {}
@@ -112,7 +116,7 @@ def analyse(job: ImportJob) -> Analysis:
         )
 
     job.total_rows = len(sheet.rows)
-    analysis = Analysis(headers=sheet.headers)
+    analysis = Analysis(kind=kind, headers=sheet.headers)
     for count, (number, cells) in enumerate(sheet.rows, start=1):
         row = Row(number=number, cells=cells)
         for column in kind_class.columns:
@@ -196,17 +200,16 @@ def confirm_job(job: ImportJob, *, actor, reason: str = "") -> ImportJob:
     with transaction.atomic():
         list(ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("pk", flat=True))
         try:
-            analysis = analyse(job)
+            analysis = analyse(job, actor)
         except ImportFileError as error:
             _reject(job, error)
             return job
         written = 0
         if not (job.strict and analysis.invalid):
-            kind = get_kind(job.kind)(user=actor)
             with history_context(
                 actor=actor, reason=reason or f"导入 {job.file_name}", import_job=job.pk, import_kind=job.kind
             ):
-                written = kind.write(analysis.new, analysis.changed)
+                written = analysis.kind.write(analysis.new, analysis.changed)
         job.written_rows = written
         job.finished_at = timezone.now()
         _record(job, analysis, ImportStatus.DONE, summary(job.kind, analysis, wrote=True, strict=job.strict))
