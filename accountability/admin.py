@@ -4,7 +4,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accountability.models import AdminUnit, ExportRecord, ImportJob, User
+from accountability.models import (
+    AdminUnit,
+    ExportRecord,
+    HelpingUnitPairing,
+    ImportJob,
+    Official,
+    Organisation,
+    ResponsibilityAssignment,
+    User,
+)
 from accountability.scoping import visible_to
 
 
@@ -36,10 +45,52 @@ class AdminUnitAdmin(JurisdictionScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(JurisdictionScopedAdmin, DjangoUserAdmin):
+    """A jurisdiction administrator manages the users of the subtree, but cannot make superusers
+    or hand out individual permissions: roles are given through groups."""
+
     list_display = ["username", "first_name", "last_name", "jurisdiction", "is_staff", "is_active"]
     list_select_related = ["jurisdiction"]
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("管辖范围"), {"fields": ["jurisdiction"]}))
     raw_id_fields = ["jurisdiction"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["is_superuser", "user_permissions", "last_login", "date_joined"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(JurisdictionScopedAdmin):
+    list_display = ["name", "kind", "department", "unit"]
+    list_filter = ["kind", "department"]
+    search_fields = ["name"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(Official)
+class OfficialAdmin(JurisdictionScopedAdmin):
+    list_display = ["name", "organisation", "title", "cadre_level"]
+    list_filter = ["cadre_level"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation"]
+    raw_id_fields = ["organisation", "user"]
+
+
+@admin.register(ResponsibilityAssignment)
+class ResponsibilityAssignmentAdmin(JurisdictionScopedAdmin):
+    list_display = ["official", "post", "scope_unit", "valid_from", "valid_to"]
+    list_filter = ["post"]
+    search_fields = ["official__name", "scope_unit__name"]
+    list_select_related = ["official", "scope_unit"]
+    raw_id_fields = ["official", "scope_unit"]
+
+
+@admin.register(HelpingUnitPairing)
+class HelpingUnitPairingAdmin(JurisdictionScopedAdmin):
+    list_display = ["organisation", "village", "valid_from", "valid_to"]
+    list_select_related = ["organisation", "village"]
+    raw_id_fields = ["organisation", "village"]
 
 
 @admin.register(ImportJob)

@@ -11,6 +11,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 
 from accountability.models import (
+    POSTS,
     AdminLevel,
     AdminUnit,
     HelpingUnitPairing,
@@ -19,6 +20,7 @@ from accountability.models import (
     Organisation,
     Post,
     ResponsibilityAssignment,
+    ResponsibilityKind,
 )
 from accountability.models.units import LEVEL_ORDER, SIGNIFICANT_DIGITS
 from accountability.personal_data import can_see_personal_data
@@ -162,15 +164,20 @@ class Tenures:
     past: list[ResponsibilityAssignment]
     future: list[ResponsibilityAssignment]
 
+    @property
+    def not_current_count(self) -> int:
+        return len(self.past) + len(self.future)
+
 
 def tenures_of_unit(unit: AdminUnit, user, on: dt.date) -> Tenures:
     """Who holds, held and will hold each post of a unit, as of ``on`` (one query)."""
-    order = {post: index for index, post in enumerate(Post.values)}
+    kinds = {kind: index for index, kind in enumerate(ResponsibilityKind.values)}
+    order = {post: (kinds[POSTS[post].kind], index) for index, post in enumerate(Post)}
     assignments = sorted(
         visible_to(ResponsibilityAssignment.objects.filter(scope_unit=unit), user).select_related(
             "official__organisation"
         ),
-        key=lambda a: (order[a.post], -a.valid_from.toordinal(), a.pk),
+        key=lambda a: (order[Post(a.post)], -a.valid_from.toordinal(), a.pk),
     )
     tenures = Tenures(current=[], past=[], future=[])
     for a in assignments:

@@ -48,7 +48,14 @@ def test_village_official_sees_only_the_village(phone, live_server, demo, screen
     phone.wait_for_url("**/units/349901101201/")
     text = phone.inner_text("main")
     assert "青石东村" in text and "贫困村" in text
+    assert "村党组织书记" in text and "第一责任人" in text and "包保单位" in text
     screenshot(phone, "04-village-page")
+    phone.click("text=干部")
+    phone.wait_for_url("**/officials/")
+    rows = phone.locator("table.data tbody tr")
+    assert rows.count() >= 5
+    assert "********" in phone.inner_text("main")  # a village official sees masked ID numbers
+    screenshot(phone, "07-officials-of-the-village")
     assert phone.goto(f"{live_server.url}/units/349901101202/").status == 404
 
 
@@ -84,3 +91,16 @@ def test_switching_to_english(phone, live_server, demo):
     phone.select_option("select[name=language]", "en")
     phone.wait_for_selector("text=Dashboard")
     assert "Data import" in phone.inner_text("body")
+
+
+def test_city_office_sees_the_responsibility_gaps(phone, live_server, demo, screenshot):
+    log_in(phone, live_server, "city_office")
+    phone.click("text=责任缺口")
+    phone.wait_for_url("**/gaps/")
+    text = phone.inner_text("main")
+    assert "白杨南庄村" in text and "第一书记(驻村工作队长)" in text and "包保单位" in text
+    screenshot(phone, "08-gaps")
+    phone.click("text=白杨南庄村 >> nth=0")
+    phone.wait_for_url("**/units/349902103203/")
+    assert "责任缺口" in phone.inner_text("main")
+    screenshot(phone, "09-gap-village")
