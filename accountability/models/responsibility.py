@@ -122,17 +122,38 @@ class Official(models.Model):
         return within_code("organisation__unit__code", prefix) | Q(Exists(posts_here))
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def active_on(self, day) -> AssignmentQuerySet:
+class TenureQuerySet(models.QuerySet):
+    def active_on(self, day) -> TenureQuerySet:
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
 
-    def overlapping(self, start, end) -> AssignmentQuerySet:
-        """Assignments that were active on at least one day of [start, end]."""
+    def overlapping(self, start, end) -> TenureQuerySet:
+        """Rows that were in force on at least one day of [start, end]."""
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start), valid_from__lte=end)
 
 
+class Tenure(models.Model):
+    """Something in force from ``valid_from`` to ``valid_to``, both days inclusive; open when empty."""
+
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("终止日期"), null=True, blank=True)
+
+    objects = TenureQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_to_after_from",
+            )
+        ]
+
+    def in_force_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+
 @tracked()
-class ResponsibilityAssignment(models.Model):
+class ResponsibilityAssignment(Tenure):
     """An official holding a post for a unit from ``valid_from`` to ``valid_to`` (both inclusive)."""
 
     official = models.ForeignKey(
@@ -145,14 +166,11 @@ class ResponsibilityAssignment(models.Model):
         related_name="assignments",
     )
     post = models.CharField(_("岗位"), max_length=40, choices=Post.choices)
-    valid_from = models.DateField(_("起始日期"))
-    valid_to = models.DateField(_("终止日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
-    objects = AssignmentQuerySet.as_manager()
     jurisdiction_path = "scope_unit__code"
 
-    class Meta:
+    class Meta(Tenure.Meta):
         verbose_name = _("责任分工")
         verbose_name_plural = _("责任分工")
         ordering = ["scope_unit_id", "post", "-valid_from"]
@@ -160,10 +178,7 @@ class ResponsibilityAssignment(models.Model):
             models.Index(fields=["post", "scope_unit", "valid_from"], name="assignment_post_unit_from")
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="assignment_valid_to_after_from",
-            ),
+            *Tenure.Meta.constraints,
             models.UniqueConstraint(
                 fields=["official", "scope_unit", "post", "valid_from"], name="assignment_unique_start"
             ),
@@ -194,7 +209,7 @@ class ResponsibilityAssignment(models.Model):
 
 
 @tracked()
-class HelpingUnitPairing(models.Model):
+class HelpingUnitPairing(Tenure):
     """A helping unit (包保单位) assigned to a village (单位包村) for a period."""
 
     organisation = models.ForeignKey(
@@ -206,21 +221,14 @@ class HelpingUnitPairing(models.Model):
         on_delete=models.PROTECT,
         related_name="helping_pairings",
     )
-    valid_from = models.DateField(_("起始日期"))
-    valid_to = models.DateField(_("终止日期"), null=True, blank=True)
-
-    objects = AssignmentQuerySet.as_manager()
     jurisdiction_path = "village__code"
 
-    class Meta:
+    class Meta(Tenure.Meta):
         verbose_name = _("单位包村")
         verbose_name_plural = _("单位包村")
         ordering = ["village_id", "-valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="pairing_valid_to_after_from",
-            ),
+            *Tenure.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organisation", "village", "valid_from"], name="pairing_unique_start"
             ),
