@@ -10,8 +10,16 @@ class AccountabilityConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from accountability.history import register_history_pages
         from accountability.importers import officials, units  # noqa: F401  (register the import kinds)
 
+        register_history_pages(
+            unit="accountability.AdminUnit",
+            official="accountability.Official",
+            organisation="accountability.Organisation",
+            assignment="accountability.ResponsibilityAssignment",
+            pairing="accountability.HelpingUnitPairing",
+        )
         post_migrate.connect(_sync_roles, sender=self)
 
 

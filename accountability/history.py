@@ -62,3 +62,12 @@ def bind_context_to_transaction() -> None:
 def events_for(obj) -> Any:
     """All history events of one record, newest first; ``pgh_context`` is the context metadata."""
     return pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")
+
+
+#: Record kinds with a history page (/history/<key>/<pk>/): key -> "app_label.Model". Apps add
+#: theirs in AppConfig.ready(); every model listed must be tracked and scoped.
+HISTORY_PAGES: dict[str, str] = {}
+
+
+def register_history_pages(**pages: str) -> None:
+    HISTORY_PAGES.update(pages)

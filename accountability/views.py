@@ -19,7 +19,7 @@ from accountability import selectors, tasks
 from accountability.dates import parse_day
 from accountability.forms import ImportUploadForm
 from accountability.health import system_status
-from accountability.history import events_for
+from accountability.history import HISTORY_PAGES, events_for
 from accountability.importing import service
 from accountability.importing.kinds import REGISTRY, get_kind
 from accountability.importing.workbooks import error_workbook, template_workbook
@@ -101,20 +101,10 @@ def unit_search(request):
     return render(request, "accountability/unit_search.html", {"units": units, "q": text})
 
 
-#: models whose records have a history page: label -> model (all tracked and scoped)
-HISTORY_MODELS = {
-    "unit": "accountability.AdminUnit",
-    "official": "accountability.Official",
-    "organisation": "accountability.Organisation",
-    "assignment": "accountability.ResponsibilityAssignment",
-    "pairing": "accountability.HelpingUnitPairing",
-}
-
-
 @login_required
 def record_history(request, model: str, pk: str):
     try:
-        model_class = apps.get_model(HISTORY_MODELS[model])
+        model_class = apps.get_model(HISTORY_PAGES[model])
     except KeyError:
         raise Http404 from None
     obj = visible_to(model_class.objects.all(), request.user).filter(pk=pk).first()

@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("households.api.urls")),
     path("api/", include("accountability.api.urls")),
+    path("", include("households.urls")),
     path("", include("accountability.urls")),
 ]

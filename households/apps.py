@@ -6,3 +6,12 @@ class HouseholdsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "households"
     verbose_name = _("建档立卡")
+
+    def ready(self) -> None:
+        from accountability.demo.registry import register_demo_loader
+        from accountability.history import register_history_pages
+        from households.demo import load_households
+        from households.importers import households  # noqa: F401  (registers the import kind)
+
+        register_history_pages(household="households.Household", finding="households.VerificationFinding")
+        register_demo_loader(load_households)

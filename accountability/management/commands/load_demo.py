@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accountability.demo.hierarchy import load_hierarchy
+from accountability.demo.registry import DEMO_LOADERS
 from accountability.demo.responsibility import load_responsibility
 from accountability.demo.users import DEMO_PASSWORD, load_users
 from accountability.history import history_context
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             changed = load_hierarchy()
             officials = load_responsibility()
             logins = load_users(officials)
+            for loader in DEMO_LOADERS:
+                loader()
         self.stdout.write(f"演示数据已就绪（行政区划变更 {changed} 行）。")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:

@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from households.api import views
+
+router = SimpleRouter()
+router.register("households", views.HouseholdViewSet, basename="household")
+router.register("findings", views.FindingViewSet, basename="finding")
+
+urlpatterns = router.urls

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+
+from accountability.api.base import ScopedReadOnlyViewSet
+from households import selectors
+from households.api.serializers import FindingSerializer, HouseholdDetailSerializer, HouseholdSerializer
+from households.models import Household, VerificationFinding
+from households.views import filters_from
+
+
+class HouseholdViewSet(ScopedReadOnlyViewSet):
+    """Registered households (建档立卡户) of the caller's jurisdiction, with the list page's filters."""
+
+    queryset = Household.objects.select_related("village")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("village", str, description="单位代码：该单位及下级的户"),
+            OpenApiParameter("status", str),
+            OpenApiParameter("attribute", str),
+            OpenApiParameter("cause", str),
+            OpenApiParameter("cadre", int, description="帮扶责任人（干部 id）"),
+            OpenApiParameter("missing", str, description="1：只列四有不全的户"),
+            OpenApiParameter("q", str, description="户主姓名或户编号"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        # the selector applies the same jurisdiction scoping (visible_to) as the base class
+        households = selectors.households_visible_to(
+            self.request.user, filters_from(self.request.query_params), timezone.localdate()
+        )
+        if self.action == "retrieve":
+            households = households.prefetch_related("members")
+        return households
+
+    def get_serializer_class(self):
+        return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
+
+
+class FindingViewSet(ScopedReadOnlyViewSet):
+    """Verification findings (核查结果); only confirmed ones count in the accountability rules."""
+
+    queryset = VerificationFinding.objects.select_related("household").order_by("-found_date", "pk")
+    serializer_class = FindingSerializer

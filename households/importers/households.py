@@ -1,0 +1,316 @@
+"""Import kind ``households``: one row per member, as the national registration system exports it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+from django.db import connection
+
+from accountability.idnumbers import id_facts
+from accountability.importers.officials import parse_id_number, parse_unit_code
+from accountability.importing.kinds import (
+    Column,
+    ImportKind,
+    Row,
+    choice_parser,
+    parse_decimal,
+    parse_year,
+    register,
+)
+from accountability.models import AdminLevel, AdminUnit, Official
+from accountability.scoping import unit_code_in_jurisdiction
+from households.models import (
+    Health,
+    HelpingCadrePairing,
+    Household,
+    HouseholdStatus,
+    LabourSkill,
+    Member,
+    PovertyAttribute,
+    PovertyCause,
+    Relation,
+    Sex,
+)
+
+
+def labels(choices, **aliases) -> dict[str, str]:
+    mapping = {str(label): value for value, label in choices.choices}
+    mapping.update(aliases)
+    return mapping
+
+
+RELATIONS = labels(
+    Relation,
+    本人=Relation.HEAD,
+    妻=Relation.SPOUSE,
+    夫=Relation.SPOUSE,
+    子=Relation.SON,
+    女=Relation.DAUGHTER,
+)
+SEXES = labels(Sex)
+ATTRIBUTES = labels(PovertyAttribute)
+CAUSES = labels(PovertyCause)
+STATUSES = labels(HouseholdStatus)
+HEALTH = labels(Health)
+SKILLS = labels(LabourSkill)
+
+#: household-level fields: every row of one household must agree on them
+HOUSEHOLD_FIELDS = (
+    "village_id",
+    "attribute",
+    "main_cause",
+    "income_per_capita",
+    "identified_year",
+    "status",
+    "exit_year",
+    "phone",
+    "cadre_id_number",
+)
+MEMBER_FIELDS = (
+    "name",
+    "relation",
+    "sex",
+    "ethnicity",
+    "education",
+    "schooling",
+    "health",
+    "labour_skill",
+    "employment",
+)
+HEADER_OF = {
+    "village_id": "行政区划代码",
+    "attribute": "贫困户属性",
+    "main_cause": "主要致贫原因",
+    "income_per_capita": "人均纯收入",
+    "identified_year": "识别年度",
+    "status": "户状态",
+    "exit_year": "脱贫年度",
+    "phone": "联系电话",
+    "cadre_id_number": "帮扶责任人证件号码",
+}
+
+
+@register
+class HouseholdsImport(ImportKind):
+    name = "households"
+    label = "贫困户及家庭成员"
+    description = "每行一名家庭成员；同一户的各行“户”信息须一致，且每户恰有一名户主。"
+    columns = (
+        Column("行政区划代码", "village_id", required=True, parse=parse_unit_code, help="所在村 12 位代码"),
+        Column("户编号", "number", required=True),
+        Column("姓名", "name", required=True),
+        Column("证件号码", "id_number", required=True, parse=parse_id_number, aliases=("身份证号码",)),
+        Column("与户主关系", "relation", required=True, parse=choice_parser(RELATIONS, "与户主关系")),
+        Column("性别", "sex", parse=choice_parser(SEXES, "性别")),
+        Column("民族", "ethnicity"),
+        Column("文化程度", "education"),
+        Column("在校生状况", "schooling"),
+        Column("健康状况", "health", parse=choice_parser(HEALTH, "健康状况")),
+        Column("劳动技能", "labour_skill", parse=choice_parser(SKILLS, "劳动技能")),
+        Column("务工状况", "employment"),
+        Column("贫困户属性", "attribute", required=True, parse=choice_parser(ATTRIBUTES, "贫困户属性")),
+        Column("主要致贫原因", "main_cause", parse=choice_parser(CAUSES, "主要致贫原因")),
+        Column("人均纯收入", "income_per_capita", parse=parse_decimal),
+        Column("识别年度", "identified_year", required=True, parse=parse_year),
+        Column("户状态", "status", required=True, parse=choice_parser(STATUSES, "户状态")),
+        Column("脱贫年度", "exit_year", parse=parse_year),
+        Column("联系电话", "phone"),
+        Column("帮扶责任人证件号码", "cadre_id_number", parse=parse_id_number),
+    )
+    compared_fields = (*HOUSEHOLD_FIELDS[:-1], *MEMBER_FIELDS)
+
+    def key(self, values: dict[str, Any]) -> Hashable:
+        return (values["number"], values["id_number"])
+
+    # --- checks --------------------------------------------------------------------------------
+
+    def check(self, rows: list[Row]) -> None:
+        villages = dict(
+            AdminUnit.objects.filter(
+                code__in={r.values["village_id"] for r in rows if r.values.get("village_id")}
+            ).values_list("code", "level")
+        )
+        cadres = {r.values["cadre_id_number"] for r in rows if r.values.get("cadre_id_number")}
+        self.cadres = dict(Official.objects.filter(id_number__in=cadres).values_list("id_number", "pk"))
+        for row in rows:
+            self._check_row(row, villages)
+        by_household: dict[str, list[Row]] = defaultdict(list)
+        for row in rows:
+            if row.values.get("number"):
+                by_household[row.values["number"]].append(row)
+        for household_rows in by_household.values():
+            self._check_household(household_rows)
+        self._check_duplicate_ids(rows)
+
+    def _check_row(self, row: Row, villages: dict[str, str]) -> None:
+        v = row.values
+        code = v.get("village_id")
+        if code:
+            if code not in villages:
+                row.error("行政区划代码", f"村 {code} 不存在，请先导入行政区划")
+            elif villages[code] != AdminLevel.VILLAGE:
+                row.error("行政区划代码", f"{code} 不是村级单位")
+            elif not unit_code_in_jurisdiction(self.user, code):
+                row.error("行政区划代码", f"村 {code} 不在您的管辖范围内")
+        if v.get("id_number"):
+            facts = id_facts(v["id_number"])
+            if v.get("sex") and v["sex"] != facts.sex:
+                row.error("性别", f"性别与证件号码不符（证件号码第 17 位表示{Sex(facts.sex).label}性）")
+            v["sex"] = v.get("sex") or facts.sex
+        if v.get("cadre_id_number") and v["cadre_id_number"] not in self.cadres:
+            row.error("帮扶责任人证件号码", "该证件号码不是系统中的干部，请先导入干部")
+        if v.get("status") in {HouseholdStatus.EXITED} and not v.get("exit_year"):
+            row.error("脱贫年度", "户状态为已脱贫时须填写脱贫年度")
+        if v.get("exit_year") and v.get("identified_year") and v["exit_year"] < v["identified_year"]:
+            row.error("脱贫年度", "脱贫年度不能早于识别年度")
+        for field in ("ethnicity", "education", "schooling", "employment", "phone"):
+            v[field] = v.get(field) or ""
+        v["main_cause"] = v.get("main_cause") or PovertyCause.OTHER
+
+    def _check_household(self, rows: list[Row]) -> None:
+        first = rows[0]
+        for row in rows[1:]:
+            for field in HOUSEHOLD_FIELDS:
+                if row.values.get(field) != first.values.get(field) and row.values.get(field) is not None:
+                    row.error(HEADER_OF[field], f"与同户第 {first.number} 行不一致（同一户的户信息须相同）")
+        heads = [row for row in rows if row.values.get("relation") == Relation.HEAD]
+        if not heads:
+            for row in rows:
+                row.error("与户主关系", f"户 {first.values['number']} 没有户主")
+        for extra in heads[1:]:
+            extra.error(
+                "与户主关系", f"户 {first.values['number']} 有两名户主（另见第 {heads[0].number} 行）"
+            )
+
+    def _check_duplicate_ids(self, rows: list[Row]) -> None:
+        seen: dict[str, Row] = {}
+        for row in rows:
+            id_number = row.values.get("id_number")
+            if not id_number:
+                continue
+            if id_number in seen and seen[id_number].values.get("number") != row.values.get("number"):
+                row.error("证件号码", f"该证件号码已出现在第 {seen[id_number].number} 行的另一户")
+            seen.setdefault(id_number, row)
+        elsewhere = dict(
+            Member.objects.filter(active=True, id_number__in=list(seen)).values_list(
+                "id_number", "household__number"
+            )
+        )
+        for row in rows:
+            id_number, number = row.values.get("id_number"), row.values.get("number")
+            if id_number in elsewhere and elsewhere[id_number] != number:
+                row.error("证件号码", f"该证件号码已是户 {elsewhere[id_number]} 的在户成员")
+
+    # --- diff and write --------------------------------------------------------------------------
+
+    def existing(self, keys: Iterable[Hashable]) -> dict[Hashable, dict[str, Any]]:
+        numbers = list({key[0] for key in keys})
+        fields = [f"household__{f}" for f in HOUSEHOLD_FIELDS[:-1]] + list(MEMBER_FIELDS)
+        result = {}
+        for start in range(0, len(numbers), 20000):
+            for values in Member.objects.filter(household__number__in=numbers[start : start + 20000]).values(
+                "household__number", "id_number", *fields
+            ):
+                key = (values.pop("household__number"), values.pop("id_number"))
+                result[key] = {name.removeprefix("household__"): value for name, value in values.items()}
+        return result
+
+    def write(self, new: list[Row], changed: list[Row]) -> int:
+        rows = new + changed
+        households = self._write_households(rows)
+        self._write_members(rows, households)
+        self._write_pairings(rows, households)
+        return len(rows)
+
+    def _write_households(self, rows: list[Row]) -> dict[str, Household]:
+        numbers = {row.values["number"] for row in rows}
+        households = {h.number: h for h in Household.objects.filter(number__in=numbers)}
+        fields = list(HOUSEHOLD_FIELDS[:-1])
+        creating, updating = {}, {}
+        for row in rows:
+            v = row.values
+            wanted = {field: v[field] for field in fields}
+            household = households.get(v["number"])
+            if household is None:
+                households[v["number"]] = creating[v["number"]] = Household(
+                    number=v["number"], head_name="", **wanted
+                )
+            elif any(getattr(household, f) != value for f, value in wanted.items()):
+                for f, value in wanted.items():
+                    setattr(household, f, value)
+                updating[v["number"]] = household
+        Household.objects.bulk_create(creating.values(), batch_size=5000)
+        Household.objects.bulk_update(updating.values(), fields, batch_size=5000)
+        return households
+
+    def _write_members(self, rows: list[Row], households: dict[str, Household]) -> None:
+        ids = [row.values["id_number"] for row in rows]
+        current = {
+            (m.household_id, m.id_number): m
+            for m in Member.objects.filter(
+                household__in=[households[r.values["number"]] for r in rows], id_number__in=ids
+            )
+        }
+        creating, updating = [], []
+        for row in rows:
+            v = row.values
+            household = households[v["number"]]
+            wanted = {field: v[field] for field in MEMBER_FIELDS}
+            member = current.get((household.pk, v["id_number"]))
+            if member is None:
+                creating.append(Member(household=household, id_number=v["id_number"], **wanted))
+            else:
+                for f, value in wanted.items():
+                    setattr(member, f, value)
+                updating.append(member)
+        Member.objects.bulk_create(creating, batch_size=5000)
+        Member.objects.bulk_update(updating, list(MEMBER_FIELDS), batch_size=5000)
+        touched = {households[r.values["number"]].pk for r in rows}
+        refresh_household_summaries(touched)
+
+    def _write_pairings(self, rows: list[Row], households: dict[str, Household]) -> None:
+        wanted = {
+            (self.cadres[r.values["cadre_id_number"]], households[r.values["number"]].pk)
+            for r in rows
+            if r.values.get("cadre_id_number")
+        }
+        if not wanted:
+            return
+        existing = set(
+            HelpingCadrePairing.objects.filter(
+                household_id__in={h for _, h in wanted}, valid_to__isnull=True
+            ).values_list("official_id", "household_id")
+        )
+        start = {households[r.values["number"]].pk: r.values["identified_year"] for r in rows}
+        HelpingCadrePairing.objects.bulk_create(
+            [
+                HelpingCadrePairing(official_id=o, household_id=h, valid_from=dt.date(start[h], 1, 1))
+                for o, h in wanted - existing
+            ],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+
+
+def refresh_household_summaries(household_ids: set[int]) -> None:
+    """Member count and head name of the households, from their active members (one statement)."""
+    if not household_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE households_household h
+               SET member_count = s.members, head_name = COALESCE(s.head, h.head_name)
+              FROM (SELECT household_id, count(*) AS members,
+                           max(name) FILTER (WHERE relation = 'head') AS head
+                      FROM households_member WHERE active AND household_id = ANY(%s)
+                     GROUP BY household_id) s
+             WHERE h.id = s.household_id
+               AND (h.member_count IS DISTINCT FROM s.members
+                    OR h.head_name IS DISTINCT FROM COALESCE(s.head, h.head_name))
+            """,
+            [list(household_ids)],
+        )
