@@ -24,7 +24,15 @@ class AccountabilityConfig(AppConfig):
 
 
 def _sync_roles(sender, **kwargs) -> None:
-    """Keep the role groups and their permissions in step with the code after every migrate."""
+    """Keep the role groups and their permissions in step with the code after every migrate.
+
+    Roles name permissions of apps migrated after this one, so those are created first.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
     from accountability.roles import sync_roles
 
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     sync_roles()

@@ -20,7 +20,16 @@ class Role:
 
 
 CORE_MODELS = ("adminunit", "organisation", "official", "responsibilityassignment", "helpingunitpairing")
-VIEW_CORE = tuple(f"accountability.view_{model}" for model in CORE_MODELS)
+REGISTRY_MODELS = ("household", "member", "helpingcadrepairing", "helpingmeasure", "verificationfinding")
+VIEW_CORE = (
+    *(f"accountability.view_{model}" for model in CORE_MODELS),
+    *(f"households.view_{model}" for model in REGISTRY_MODELS),
+)
+MANAGE_REGISTRY = (
+    *(f"households.{action}_{model}" for model in REGISTRY_MODELS for action in ("add", "change")),
+    "households.add_registerentry",
+    "households.view_registerentry",
+)
 MANAGE_RESPONSIBILITY = tuple(
     f"accountability.{action}_{model}"
     for model in ("organisation", "official", "responsibilityassignment", "helpingunitpairing")
@@ -35,7 +44,14 @@ ROLES = [
     Role(
         "county_office",
         "县扶贫办工作人员",
-        (*VIEW_CORE, *MANAGE_RESPONSIBILITY, *PERSONAL_DATA, *IMPORT_DATA, "accountability.change_adminunit"),
+        (
+            *VIEW_CORE,
+            *MANAGE_RESPONSIBILITY,
+            *MANAGE_REGISTRY,
+            *PERSONAL_DATA,
+            *IMPORT_DATA,
+            "accountability.change_adminunit",
+        ),
     ),
     Role(
         "city_office",
@@ -43,6 +59,7 @@ ROLES = [
         (
             *VIEW_CORE,
             *MANAGE_RESPONSIBILITY,
+            *MANAGE_REGISTRY,
             *PERSONAL_DATA,
             *IMPORT_DATA,
             "accountability.change_adminunit",

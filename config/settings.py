@@ -251,6 +251,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PovertyCauseEnum": "households.models.PovertyCause",
+        "HouseholdStatusEnum": "households.models.HouseholdStatus",
+        "FindingStatusEnum": "households.models.FindingStatus",
+        "ImportStatusEnum": "accountability.models.imports.ImportStatus",
+    },
 }
 
 

@@ -20,6 +20,7 @@ from accountability.models import (
     User,
 )
 from accountability.roles import ROLES, role_group
+from households.models import Household, VerificationFinding
 from tests.demo_data import demo_db  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("demo_db")
@@ -42,6 +43,8 @@ def targets(db):
         "officials": assignment.official_id,
         "assignments": assignment.pk,
         "pairings": HelpingUnitPairing.objects.get(village_id=VILLAGE).pk,
+        "households": Household.objects.filter(village_id=VILLAGE).first().pk,
+        "findings": VerificationFinding.objects.filter(village_id=VILLAGE).first().pk,
     }
 
 
@@ -62,6 +65,8 @@ PAGES = {
     "officials": ["/officials/{pk}/", "/history/official/{pk}/"],
     "assignments": ["/history/assignment/{pk}/"],
     "pairings": ["/history/pairing/{pk}/"],
+    "households": ["/households/{pk}/", "/history/household/{pk}/"],
+    "findings": ["/history/finding/{pk}/"],
 }
 ADMIN = {
     "units": "/admin/accountability/adminunit/{pk}/change/",
@@ -69,6 +74,8 @@ ADMIN = {
     "officials": "/admin/accountability/official/{pk}/change/",
     "assignments": "/admin/accountability/responsibilityassignment/{pk}/change/",
     "pairings": "/admin/accountability/helpingunitpairing/{pk}/change/",
+    "households": "/admin/households/household/{pk}/change/",
+    "findings": "/admin/households/verificationfinding/{pk}/change/",
 }
 
 
@@ -92,10 +99,11 @@ def test_a_sibling_sees_and_changes_nothing(client, targets, role, sibling):
         for page in PAGES[endpoint]:
             assert client.get(page.format(pk=pk)).status_code == 404, page
         if user.is_staff:
-            assert client.get(ADMIN[endpoint].format(pk=pk)).status_code in (302, 404), endpoint
+            assert client.get(ADMIN[endpoint].format(pk=pk)).status_code in (302, 403, 404), endpoint
     official = Official.objects.get(pk=targets["officials"])
     assert official.pk not in [o.pk for o in client.get(f"/officials/?q={official.name}").context["page"]]
     assert client.get("/units/search/?q=青石东村").context["units"].__len__() == 0
+    assert client.get("/households/?village=" + VILLAGE).context["page"].paginator.count == 0
     gaps = client.get("/api/units/gaps/").json()
     assert all(not gap["unit_code"].startswith(VILLAGE) for gap in gaps)
     before = ResponsibilityAssignment.objects.count()

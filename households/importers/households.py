@@ -166,7 +166,7 @@ class HouseholdsImport(ImportKind):
             row.error("脱贫年度", "户状态为已脱贫时须填写脱贫年度")
         if v.get("exit_year") and v.get("identified_year") and v["exit_year"] < v["identified_year"]:
             row.error("脱贫年度", "脱贫年度不能早于识别年度")
-        for field in ("ethnicity", "education", "schooling", "employment", "phone"):
+        for field in ("ethnicity", "education", "schooling", "employment", "phone", "health", "labour_skill"):
             v[field] = v.get(field) or ""
         v["main_cause"] = v.get("main_cause") or PovertyCause.OTHER
 

@@ -1,0 +1,172 @@
+"""Import kind ``households``: one row per member."""
+
+from __future__ import annotations
+
+import pytest
+
+from accountability.demo.hierarchy import load_hierarchy
+from accountability.demo.people import People
+from accountability.idnumbers import check_character
+from accountability.importing.service import run_import
+from households.models import Household, HouseholdStatus, Member, Relation
+from tests.factories import UserFactory
+
+HEADERS = [
+    "行政区划代码",
+    "户编号",
+    "姓名",
+    "证件号码",
+    "与户主关系",
+    "性别",
+    "民族",
+    "文化程度",
+    "在校生状况",
+    "健康状况",
+    "劳动技能",
+    "务工状况",
+    "贫困户属性",
+    "主要致贫原因",
+    "人均纯收入",
+    "识别年度",
+    "户状态",
+    "脱贫年度",
+    "联系电话",
+    "帮扶责任人证件号码",
+]
+V1, V2, OTHER_COUNTY = "349901101201", "349901101202", "349902101201"
+
+
+@pytest.fixture
+def people():
+    return People(seed=11)
+
+
+@pytest.fixture
+def county_user(db):
+    load_hierarchy()
+    return UserFactory(username="county", jurisdiction_id="349901000000")
+
+
+def member(village, number, name, id_number, relation="户主", sex="", status="未脱贫", exit_year="", **extra):
+    row = {
+        "行政区划代码": village,
+        "户编号": number,
+        "姓名": name,
+        "证件号码": id_number,
+        "与户主关系": relation,
+        "性别": sex,
+        "民族": "汉族",
+        "贫困户属性": "一般贫困户",
+        "主要致贫原因": "因病",
+        "人均纯收入": "3200.50",
+        "识别年度": 2015,
+        "户状态": status,
+        "脱贫年度": exit_year,
+    }
+    row.update(extra)
+    return [row.get(header, "") for header in HEADERS]
+
+
+def errors_by_row(job):
+    found: dict[int, list[tuple[str, str]]] = {}
+    for error in job.errors:
+        found.setdefault(error["row"], []).append((error["column"], error["message"]))
+    return found
+
+
+@pytest.mark.django_db
+def test_households_and_members_are_written_and_reimport_is_a_no_op(xlsx, county_user, people):
+    rows = [
+        member(V1, "H001", "张大", people.id_number(V1, sex="male")),
+        member(V1, "H001", "李二", people.id_number(V1, sex="female"), relation="配偶"),
+        member(V1, "H002", "王三", people.id_number(V1), status="已脱贫", exit_year=2019),
+    ]
+    path = xlsx(rows, headers=HEADERS)
+    job = run_import(kind="households", path=path, actor=county_user)
+    assert (job.new_rows, job.invalid_rows, job.written_rows) == (3, 0, 3), job.errors
+    household = Household.objects.get(number="H001")
+    assert (household.head_name, household.member_count, household.village_id) == ("张大", 2, V1)
+    assert str(household.income_per_capita) == "3200.50"
+    assert Household.objects.get(number="H002").status == HouseholdStatus.EXITED
+    assert Member.objects.get(name="李二").sex == "female"  # derived from the ID number when empty
+    again = run_import(kind="households", path=path, actor=county_user)
+    assert (again.new_rows, again.changed_rows, again.unchanged_rows, again.written_rows) == (0, 0, 3, 0)
+
+
+@pytest.mark.django_db
+def test_every_bad_row_is_reported(xlsx, county_user, people):
+    good = people.id_number(V1, sex="male")
+    bad_check = good[:-1] + ("0" if good[-1] != "0" else "1")
+    male = people.id_number(V1, sex="male")
+    shared = people.id_number(V1)
+    rows = [
+        member(V1, "A1", "甲", bad_check),  # 2: check character
+        member(V1, "A2", "乙", male, sex="女"),  # 3: sex contradicts the ID
+        member(V1, "A3", "丙", shared),  # 4: ok, but its ID also appears in A4
+        member(V1, "A4", "丁", shared),  # 5: duplicate ID across households
+        member(V1, "A5", "戊", people.id_number(V1), relation="配偶"),  # 6: household without head
+        member(V1, "A6", "己", people.id_number(V1)),  # 7
+        member(V1, "A6", "庚", people.id_number(V1)),  # 8: second head
+        member("349901101299", "A7", "辛", people.id_number(V1)),  # 9: unknown village
+        member(OTHER_COUNTY, "A8", "壬", people.id_number(V1)),  # 10: outside the jurisdiction
+        member(V1, "A9", "癸", people.id_number(V1), **{"贫困户属性": "富裕户"}),  # 11: unknown enumeration
+        member(V1, "B1", "子", people.id_number(V1)),  # 12
+        member(V2, "B1", "丑", people.id_number(V1), relation="之子"),  # 13: household fields differ
+        member(V1, "B2", "寅", people.id_number(V1), status="已脱贫"),  # 14: exited without exit year
+    ]
+    job = run_import(kind="households", path=xlsx(rows, headers=HEADERS), actor=county_user, dry_run=True)
+    found = errors_by_row(job)
+    assert found[2][0][0] == "证件号码" and "校验位错误" in found[2][0][1]
+    assert found[3] == [("性别", "性别与证件号码不符（证件号码第 17 位表示男性）")]
+    assert 4 not in found
+    assert found[5] == [("证件号码", "该证件号码已出现在第 4 行的另一户")]
+    assert found[6] == [("与户主关系", "户 A5 没有户主")]
+    assert found[8] == [("与户主关系", "户 A6 有两名户主（另见第 7 行）")]
+    assert found[9] == [("行政区划代码", "村 349901101299 不存在，请先导入行政区划")]
+    assert found[10] == [("行政区划代码", f"村 {OTHER_COUNTY} 不在您的管辖范围内")]
+    assert found[11][0][0] == "贫困户属性" and "“富裕户”不在可选值中" in found[11][0][1]
+    assert found[13] == [("行政区划代码", "与同户第 12 行不一致（同一户的户信息须相同）")]
+    assert found[14] == [("脱贫年度", "户状态为已脱贫时须填写脱贫年度")]
+    assert Household.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_id_number_active_in_another_household_in_the_database_is_refused(xlsx, county_user, people):
+    id_number = people.id_number(V1)
+    run_import(
+        kind="households", path=xlsx([member(V1, "C1", "甲", id_number)], headers=HEADERS), actor=county_user
+    )
+    job = run_import(
+        kind="households",
+        path=xlsx([member(V1, "C2", "甲", id_number)], headers=HEADERS),
+        actor=county_user,
+        dry_run=True,
+    )
+    assert errors_by_row(job) == {2: [("证件号码", "该证件号码已是户 C1 的在户成员")]}
+
+
+@pytest.mark.django_db
+def test_the_database_keeps_one_head_and_unique_active_ids(county_user, people):
+    from django.db import IntegrityError, transaction
+
+    household = Household.objects.create(
+        village_id=V1,
+        number="D1",
+        head_name="甲",
+        attribute="ordinary",
+        main_cause="illness",
+        identified_year=2015,
+        status="not_exited",
+    )
+    first17 = people.id_number(V1)[:17]
+    Member.objects.create(
+        household=household,
+        name="甲",
+        id_number=first17 + check_character(first17),
+        relation=Relation.HEAD,
+        sex="male",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.create(
+            household=household, name="乙", id_number=people.id_number(V1), relation=Relation.HEAD, sex="male"
+        )
