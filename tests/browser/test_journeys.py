@@ -104,3 +104,16 @@ def test_city_office_sees_the_responsibility_gaps(phone, live_server, demo, scre
     phone.wait_for_url("**/units/349902103203/")
     assert "责任缺口" in phone.inner_text("main")
     screenshot(phone, "09-gap-village")
+
+
+def test_village_official_finds_a_household_on_a_phone(phone, live_server, demo, screenshot):
+    log_in(phone, live_server, "village_official")
+    phone.click("text=贫困户")
+    phone.wait_for_url("**/households/")
+    assert "共 8 户" in phone.inner_text("main")
+    screenshot(phone, "10-households")
+    phone.locator("table.data tbody tr a").first.click()
+    phone.wait_for_selector("text=家庭成员")
+    text = phone.inner_text("main")
+    assert "帮扶责任人" in text and "已隐藏" in text and "********" in text
+    screenshot(phone, "11-household")
