@@ -36,11 +36,14 @@ MANAGE_RESPONSIBILITY = tuple(
     for action in ("add", "change")
 )
 PERSONAL_DATA = ("accountability.view_personal_data",)
+PROPOSE = ("households.propose_procedure",)
+APPROVE = ("households.propose_procedure", "households.approve_procedure")
+ANNOUNCE = (*APPROVE, "households.announce_procedure")
 IMPORT_DATA = ("accountability.add_importjob", "accountability.view_importjob")
 
 ROLES = [
-    Role("village_official", "村级干部", VIEW_CORE),
-    Role("township_staff", "乡镇工作人员", VIEW_CORE),
+    Role("village_official", "村级干部", (*VIEW_CORE, *PROPOSE)),
+    Role("township_staff", "乡镇工作人员", (*VIEW_CORE, *APPROVE)),
     Role(
         "county_office",
         "县扶贫办工作人员",
@@ -48,6 +51,7 @@ ROLES = [
             *VIEW_CORE,
             *MANAGE_RESPONSIBILITY,
             *MANAGE_REGISTRY,
+            *ANNOUNCE,
             *PERSONAL_DATA,
             *IMPORT_DATA,
             "accountability.change_adminunit",
@@ -60,6 +64,7 @@ ROLES = [
             *VIEW_CORE,
             *MANAGE_RESPONSIBILITY,
             *MANAGE_REGISTRY,
+            *ANNOUNCE,
             *PERSONAL_DATA,
             *IMPORT_DATA,
             "accountability.change_adminunit",

@@ -11,7 +11,7 @@ class HouseholdsConfig(AppConfig):
         from accountability.demo.registry import register_demo_loader
         from accountability.history import register_history_pages
         from households.demo import load_households
-        from households.importers import households  # noqa: F401  (registers the import kind)
+        from households.importers import households, register_matches  # noqa: F401  (import kinds)
 
         register_history_pages(household="households.Household", finding="households.VerificationFinding")
         register_demo_loader(load_households)

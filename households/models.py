@@ -40,6 +40,7 @@ class HouseholdStatus(models.TextChoices):
     EXITED = "exited", _("已脱贫")
     RETURNED = "returned", _("返贫")
     REMOVED = "removed", _("已清退")
+    NOT_ADMITTED = "not_admitted", _("未纳入")
 
 
 #: statuses in which a household counts as registered poor and not exited
@@ -84,6 +85,11 @@ class Household(models.Model):
         verbose_name = _("贫困户")
         verbose_name_plural = _("贫困户")
         ordering = ["number"]
+        permissions = [
+            ("propose_procedure", _("办理村级程序步骤（申请、调查、评议、评估、村级公示）")),
+            ("approve_procedure", _("办理乡镇程序步骤（审核、公示）")),
+            ("announce_procedure", _("办理县级程序步骤（复核、审定、公告、返贫、清退）")),
+        ]
         indexes = [
             models.Index(fields=["village", "status"], name="household_village_status"),
             models.Index(fields=["status", "attribute"], name="household_status_attribute"),
@@ -366,3 +372,42 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_register_type_display()} {self.name}"
+
+
+@tracked()
+class ProcedureStep(models.Model):
+    """One step of an official procedure taken for a household: the domain event with its actor,
+    date, documents and reason; a notice step also records its period and any objection."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="steps"
+    )
+    procedure = models.CharField(_("程序"), max_length=20)
+    run = models.PositiveIntegerField(_("第几次办理"), default=1)
+    step = models.CharField(_("步骤"), max_length=40)
+    on = models.DateField(_("办理日期"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("理由/意见"), blank=True)
+    documents = models.TextField(_("材料"), blank=True)
+    notice_until = models.DateField(_("公示截止日期"), null=True, blank=True)
+    objection = models.TextField(_("异议内容"), blank=True)
+    objection_open = models.BooleanField(_("异议待处理"), default=False)
+    objection_resolution = models.TextField(_("异议处理结果"), blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    jurisdiction_path = "household__village__code"
+
+    class Meta:
+        verbose_name = _("程序步骤")
+        verbose_name_plural = _("程序步骤")
+        ordering = ["household_id", "on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "procedure", "run", "step"], name="procedure_step_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.procedure}.{self.step}"
