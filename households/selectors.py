@@ -10,7 +10,15 @@ from django.http import Http404
 
 from accountability.models import AdminUnit
 from accountability.scoping import visible_to
-from households.models import HelpingCadrePairing, HelpingMeasure, Household, Member, VerificationFinding
+from households.models import (
+    HelpingCadrePairing,
+    HelpingMeasure,
+    Household,
+    Member,
+    ProcedureStep,
+    VerificationFinding,
+)
+from households.procedures import Procedure, step_of
 from households.rules import missing_four_haves
 
 
@@ -98,3 +106,21 @@ def four_haves_missing(household: Household) -> list[str]:
         has_measures=household.has_measures,
         has_exit_certificate=household.has_exit_certificate,
     )
+
+
+@dataclass(frozen=True)
+class StepView:
+    event: ProcedureStep
+    procedure_label: str
+    step_label: str
+
+
+def steps_of(household: Household) -> list[StepView]:
+    """The household's procedure steps, oldest first, with their Chinese labels (one query)."""
+    views = []
+    for event in household.steps.select_related("actor").order_by("on", "pk"):
+        label = (
+            "异议成立，程序终止" if event.step == "rejected" else step_of(event.procedure, event.step).label
+        )
+        views.append(StepView(event, str(Procedure(event.procedure).label), label))
+    return views

@@ -242,3 +242,40 @@ def test_writes_outside_the_jurisdiction_are_refused(actors):
             actor=outsider, household=household, procedure="identification", step="survey", on=D(2020, 3, 2)
         )
     assert ProcedureStep.objects.filter(household=household).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_household_page_offers_the_next_step_and_takes_it(client, actors):
+    household = apply(actors)
+    client.force_login(actors["village_official"])
+    page = client.get(f"/households/{household.pk}/")
+    assert ("identification", "survey", "贫困户识别：入户调查") in page.context["next_steps"]
+    response = client.post(
+        f"/households/{household.pk}/steps/", {"step": "identification.appraisal", "on": "2020-03-02"}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/households/{household.pk}/")
+    assert "请先办理“入户调查”" in page.content.decode()
+    client.post(f"/households/{household.pk}/steps/", {"step": "identification.survey", "on": "2020-03-02"})
+    assert [s.event.step for s in client.get(f"/households/{household.pk}/").context["steps"]] == [
+        "application",
+        "survey",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_api_takes_steps_with_the_same_rules(client, actors):
+    household = apply(actors)
+    client.force_login(actors["township_staff"])
+    response = client.post(
+        f"/api/households/{household.pk}/steps/",
+        {"procedure": "identification", "step": "survey", "on": "2020-03-02"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    response = client.post(
+        f"/api/households/{household.pk}/steps/",
+        {"procedure": "identification", "step": "survey", "on": "2020-03-03"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "已经办理过" in str(response.json())

@@ -2,12 +2,30 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from accountability.api.base import ScopedReadOnlyViewSet
-from households import selectors
+from households import selectors, services
 from households.api.serializers import FindingSerializer, HouseholdDetailSerializer, HouseholdSerializer
-from households.models import Household, VerificationFinding
+from households.models import Household, ProcedureStep, VerificationFinding
+from households.procedures import Procedure
 from households.views import filters_from
+
+
+class StepSerializer(serializers.Serializer):
+    procedure = serializers.ChoiceField(choices=Procedure.choices)
+    step = serializers.CharField(max_length=40)
+    on = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    documents = serializers.CharField(required=False, allow_blank=True)
+
+
+class StepResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcedureStep
+        fields = ["id", "procedure", "run", "step", "on", "reason", "notice_until", "objection_open"]
 
 
 class HouseholdViewSet(ScopedReadOnlyViewSet):
@@ -40,6 +58,16 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
 
     def get_serializer_class(self):
         return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
+
+    @extend_schema(request=StepSerializer, responses={201: StepResultSerializer})
+    @action(detail=True, methods=["post"])
+    def steps(self, request, pk=None):
+        """Take the next step of a procedure (the same service as the household page)."""
+        household = self.get_object()
+        data = StepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.take_step(actor=request.user, household=household, **data.validated_data)
+        return Response(StepResultSerializer(event).data, status=201)
 
 
 class FindingViewSet(ScopedReadOnlyViewSet):
