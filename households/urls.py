@@ -4,6 +4,7 @@ from households import views
 
 urlpatterns = [
     path("households/", views.household_list, name="household-list"),
+    path("households/export.xlsx", views.household_export, name="household-export"),
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/steps/", views.household_step, name="household-step"),
     path("households/<int:pk>/steps/<int:step_id>/objection/", views.step_objection, name="step-objection"),

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accountability.dates import parse_day
+from accountability.views import xlsx_response
 from households import selectors, services
+from households.exporters import export_households
 from households.models import HouseholdStatus, PovertyAttribute, PovertyCause
 
 PAGE_SIZE = 30
@@ -101,3 +103,11 @@ def step_objection(request, pk: int, step_id: int):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
     return redirect("household-detail", pk=household.pk)
+
+
+@login_required
+def household_export(request):
+    filters = filters_from(request.GET)
+    households = selectors.households_visible_to(request.user, filters, timezone.localdate())
+    content = export_households(user=request.user, households=households, filters=request.GET.dict())
+    return xlsx_response(content, f"贫困户及家庭成员-{timezone.localdate():%Y%m%d}.xlsx")

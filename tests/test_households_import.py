@@ -170,3 +170,64 @@ def test_the_database_keeps_one_head_and_unique_active_ids(county_user, people):
         Member.objects.create(
             household=household, name="乙", id_number=people.id_number(V1), relation=Relation.HEAD, sex="male"
         )
+
+
+@pytest.mark.django_db
+def test_export_then_import_is_lossless_for_a_role_with_the_right(
+    client, xlsx, county_user, people, tmp_path
+):
+    from accountability.models import ExportRecord
+    from accountability.roles import role_group, sync_roles
+
+    sync_roles()
+    county_user.groups.set([role_group("county_office")])
+    rows = [
+        member(
+            V1, "R1", "张大", people.id_number(V1, sex="male"), 健康状况="患有大病", 联系电话="13912345678"
+        ),
+        member(
+            V1,
+            "R1",
+            "李二",
+            people.id_number(V1, sex="female"),
+            relation="配偶",
+            劳动技能="普通劳动力",
+            联系电话="13912345678",
+        ),
+        member(
+            V2, "R2", "王三", people.id_number(V2), status="已脱贫", exit_year=2019, 主要致贫原因="缺技术"
+        ),
+    ]
+    first = run_import(kind="households", path=xlsx(rows, headers=HEADERS), actor=county_user)
+    assert first.written_rows == 3, first.errors
+    client.force_login(county_user)
+    response = client.get("/households/export.xlsx")
+    assert response.status_code == 200
+    exported = tmp_path / "export.xlsx"
+    exported.write_bytes(response.content)
+    again = run_import(kind="households", path=exported, actor=county_user)
+    assert (again.total_rows, again.invalid_rows, again.unchanged_rows, again.written_rows) == (3, 0, 3, 0), (
+        again.errors
+    )
+    record = ExportRecord.objects.get(created_by=county_user)
+    assert (record.kind, record.row_count, record.masked) == ("households", 3, False)
+
+
+@pytest.mark.django_db
+def test_export_masks_ids_for_roles_without_the_right(client, xlsx, county_user, people, tmp_path):
+    from openpyxl import load_workbook
+
+    from accountability.models import ExportRecord
+
+    id_number = people.id_number(V1)
+    run_import(
+        kind="households", path=xlsx([member(V1, "M1", "甲", id_number)], headers=HEADERS), actor=county_user
+    )
+    viewer = UserFactory(username="viewer", jurisdiction_id=V1)
+    client.force_login(viewer)
+    path = tmp_path / "masked.xlsx"
+    path.write_bytes(client.get("/households/export.xlsx").content)
+    sheet = load_workbook(path).active
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert sheet["D2"].value == id_number[:6] + "********" + id_number[-4:]
+    assert ExportRecord.objects.get(created_by=viewer).masked is True
