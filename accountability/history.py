@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pghistory
@@ -21,6 +21,8 @@ def tracked(*, exclude: list[str] | None = None):
     """Class decorator for every domain model: insert, update and delete events, append-only.
 
     ``exclude`` leaves fields out of the snapshots (a password hash, a login timestamp).
+    Statement-level triggers read PostgreSQL's transition tables: one trigger call per statement,
+    not per row, which keeps bulk imports fast (docs/decisions/0004).
     """
     return pghistory.track(
         pghistory.InsertEvent(),
@@ -28,6 +30,7 @@ def tracked(*, exclude: list[str] | None = None):
         pghistory.DeleteEvent(),
         exclude=exclude,
         append_only=True,
+        level=pghistory.Statement,
     )
 
 
@@ -57,6 +60,18 @@ def bind_context_to_transaction() -> None:
             "set_config('pghistory.context_metadata', %s, true)",
             [str(tracker.id), metadata],
         )
+
+
+def copy_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
+    """COPY rows into a table inside the current transaction, with the history context bound so
+    that the statement-level history triggers attribute them like any other write."""
+    bind_context_to_transaction()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def events_for(obj) -> Any:

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from openpyxl import Workbook
 
-from accountability.history import bind_context_to_transaction, history_context
+from accountability.history import history_context
 from accountability.idnumbers import check_character
 from accountability.models import (
     AdminLevel,
@@ -270,14 +270,3 @@ def create_units_and_cadres(city: SyntheticCity) -> dict[str, list[str]]:
             batch_size=5000,
         )
     return cadres
-
-
-def copy_rows(table: str, columns: list[str], rows) -> None:
-    """COPY rows into a table inside the current transaction, with the history context bound."""
-    bind_context_to_transaction()
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)

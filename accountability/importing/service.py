@@ -193,7 +193,7 @@ def confirm_job(job: ImportJob, *, actor, reason: str = "") -> ImportJob:
     The file is analysed again under a lock on the job, so the rows written are checked against
     the database as it is now, and a second delivery of the same task finds every row unchanged.
     """
-    if job.status not in {ImportStatus.VALIDATED, ImportStatus.WRITING}:
+    if job.status not in {ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.WRITING}:
         raise ValueError(f"导入记录状态为“{job.get_status_display()}”，不能确认写入")
     job.status = ImportStatus.WRITING
     job.save(update_fields=["status"])
@@ -243,11 +243,13 @@ def error_counts_by_column(job: ImportJob) -> list[tuple[str, int]]:
 def run_import(
     *, kind: str, path: Path, actor, strict: bool = False, dry_run: bool = False, file_name: str | None = None
 ) -> ImportJob:
-    """Upload, validate and (unless ``dry_run``) write in one call: the CLI and tests use this."""
+    """Upload and validate (``dry_run``), or upload and write in one pass: the CLI and tests use this.
+
+    Writing analyses the file once, under the job's lock, with the same checks as the preview.
+    """
     job = create_job(kind=kind, path=path, file_name=file_name or path.name, actor=actor, strict=strict)
-    validate_job(job)
-    if dry_run or job.status == ImportStatus.REJECTED:
-        return job
+    if dry_run:
+        return validate_job(job)
     return confirm_job(job, actor=actor)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection
 
+from accountability.history import copy_rows
 from accountability.idnumbers import id_facts
 from accountability.importers.officials import parse_id_number, parse_unit_code
 from accountability.importing.kinds import (
@@ -80,6 +81,16 @@ MEMBER_FIELDS = (
     "labour_skill",
     "employment",
 )
+#: columns that COPY must fill with the model defaults (COPY does not know Django's defaults)
+COPY_HOUSEHOLD_DEFAULTS = {
+    "head_name": "",
+    "other_causes": [],
+    "income_sources": "",
+    "member_count": 0,
+    "has_handbook": False,
+    "has_exit_certificate": False,
+}
+COPY_MEMBER_DEFAULTS = {"active": True, "left_reason": ""}
 HEADER_OF = {
     "village_id": "行政区划代码",
     "attribute": "贫困户属性",
@@ -242,7 +253,18 @@ class HouseholdsImport(ImportKind):
                 for f, value in wanted.items():
                     setattr(household, f, value)
                 updating[v["number"]] = household
-        Household.objects.bulk_create(creating.values(), batch_size=5000)
+        if creating:
+            copy_rows(
+                "households_household",
+                [*COPY_HOUSEHOLD_DEFAULTS, "number", *fields],
+                (
+                    (*COPY_HOUSEHOLD_DEFAULTS.values(), h.number, *(getattr(h, f) for f in fields))
+                    for h in creating.values()
+                ),
+            )
+            ids = dict(Household.objects.filter(number__in=list(creating)).values_list("number", "pk"))
+            for number, household in creating.items():
+                household.pk = ids[number]
         Household.objects.bulk_update(updating.values(), fields, batch_size=5000)
         return households
 
@@ -266,7 +288,20 @@ class HouseholdsImport(ImportKind):
                 for f, value in wanted.items():
                     setattr(member, f, value)
                 updating.append(member)
-        Member.objects.bulk_create(creating, batch_size=5000)
+        columns = ["household_id", "id_number", *MEMBER_FIELDS, *COPY_MEMBER_DEFAULTS]
+        copy_rows(
+            "households_member",
+            columns,
+            (
+                (
+                    m.household_id,
+                    m.id_number,
+                    *(getattr(m, f) for f in MEMBER_FIELDS),
+                    *COPY_MEMBER_DEFAULTS.values(),
+                )
+                for m in creating
+            ),
+        )
         Member.objects.bulk_update(updating, list(MEMBER_FIELDS), batch_size=5000)
         touched = {households[r.values["number"]].pk for r in rows}
         refresh_household_summaries(touched)

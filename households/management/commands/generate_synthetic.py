@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from accountability.history import history_context
-from households.synthetic import SyntheticCity, copy_rows, create_units_and_cadres, write_households_xlsx
+from accountability.history import copy_rows, history_context
+from households.synthetic import SyntheticCity, create_units_and_cadres, write_households_xlsx
 
 STATUS = {"已脱贫": "exited", "未脱贫": "not_exited", "返贫": "returned"}
 ATTRIBUTE = {"一般贫困户": "ordinary", "低保贫困户": "low_income", "特困供养贫困户": "extreme"}
