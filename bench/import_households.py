@@ -68,7 +68,7 @@ def main() -> None:
             "manage.py",
             "shell",
             "-c",
-            "from accountability.models import User; User.objects.create_superuser('bench', password='bench-pass-2026')",
+            CREATE_USER,
         )
         _, _, out = run(
             env,
