@@ -28,10 +28,9 @@ class Column:
         return (self.header, *self.aliases)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int  # the Excel row number the user sees
-    cells: list[str]  # raw text, in the file's column order
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,3 +54,42 @@ def read_first_sheet(path: Path) -> Sheet:
             cells += [""] * (len(headers) - len(cells))
             rows.append((offset, cells[: len(headers)]))
     return Sheet(headers=headers, rows=rows)
+
+
+@dataclass
+class StreamedSheet:
+    headers: list[str]
+    expected_rows: int  # an upper bound, for progress
+    rows: Iterator[tuple[int, list[str]]]  # (Excel row number, cells as text), non-empty rows only
+
+
+def stream_first_sheet(path: Path) -> StreamedSheet:
+    """Like ``read_first_sheet`` but yields the rows one by one, so that a large file is never held
+    in memory as a whole."""
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise ImportFileError("工作簿中没有工作表。")
+        sheet = workbook.get_sheet_by_index(0)
+        iterator = enumerate(sheet.iter_rows(), start=1)
+        for number, raw in iterator:  # noqa: B007  (number is the header row, used below)
+            headers = [cell_text(c) for c in raw]
+            if any(headers):
+                break
+        else:
+            raise ImportFileError("工作表是空的：第一行应为列标题。")
+    except ImportFileError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken parts
+        raise ImportFileError(f"无法读取 Excel 文件：{exc}") from exc
+    width = len(headers)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for row_number, raw in iterator:
+            cells = [cell_text(c) for c in raw[:width]]
+            if any(cells):
+                if len(cells) < width:
+                    cells += [""] * (width - len(cells))
+                yield row_number, cells
+
+    return StreamedSheet(headers=headers, expected_rows=max(0, sheet.height - number), rows=rows())

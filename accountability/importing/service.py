@@ -17,7 +17,7 @@ from accountability.history import history_context
 from accountability.models import ImportJob, ImportStatus
 
 from .kinds import CellError, ImportKind, Row, get_kind
-from .reader import read_first_sheet
+from .reader import stream_first_sheet
 from .safety import ImportFileError, check_xlsx
 
 PROGRESS_EVERY = 5000
@@ -96,7 +96,7 @@ def analyse(job: ImportJob, user=None) -> Analysis:
     """
     path = Path(job.file.path)
     check_xlsx(path)
-    sheet = read_first_sheet(path)
+    sheet = stream_first_sheet(path)
     kind_class = get_kind(job.kind)
     kind = kind_class(user=user or job.created_by)
     by_header = kind_class.column_by_header()
@@ -115,12 +115,13 @@ def analyse(job: ImportJob, user=None) -> Analysis:
             f"缺少必需的列：{'、'.join(missing)}。请使用“{kind_class.label}”导入模板，第一行为列标题。"
         )
 
-    job.total_rows = len(sheet.rows)
+    job.total_rows = sheet.expected_rows
     analysis = Analysis(kind=kind, headers=sheet.headers)
+    wanted = [(column, positions.get(column.field)) for column in kind_class.columns]
+    count = 0
     for count, (number, cells) in enumerate(sheet.rows, start=1):
-        row = Row(number=number, cells=cells)
-        for column in kind_class.columns:
-            index = positions.get(column.field)
+        row = Row(number=number)
+        for column, index in wanted:
             text = cells[index] if index is not None else ""
             if text == "":
                 if column.required:
@@ -135,6 +136,7 @@ def analyse(job: ImportJob, user=None) -> Analysis:
         analysis.rows.append(row)
         if count % PROGRESS_EVERY == 0:
             report_progress(job, count // 2)
+    job.total_rows = count
 
     kind.check(analysis.rows)
 

@@ -231,12 +231,13 @@ class HouseholdsImport(ImportKind):
 
     def write(self, new: list[Row], changed: list[Row]) -> int:
         rows = new + changed
-        households = self._write_households(rows)
-        self._write_members(rows, households)
-        self._write_pairings(rows, households)
+        households, created = self._write_households(rows)
+        self._write_members(rows, households, created)
+        self._write_pairings(rows, households, created)
         return len(rows)
 
-    def _write_households(self, rows: list[Row]) -> dict[str, Household]:
+    def _write_households(self, rows: list[Row]) -> tuple[dict[str, Household], set[str]]:
+        """Upsert the households; returns them by number, and the numbers that are new."""
         numbers = {row.values["number"] for row in rows}
         households = {h.number: h for h in Household.objects.filter(number__in=numbers)}
         fields = list(HOUSEHOLD_FIELDS[:-1])
@@ -266,16 +267,22 @@ class HouseholdsImport(ImportKind):
             for number, household in creating.items():
                 household.pk = ids[number]
         Household.objects.bulk_update(updating.values(), fields, batch_size=5000)
-        return households
+        return households, set(creating)
 
-    def _write_members(self, rows: list[Row], households: dict[str, Household]) -> None:
-        ids = [row.values["id_number"] for row in rows]
-        current = {
-            (m.household_id, m.id_number): m
-            for m in Member.objects.filter(
-                household__in=[households[r.values["number"]] for r in rows], id_number__in=ids
-            )
-        }
+    def _write_members(self, rows: list[Row], households: dict[str, Household], created: set[str]) -> None:
+        """New members by COPY; members of households that existed before are compared first."""
+        old = [r for r in rows if r.values["number"] not in created]
+        current = (
+            {
+                (m.household_id, m.id_number): m
+                for m in Member.objects.filter(
+                    household_id__in={households[r.values["number"]].pk for r in old},
+                    id_number__in=[r.values["id_number"] for r in old],
+                )
+            }
+            if old
+            else {}
+        )
         creating, updating = [], []
         for row in rows:
             v = row.values
@@ -306,7 +313,9 @@ class HouseholdsImport(ImportKind):
         touched = {households[r.values["number"]].pk for r in rows}
         refresh_household_summaries(touched)
 
-    def _write_pairings(self, rows: list[Row], households: dict[str, Household]) -> None:
+    def _write_pairings(self, rows: list[Row], households: dict[str, Household], created: set[str]) -> None:
+        """A pairing with the row's helping cadre from the identification year, unless one is in force.
+        New households' pairings go in by COPY."""
         wanted = {
             (self.cadres[r.values["cadre_id_number"]], households[r.values["number"]].pk)
             for r in rows
@@ -314,16 +323,23 @@ class HouseholdsImport(ImportKind):
         }
         if not wanted:
             return
+        new_ids = {households[number].pk for number in created}
         existing = set(
             HelpingCadrePairing.objects.filter(
-                household_id__in={h for _, h in wanted}, valid_to__isnull=True
+                household_id__in={h for _, h in wanted} - new_ids, valid_to__isnull=True
             ).values_list("official_id", "household_id")
         )
         start = {households[r.values["number"]].pk: r.values["identified_year"] for r in rows}
+        copy_rows(
+            "households_helpingcadrepairing",
+            ["official_id", "household_id", "valid_from"],
+            ((o, h, dt.date(start[h], 1, 1)) for o, h in wanted if h in new_ids),
+        )
         HelpingCadrePairing.objects.bulk_create(
             [
                 HelpingCadrePairing(official_id=o, household_id=h, valid_from=dt.date(start[h], 1, 1))
                 for o, h in wanted - existing
+                if h not in new_ids
             ],
             batch_size=5000,
             ignore_conflicts=True,
