@@ -8,33 +8,12 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from accountability.history import copy_rows, history_context
+from households.importers.households import ATTRIBUTES as ATTRIBUTE
+from households.importers.households import CAUSES as CAUSE
+from households.importers.households import RELATIONS as RELATION
+from households.importers.households import STATUSES as STATUS
 from households.synthetic import SyntheticCity, create_units_and_cadres, write_households_xlsx
 
-STATUS = {"已脱贫": "exited", "未脱贫": "not_exited", "返贫": "returned"}
-ATTRIBUTE = {"一般贫困户": "ordinary", "低保贫困户": "low_income", "特困供养贫困户": "extreme"}
-CAUSE = {
-    "因病": "illness",
-    "因残": "disability",
-    "因学": "schooling",
-    "因灾": "disaster",
-    "缺土地": "lack_land",
-    "缺水": "lack_water",
-    "缺技术": "lack_skills",
-    "缺劳力": "lack_labour",
-    "缺资金": "lack_capital",
-    "交通条件落后": "transport",
-    "自身发展动力不足": "motivation",
-}
-RELATION = {
-    "户主": "head",
-    "配偶": "spouse",
-    "之子": "son",
-    "之女": "daughter",
-    "之父": "father",
-    "之母": "mother",
-    "之孙子": "grandson",
-    "之孙女": "granddaughter",
-}
 MISIDENTIFIED_SHARE_SQL = """
 INSERT INTO households_verificationfinding (village_id, household_id, family_name, family_id_number, kind,
     source, found_date, assessment_year, persons_affected, status, note)
