@@ -11,7 +11,7 @@ class HouseholdsConfig(AppConfig):
         from accountability.demo.registry import register_demo_loader
         from accountability.history import register_history_pages
         from households.demo import load_households
-        from households.importers import households, register_matches  # noqa: F401  (import kinds)
+        from households.importers import households, register_matches, verifications  # noqa: F401  (kinds)
 
         register_history_pages(household="households.Household", finding="households.VerificationFinding")
         register_demo_loader(load_households)
