@@ -1,8 +1,9 @@
 """Settings for every environment, read from environment variables (see docs/operations.md).
 
 APP_ENV selects the defaults: ``development`` (default), ``test`` or ``production``.
-DATABASE_URL and REDIS_URL are required; ``python -m config.devstack`` sets them to embedded
-PostgreSQL and Redis servers when they are not given.
+DATABASE_URL and REDIS_URL are required in production; elsewhere they default to local servers, and
+``python -m config.devstack`` (``make run`` / ``make test``) sets them to embedded PostgreSQL and
+Redis servers when they are not given.
 """
 
 from __future__ import annotations
@@ -111,10 +112,11 @@ TEMPLATES = [
 # --- database: PostgreSQL only -------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
 if not DATABASE_URL:
-    raise ImproperlyConfigured(
-        "DATABASE_URL is not set. Use `make run` / `make test` (they start embedded PostgreSQL and "
-        "Redis), or `python -m config.devstack manage ...`, or set DATABASE_URL=postgres://..."
-    )
+    if PRODUCTION:
+        raise ImproperlyConfigured("DATABASE_URL must be set in production (postgres://user:password@host/db)")
+    # Outside production a local default lets commands that need no database run (makemigrations,
+    # check); `make run` / `make test` and `python -m config.devstack manage …` set the real URL.
+    DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fupin"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Only PostgreSQL is supported (DATABASE_URL must start with postgres://)")
@@ -125,7 +127,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache, Celery --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if not REDIS_URL:
-    raise ImproperlyConfigured("REDIS_URL is not set (redis://host:port/db or unix:///path/to/redis.sock)")
+    if PRODUCTION:
+        raise ImproperlyConfigured("REDIS_URL must be set in production (redis://host:port/db or unix:///path)")
+    REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def celery_broker_url(redis_url: str) -> str:
