@@ -113,7 +113,9 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if not DATABASE_URL:
     if PRODUCTION:
-        raise ImproperlyConfigured("DATABASE_URL must be set in production (postgres://user:password@host/db)")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be set in production (postgres://user:password@host/db)"
+        )
     # Outside production a local default lets commands that need no database run (makemigrations,
     # check); `make run` / `make test` and `python -m config.devstack manage …` set the real URL.
     DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fupin"
@@ -128,7 +130,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 if not REDIS_URL:
     if PRODUCTION:
-        raise ImproperlyConfigured("REDIS_URL must be set in production (redis://host:port/db or unix:///path)")
+        raise ImproperlyConfigured(
+            "REDIS_URL must be set in production (redis://host:port/db or unix:///path)"
+        )
     REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
