@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accountability.models import AdminUnit
 from accountability.scoping import visible_to
@@ -32,6 +33,20 @@ class HouseholdFilters:
     missing_four_haves: bool = False
     q: str = ""
 
+    @classmethod
+    def from_params(cls, params) -> HouseholdFilters:
+        """The list filters from a query string (page and API share them)."""
+        cadre = params.get("cadre", "")
+        return cls(
+            village=params.get("village", "").strip(),
+            status=params.get("status", ""),
+            attribute=params.get("attribute", ""),
+            cause=params.get("cause", ""),
+            cadre=int(cadre) if cadre.isdigit() else None,
+            missing_four_haves=params.get("missing") == "1",
+            q=params.get("q", ""),
+        )
+
 
 def with_four_haves(households: QuerySet[Household], on: dt.date) -> QuerySet[Household]:
     """Annotate has_contact and has_measures (H-4) without a query per row."""
@@ -54,7 +69,7 @@ def missing_four_haves_q() -> Q:
 def households_visible_to(user, filters: HouseholdFilters | None = None, on: dt.date | None = None):
     filters = filters or HouseholdFilters()
     households = with_four_haves(
-        visible_to(Household.objects.select_related("village"), user), on or dt.date.today()
+        visible_to(Household.objects.select_related("village"), user), on or timezone.localdate()
     )
     if filters.village:
         unit = AdminUnit.objects.filter(code=filters.village).first()
@@ -77,7 +92,7 @@ def households_visible_to(user, filters: HouseholdFilters | None = None, on: dt.
 
 def household_for(user, pk: int, on: dt.date | None = None) -> Household:
     households = with_four_haves(
-        visible_to(Household.objects.select_related("village"), user), on or dt.date.today()
+        visible_to(Household.objects.select_related("village"), user), on or timezone.localdate()
     )
     household = households.filter(pk=pk).first()
     if household is None:

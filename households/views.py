@@ -17,22 +17,9 @@ from households.models import HouseholdStatus, PovertyAttribute, PovertyCause
 PAGE_SIZE = 30
 
 
-def filters_from(params) -> selectors.HouseholdFilters:
-    cadre = params.get("cadre", "")
-    return selectors.HouseholdFilters(
-        village=params.get("village", "").strip(),
-        status=params.get("status", ""),
-        attribute=params.get("attribute", ""),
-        cause=params.get("cause", ""),
-        cadre=int(cadre) if cadre.isdigit() else None,
-        missing_four_haves=params.get("missing") == "1",
-        q=params.get("q", ""),
-    )
-
-
 @login_required
 def household_list(request):
-    filters = filters_from(request.GET)
+    filters = selectors.HouseholdFilters.from_params(request.GET)
     households = selectors.households_visible_to(request.user, filters, timezone.localdate())
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -107,7 +94,7 @@ def step_objection(request, pk: int, step_id: int):
 
 @login_required
 def household_export(request):
-    filters = filters_from(request.GET)
+    filters = selectors.HouseholdFilters.from_params(request.GET)
     households = selectors.households_visible_to(request.user, filters, timezone.localdate())
     content = export_households(user=request.user, households=households, filters=request.GET.dict())
     return xlsx_response(content, f"贫困户及家庭成员-{timezone.localdate():%Y%m%d}.xlsx")

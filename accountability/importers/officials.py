@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from accountability.idnumbers import id_number_problem, normalise
-from accountability.importing.kinds import CellError, Column, ImportKind, Row, parse_date, register
+from accountability.importing.kinds import (
+    CellError,
+    Column,
+    ImportKind,
+    Row,
+    parse_date,
+    parse_id_number,
+    parse_mobile,
+    parse_unit_code,
+    register,
+)
 from accountability.models import (
     POSTS,
     AdminLevel,
@@ -23,24 +31,10 @@ from accountability.models import (
 )
 from accountability.models.posts import post_by_label
 from accountability.models.units import CODE_LENGTH, code_prefix
-from accountability.rules_units import code_problem
 from accountability.scoping import unit_code_in_jurisdiction
 
 POSTS_BY_LABEL = post_by_label()
 HELPING_POSTS = {Post.HELPING_UNIT_HEAD, Post.HELPING_CADRE}
-
-
-def parse_id_number(text: str) -> str:
-    problem = id_number_problem(text)
-    if problem:
-        raise CellError(problem)
-    return normalise(text)
-
-
-def parse_mobile(text: str) -> str:
-    if not re.fullmatch(r"1\d{10}", text):
-        raise CellError(f"手机号码应为 11 位数字且以 1 开头，而不是“{text}”")
-    return text
 
 
 def parse_post(text: str) -> str:
@@ -50,13 +44,6 @@ def parse_post(text: str) -> str:
         raise CellError(
             f"岗位“{text}”不在岗位目录中（如：村党组织书记、第一书记(驻村工作队长)、包村干部）"
         ) from None
-
-
-def parse_unit_code(text: str) -> str:
-    problem = code_problem(text)
-    if problem:
-        raise CellError(problem)
-    return text
 
 
 def organisation_kind_for(name: str, post: str) -> tuple[str, str]:

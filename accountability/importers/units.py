@@ -6,18 +6,18 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 from accountability.importing.kinds import (
-    CellError,
     Column,
     ImportKind,
     Row,
     choice_parser,
+    parse_unit_code,
     parse_year,
     parse_yes_no,
     register,
 )
 from accountability.models import AdminLevel, AdminUnit
 from accountability.models.units import LEVEL_ORDER
-from accountability.rules_units import code_problem, level_problem, parent_code
+from accountability.rules_units import level_problem, parent_code
 from accountability.scoping import unit_code_in_jurisdiction
 
 LEVELS = {
@@ -35,13 +35,6 @@ LEVELS = {
 }
 
 
-def parse_code(text: str) -> str:
-    problem = code_problem(text)
-    if problem:
-        raise CellError(problem)
-    return text
-
-
 @register
 class UnitsImport(ImportKind):
     name = "units"
@@ -52,13 +45,13 @@ class UnitsImport(ImportKind):
             "行政区划代码",
             "code",
             required=True,
-            parse=parse_code,
+            parse=parse_unit_code,
             aliases=("区划代码", "代码"),
             help="12 位统计用区划代码，如 341302100201",
         ),
         Column("名称", "name", required=True, aliases=("单位名称",), help="如 某某村"),
         Column("层级", "level", required=True, parse=choice_parser(LEVELS, "层级"), help="市、县、乡 或 村"),
-        Column("上级代码", "parent_code", parse=parse_code, help="可省略：由行政区划代码推出"),
+        Column("上级代码", "parent_code", parse=parse_unit_code, help="可省略：由行政区划代码推出"),
         Column("是否贫困村", "is_poor_village", parse=parse_yes_no, help="是/否，仅村级填写"),
         Column("计划出列年度", "planned_exit_year", parse=parse_year, help="贫困村计划出列年度，如 2019"),
         Column("出列年度", "exit_year", parse=parse_year, help="贫困村实际出列年度"),

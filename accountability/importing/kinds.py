@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
+from accountability.idnumbers import id_number_problem, normalise
+from accountability.rules_units import code_problem
+
 
 class CellError(ValueError):
     """A cell's value is wrong; the message (Chinese) says what is expected."""
@@ -136,6 +139,35 @@ def parse_positive_int(text: str) -> int:
     if not re.fullmatch(r"\d+", text):
         raise CellError(f"应为非负整数，而不是“{text}”")
     return int(text)
+
+
+def parse_id_number(text: str) -> str:
+    """A national ID number (GB 11643), normalised (upper-case X)."""
+    problem = id_number_problem(text)
+    if problem:
+        raise CellError(problem)
+    return normalise(text)
+
+
+def parse_mobile(text: str) -> str:
+    if not re.fullmatch(r"1\d{10}", text):
+        raise CellError(f"手机号码应为 11 位数字且以 1 开头，而不是“{text}”")
+    return text
+
+
+def parse_unit_code(text: str) -> str:
+    """A 12-digit statistical division code."""
+    problem = code_problem(text)
+    if problem:
+        raise CellError(problem)
+    return text
+
+
+def choice_labels(choices, **aliases: Any) -> dict[str, Any]:
+    """The Chinese labels of a TextChoices (plus aliases) mapped to their values, for imports."""
+    mapping = {str(label): value for value, label in choices.choices}
+    mapping.update(aliases)
+    return mapping
 
 
 def choice_parser(choices: dict[str, Any], what: str) -> Callable[[str], Any]:

@@ -11,7 +11,6 @@ from households import selectors, services
 from households.api.serializers import FindingSerializer, HouseholdDetailSerializer, HouseholdSerializer
 from households.models import Household, ProcedureStep, VerificationFinding
 from households.procedures import Procedure
-from households.views import filters_from
 
 
 class StepSerializer(serializers.Serializer):
@@ -50,7 +49,9 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         # the selector applies the same jurisdiction scoping (visible_to) as the base class
         households = selectors.households_visible_to(
-            self.request.user, filters_from(self.request.query_params), timezone.localdate()
+            self.request.user,
+            selectors.HouseholdFilters.from_params(self.request.query_params),
+            timezone.localdate(),
         )
         if self.action == "retrieve":
             households = households.prefetch_related("members")

@@ -11,13 +11,15 @@ from django.db import connection
 
 from accountability.history import copy_rows
 from accountability.idnumbers import id_facts
-from accountability.importers.officials import parse_id_number, parse_unit_code
 from accountability.importing.kinds import (
     Column,
     ImportKind,
     Row,
+    choice_labels,
     choice_parser,
     parse_decimal,
+    parse_id_number,
+    parse_unit_code,
     parse_year,
     register,
 )
@@ -36,14 +38,7 @@ from households.models import (
     Sex,
 )
 
-
-def labels(choices, **aliases) -> dict[str, str]:
-    mapping = {str(label): value for value, label in choices.choices}
-    mapping.update(aliases)
-    return mapping
-
-
-RELATIONS = labels(
+RELATIONS = choice_labels(
     Relation,
     本人=Relation.HEAD,
     妻=Relation.SPOUSE,
@@ -51,12 +46,12 @@ RELATIONS = labels(
     子=Relation.SON,
     女=Relation.DAUGHTER,
 )
-SEXES = labels(Sex)
-ATTRIBUTES = labels(PovertyAttribute)
-CAUSES = labels(PovertyCause)
-STATUSES = labels(HouseholdStatus)
-HEALTH = labels(Health)
-SKILLS = labels(LabourSkill)
+SEXES = choice_labels(Sex)
+ATTRIBUTES = choice_labels(PovertyAttribute)
+CAUSES = choice_labels(PovertyCause)
+STATUSES = choice_labels(HouseholdStatus)
+HEALTH = choice_labels(Health)
+SKILLS = choice_labels(LabourSkill)
 
 #: household-level fields: every row of one household must agree on them
 HOUSEHOLD_FIELDS = (

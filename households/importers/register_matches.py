@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from accountability.importers.officials import parse_id_number
-from accountability.importing.kinds import Column, ImportKind, Row, choice_parser, register
+from accountability.importing.kinds import (
+    Column,
+    ImportKind,
+    Row,
+    choice_labels,
+    choice_parser,
+    parse_id_number,
+    register,
+)
 from households.crosscheck import run_cross_check
 from households.models import RegisterEntry, RegisterType
 
-TYPES = {str(label): value for value, label in RegisterType.choices}
-TYPES.update(
-    {
-        "车辆登记": RegisterType.VEHICLE,
-        "房产登记": RegisterType.PROPERTY,
-        "财政供养人员": RegisterType.PAYROLL,
-        "工商登记": RegisterType.BUSINESS,
-    }
+TYPES = choice_labels(
+    RegisterType,
+    车辆登记=RegisterType.VEHICLE,
+    房产登记=RegisterType.PROPERTY,
+    财政供养人员=RegisterType.PAYROLL,
+    工商登记=RegisterType.BUSINESS,
 )
 
 
@@ -48,14 +53,15 @@ class RegisterMatchesImport(ImportKind):
             row.values["name"] = row.values.get("name") or ""
             row.values["detail"] = row.values.get("detail") or ""
 
+    def _entries(self, keys: set[Hashable]) -> dict[Hashable, RegisterEntry]:
+        """The importer's entries with these keys (one query)."""
+        entries = RegisterEntry.objects.filter(
+            id_number__in={key[1] for key in keys}, jurisdiction=self.user.jurisdiction
+        )
+        return {key: e for e in entries if (key := (e.register_type, e.id_number, e.detail)) in keys}
+
     def existing(self, keys: Iterable[Hashable]) -> dict[Hashable, dict[str, Any]]:
-        keys = set(keys)
-        ids = {key[1] for key in keys}
-        return {
-            (e.register_type, e.id_number, e.detail): {"name": e.name}
-            for e in RegisterEntry.objects.filter(id_number__in=ids, jurisdiction=self.user.jurisdiction)
-            if (e.register_type, e.id_number, e.detail) in keys
-        }
+        return {key: {"name": e.name} for key, e in self._entries(set(keys)).items()}
 
     def write(self, new: list[Row], changed: list[Row]) -> int:
         RegisterEntry.objects.bulk_create(
@@ -69,12 +75,9 @@ class RegisterMatchesImport(ImportKind):
             batch_size=5000,
             ignore_conflicts=True,
         )
+        current = self._entries({self.key(r.values) for r in changed})
         for row in changed:
-            RegisterEntry.objects.filter(
-                register_type=row.values["register_type"],
-                id_number=row.values["id_number"],
-                detail=row.values["detail"],
-                jurisdiction_id=self.user.jurisdiction_id,
-            ).update(name=row.values["name"])
+            current[self.key(row.values)].name = row.values["name"]
+        RegisterEntry.objects.bulk_update(current.values(), ["name"], batch_size=5000)
         run_cross_check(within=self.user.jurisdiction)
         return len(new) + len(changed)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from accountability.importers.officials import parse_id_number, parse_unit_code
 from accountability.importing.kinds import (
     Column,
     ImportKind,
     Row,
+    choice_labels,
     choice_parser,
     parse_date,
+    parse_id_number,
     parse_positive_int,
+    parse_unit_code,
     parse_year,
     register,
 )
@@ -20,12 +22,11 @@ from accountability.models import AdminLevel, AdminUnit
 from accountability.scoping import unit_code_in_jurisdiction
 from households.models import FindingKind, FindingSource, FindingStatus, Household, VerificationFinding
 
-
-def labels(choices) -> dict[str, str]:
-    return {str(label): value for value, label in choices.choices}
-
-
-KINDS, SOURCES, STATUSES = labels(FindingKind), labels(FindingSource), labels(FindingStatus)
+KINDS, SOURCES, STATUSES = (
+    choice_labels(FindingKind),
+    choice_labels(FindingSource),
+    choice_labels(FindingStatus),
+)
 
 
 @register
@@ -91,8 +92,8 @@ class VerificationsImport(ImportKind):
                 v["persons_affected"] = 1
             v["village_id"] = village
 
-    def existing(self, keys: Iterable[Hashable]) -> dict[Hashable, dict[str, Any]]:
-        keys = set(keys)
+    def _findings(self, keys: set[Hashable]) -> dict[Hashable, VerificationFinding]:
+        """Findings already recorded under these keys (one query)."""
         found = VerificationFinding.objects.filter(found_date__in={k[3] for k in keys}).select_related(
             "household"
         )
@@ -101,8 +102,14 @@ class VerificationsImport(ImportKind):
             subject = f.household.number if f.household else f"{f.village_id}:{f.family_id_number}"
             key = (subject, f.kind, f.source, f.found_date)
             if key in keys:
-                result[key] = {name: getattr(f, name) for name in self.compared_fields}
+                result[key] = f
         return result
+
+    def existing(self, keys: Iterable[Hashable]) -> dict[Hashable, dict[str, Any]]:
+        return {
+            key: {name: getattr(f, name) for name in self.compared_fields}
+            for key, f in self._findings(set(keys)).items()
+        }
 
     def write(self, new: list[Row], changed: list[Row]) -> int:
         def finding(row: Row) -> VerificationFinding:
@@ -123,14 +130,10 @@ class VerificationsImport(ImportKind):
             )
 
         VerificationFinding.objects.bulk_create([finding(r) for r in new], batch_size=5000)
+        current = self._findings({self.key(r.values) for r in changed})
         for row in changed:
-            f = finding(row)
-            VerificationFinding.objects.filter(
-                household=f.household,
-                village_id=f.village_id,
-                family_id_number=f.family_id_number,
-                kind=f.kind,
-                source=f.source,
-                found_date=f.found_date,
-            ).update(**{name: getattr(f, name) for name in self.compared_fields})
+            target, wanted = current[self.key(row.values)], finding(row)
+            for name in self.compared_fields:
+                setattr(target, name, getattr(wanted, name))
+        VerificationFinding.objects.bulk_update(current.values(), list(self.compared_fields), batch_size=5000)
         return len(new) + len(changed)
