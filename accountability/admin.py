@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from accountability.history import history_context
 from accountability.models import (
     AdminUnit,
     ExportRecord,
@@ -11,10 +13,12 @@ from accountability.models import (
     ImportJob,
     Official,
     Organisation,
+    PolicyProfile,
+    Quota,
     ResponsibilityAssignment,
     User,
 )
-from accountability.scoping import visible_to
+from accountability.scoping import unit_code_in_jurisdiction, visible_to
 
 
 class JurisdictionScopedAdmin(admin.ModelAdmin):
@@ -125,3 +129,54 @@ class ExportRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class QuotaInline(admin.TabularInline):
+    model = Quota
+    extra = 0
+    fields = [
+        "code",
+        "label",
+        "posts",
+        "measure",
+        "period_months",
+        "period_anchor_month",
+        "required",
+        "coverage_scope",
+    ]
+
+
+@admin.register(PolicyProfile)
+class PolicyProfileAdmin(JurisdictionScopedAdmin):
+    """Profiles that govern the user are listed; only those of the user's own subtree can be changed.
+    A change of numbers is best made as a new version with a later effective date (history keeps both)."""
+
+    list_display = ["name", "jurisdiction", "effective_from", "preset"]
+    list_select_related = ["jurisdiction"]
+    inlines = [QuotaInline]
+    readonly_fields = ["created_by", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or request.user.is_superuser:
+            return allowed
+        return (
+            allowed
+            and obj.jurisdiction_id is not None
+            and obj.jurisdiction_id.startswith(request.user.jurisdiction.prefix)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if obj.jurisdiction_id and not unit_code_in_jurisdiction(request.user, obj.jurisdiction_id):
+            raise PermissionDenied("只能为本辖区设置政策参数方案")
+        with history_context(actor=request.user, reason=obj.note or "修改政策参数方案"):
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        with history_context(actor=request.user, reason=form.instance.note or "修改走访考核指标"):
+            super().save_formset(request, form, formset, change)

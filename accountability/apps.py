@@ -10,6 +10,7 @@ class AccountabilityConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from accountability import lookups  # noqa: F401  (field__any)
         from accountability.history import register_history_pages
         from accountability.importers import officials, units  # noqa: F401  (register the import kinds)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ class IdFacts:
 
 
 def check_character(first17: str) -> str:
-    return CHECK_CHARACTERS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    return CHECK_CHARACTERS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def normalise(text: str) -> str:
@@ -44,12 +45,17 @@ def id_number_problem(text: str) -> str | None:
     return None
 
 
+def id_sex(number: str) -> str:
+    """The sex encoded in a valid, normalised ID number: an odd 17th digit is male."""
+    return "male" if number[16] in "13579" else "female"
+
+
 def id_facts(number: str) -> IdFacts:
     """Birth date and sex encoded in a valid ID number (sex: odd 17th digit = male)."""
     number = normalise(number)
     return IdFacts(
         birth_date=dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
-        sex="male" if int(number[16]) % 2 else "female",
+        sex=id_sex(number),
     )
 
 

@@ -21,9 +21,26 @@ class Role:
 
 CORE_MODELS = ("adminunit", "organisation", "official", "responsibilityassignment", "helpingunitpairing")
 REGISTRY_MODELS = ("household", "member", "helpingcadrepairing", "helpingmeasure", "verificationfinding")
+VISIT_MODELS = ("visit", "researchtrip", "stationedday")
 VIEW_CORE = (
     *(f"accountability.view_{model}" for model in CORE_MODELS),
     *(f"households.view_{model}" for model in REGISTRY_MODELS),
+    *(f"visits.view_{model}" for model in VISIT_MODELS),
+    "accountability.view_policyprofile",
+    "accountability.view_quota",
+)
+MANAGE_VISITS = (
+    "visits.add_visit",
+    "visits.change_visit",
+    "visits.add_researchtrip",
+    "visits.add_stationedday",
+)
+MANAGE_POLICY = (
+    "accountability.add_policyprofile",
+    "accountability.change_policyprofile",
+    "accountability.add_quota",
+    "accountability.change_quota",
+    "accountability.delete_quota",
 )
 MANAGE_REGISTRY = (
     *(f"households.{action}_{model}" for model in REGISTRY_MODELS for action in ("add", "change")),
@@ -35,6 +52,15 @@ MANAGE_RESPONSIBILITY = tuple(
     for model in ("organisation", "official", "responsibilityassignment", "helpingunitpairing")
     for action in ("add", "change")
 )
+#: what village and township officials keep up to date on their households by hand
+REGISTRY_DATA_ENTRY = (
+    "visits.add_visit",
+    "visits.change_visit",
+    "households.change_household",
+    "households.add_helpingmeasure",
+    "households.add_helpingcadrepairing",
+    "households.change_helpingcadrepairing",
+)
 PERSONAL_DATA = ("accountability.view_personal_data",)
 PROPOSE = ("households.propose_procedure",)
 APPROVE = ("households.propose_procedure", "households.approve_procedure")
@@ -42,8 +68,12 @@ ANNOUNCE = (*APPROVE, "households.announce_procedure")
 IMPORT_DATA = ("accountability.add_importjob", "accountability.view_importjob")
 
 ROLES = [
-    Role("village_official", "村级干部", (*VIEW_CORE, *PROPOSE)),
-    Role("township_staff", "乡镇工作人员", (*VIEW_CORE, *APPROVE)),
+    Role("village_official", "村级干部", (*VIEW_CORE, *PROPOSE, *REGISTRY_DATA_ENTRY)),
+    Role(
+        "township_staff",
+        "乡镇工作人员",
+        (*VIEW_CORE, *APPROVE, *REGISTRY_DATA_ENTRY, "visits.add_stationedday"),
+    ),
     Role(
         "county_office",
         "县扶贫办工作人员",
@@ -51,6 +81,7 @@ ROLES = [
             *VIEW_CORE,
             *MANAGE_RESPONSIBILITY,
             *MANAGE_REGISTRY,
+            *MANAGE_VISITS,
             *ANNOUNCE,
             *PERSONAL_DATA,
             *IMPORT_DATA,
@@ -64,6 +95,7 @@ ROLES = [
             *VIEW_CORE,
             *MANAGE_RESPONSIBILITY,
             *MANAGE_REGISTRY,
+            *MANAGE_VISITS,
             *ANNOUNCE,
             *PERSONAL_DATA,
             *IMPORT_DATA,
@@ -82,6 +114,7 @@ ROLES = [
             *MANAGE_RESPONSIBILITY,
             *PERSONAL_DATA,
             *IMPORT_DATA,
+            *MANAGE_POLICY,
             "accountability.add_user",
             "accountability.change_user",
             "accountability.view_user",

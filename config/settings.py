@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import pghistory
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "import_export",
     "accountability",
     "households",
+    "visits",
     "funds",
     "inspections",
 ]
@@ -276,3 +278,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# History (django-pghistory): event rows are looked up by the tracked object and by context, so
+# those keep their indexes; copied foreign keys (a member's household, a household's village) are
+# not queried through the event tables and go unindexed — a 350,000-row import writes 350,000
+# event rows, and every index on them costs (docs/decisions/0004).
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.history import tracked
 from accountability.models.responsibility import Tenure
+from households.procedures import Procedure
 
 
 class PovertyAttribute(models.TextChoices):
@@ -66,11 +67,11 @@ class Household(models.Model):
         _("人均纯收入(元)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     income_sources = models.CharField(_("主要收入来源"), max_length=200, blank=True)
-    food_clothing_secure = models.BooleanField(_("不愁吃穿"), null=True)
-    compulsory_education_secure = models.BooleanField(_("义务教育有保障"), null=True)
-    basic_medical_secure = models.BooleanField(_("基本医疗有保障"), null=True)
-    housing_safe = models.BooleanField(_("住房安全有保障"), null=True)
-    drinking_water_safe = models.BooleanField(_("饮水安全"), null=True)
+    food_clothing_secure = models.BooleanField(_("不愁吃穿"), null=True, blank=True)
+    compulsory_education_secure = models.BooleanField(_("义务教育有保障"), null=True, blank=True)
+    basic_medical_secure = models.BooleanField(_("基本医疗有保障"), null=True, blank=True)
+    housing_safe = models.BooleanField(_("住房安全有保障"), null=True, blank=True)
+    drinking_water_safe = models.BooleanField(_("饮水安全"), null=True, blank=True)
     identified_year = models.PositiveSmallIntegerField(_("识别年度"))
     status = models.CharField(_("户状态"), max_length=20, choices=HouseholdStatus.choices)
     exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
@@ -165,7 +166,7 @@ class Member(models.Model):
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
         ordering = ["household_id", "pk"]
-        indexes = [models.Index(fields=["id_number"], name="member_id_number")]
+        # lookups by ID number are of active members: the partial unique index below serves them
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number"],
@@ -382,7 +383,7 @@ class ProcedureStep(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="steps"
     )
-    procedure = models.CharField(_("程序"), max_length=20)
+    procedure = models.CharField(_("程序"), max_length=20, choices=Procedure.choices)
     run = models.PositiveIntegerField(_("第几次办理"), default=1)
     step = models.CharField(_("步骤"), max_length=40)
     on = models.DateField(_("办理日期"))

@@ -24,6 +24,8 @@ NATIONAL_POVERTY_LINE = {
 @dataclass(frozen=True)
 class RegistryPolicy:
     notice_days: int = 7  # public notice period of identification and exit (公示期)
+    exit_incidence_limit_percent: Decimal = Decimal("2")  # S-7: a village or county exits below 2 %
+    adjustment_deadline: tuple[int, int] = (3, 31)  # annual dynamic adjustment done by 31 March
     poverty_line: dict[int, Decimal] = field(default_factory=lambda: dict(NATIONAL_POVERTY_LINE))
 
     def line_for(self, year: int) -> Decimal:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
 
 def missing_four_haves(
     *, status: str, has_handbook: bool, has_contact: bool, has_measures: bool, has_exit_certificate: bool
@@ -17,3 +20,39 @@ def missing_four_haves(
     if status == "exited" and not has_exit_certificate:
         missing.append("脱贫光荣证")
     return missing
+
+
+def incidence_percent(poor_persons: int, population: int | None) -> Decimal | None:
+    """S-6: poverty incidence = registered poor persons not exited / rural registered population, in %
+    (two decimals). None when the population is not known."""
+    if not population:
+        return None
+    return (Decimal(100) * poor_persons / population).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class VillageExitVerdict:
+    state: str  # exited / late / due / planned
+    label: str
+    meets_standard: bool | None  # S-7: incidence below the limit (None: population unknown)
+
+
+def poor_village_verdict(
+    *,
+    planned_exit_year: int | None,
+    exit_year: int | None,
+    incidence: Decimal | None,
+    limit_percent: Decimal,
+    year: int,
+) -> VillageExitVerdict:
+    """Where a poor village stands in ``year``: exited, late (planned year passed, not exited — E-8/E-9),
+    due this year, or planned for later; and whether it meets the exit standard (< limit, S-7)."""
+    meets = None if incidence is None else incidence < limit_percent
+    if exit_year is not None and exit_year <= year:
+        late = planned_exit_year is not None and exit_year > planned_exit_year
+        return VillageExitVerdict("exited", "已出列（逾期）" if late else "已出列", meets)
+    if planned_exit_year is not None and planned_exit_year < year:
+        return VillageExitVerdict("late", f"未按期出列（计划 {planned_exit_year} 年）", meets)
+    if planned_exit_year == year:
+        return VillageExitVerdict("due", "本年度计划出列", meets)
+    return VillageExitVerdict("planned", "未出列", meets)

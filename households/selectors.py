@@ -4,23 +4,41 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
 
-from accountability.models import AdminUnit
+from accountability.models import AdminLevel, AdminUnit
+from accountability.models.units import SIGNIFICANT_DIGITS
 from accountability.scoping import visible_to
 from households.models import (
+    POOR_STATUSES,
     HelpingCadrePairing,
     HelpingMeasure,
     Household,
+    HouseholdStatus,
     Member,
     ProcedureStep,
     VerificationFinding,
 )
+from households.policy import registry_policy_for
 from households.procedures import Procedure, step_of
-from households.rules import missing_four_haves
+from households.rules import VillageExitVerdict, incidence_percent, missing_four_haves, poor_village_verdict
 
 
 @dataclass(frozen=True)
@@ -139,3 +157,199 @@ def steps_of(household: Household) -> list[StepView]:
         )
         views.append(StepView(event, str(Procedure(event.procedure).label), label))
     return views
+
+
+# --- poor villages and poverty incidence (S-6, S-7) ---------------------------------------------
+
+
+def poor_at_year_end_q(year: int, prefix: str = "") -> Q:
+    """Households registered poor and not exited at the end of ``year``: identified by then, and
+    either still poor now or exited only in a later year (removed households never count)."""
+    return Q(**{f"{prefix}identified_year__lte": year}) & (
+        Q(**{f"{prefix}status__in": POOR_STATUSES})
+        | Q(**{f"{prefix}status": HouseholdStatus.EXITED, f"{prefix}exit_year__gt": year})
+    )
+
+
+@dataclass(frozen=True)
+class PoorVillageRow:
+    village: AdminUnit
+    poor_households: int
+    poor_persons: int
+    incidence: Decimal | None
+    verdict: VillageExitVerdict
+
+
+def poor_villages(user, year: int, under: str = "") -> list[PoorVillageRow]:
+    """Poor villages in the user's jurisdiction with their registered poor at the end of ``year``,
+    poverty incidence and exit verdict — one query whatever the number of villages."""
+    poor = (
+        Household.objects.filter(poor_at_year_end_q(year), village=OuterRef("code"))
+        .order_by()
+        .values("village")
+    )
+    villages = (
+        visible_to(AdminUnit.objects.villages().filter(is_poor_village=True), user)
+        .select_related("parent__parent")
+        .annotate(
+            poor_households=Coalesce(
+                Subquery(poor.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
+            ),
+            poor_persons=Coalesce(
+                Subquery(poor.annotate(n=Sum("member_count")).values("n"), output_field=IntegerField()),
+                Value(0),
+            ),
+        )
+        .order_by("code")
+    )
+    if under:
+        villages = villages.filter(code__startswith=under)
+    rows = []
+    for village in villages:
+        incidence = incidence_percent(village.poor_persons, village.rural_population)
+        limit = registry_policy_for(village.code).exit_incidence_limit_percent
+        verdict = poor_village_verdict(
+            planned_exit_year=village.planned_exit_year,
+            exit_year=village.exit_year,
+            incidence=incidence,
+            limit_percent=limit,
+            year=year,
+        )
+        rows.append(
+            PoorVillageRow(village, village.poor_households, village.poor_persons, incidence, verdict)
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class IncidenceRow:
+    unit: AdminUnit
+    rural_population: int
+    poor_persons: int
+    incidence: Decimal | None
+    meets_standard: bool | None
+
+
+def incidence_by_unit(user, year: int, level: str = AdminLevel.COUNTY) -> list[IncidenceRow]:
+    """Poverty incidence of every unit of ``level`` in the user's jurisdiction at the end of ``year``:
+    rural population summed over its villages, registered poor persons over its households
+    (three queries whatever the size)."""
+    digits = SIGNIFICANT_DIGITS[AdminLevel(level)]
+    units = list(visible_to(AdminUnit.objects.filter(level=level), user).order_by("code"))
+    prefixes = [unit.prefix for unit in units]
+    population = dict(
+        AdminUnit.objects.villages()
+        .annotate(head=Substr("code", 1, digits))
+        .filter(head__in=prefixes)
+        .values("head")
+        .annotate(n=Sum("rural_population"))
+        .values_list("head", "n")
+    )
+    poor = dict(
+        Household.objects.filter(poor_at_year_end_q(year))
+        .annotate(head=Substr("village_id", 1, digits))
+        .filter(head__in=prefixes)
+        .values("head")
+        .annotate(n=Sum("member_count"))
+        .values_list("head", "n")
+    )
+    rows = []
+    for unit in units:
+        people, persons = population.get(unit.prefix) or 0, poor.get(unit.prefix) or 0
+        incidence = incidence_percent(persons, people)
+        limit = registry_policy_for(unit.code).exit_incidence_limit_percent
+        rows.append(
+            IncidenceRow(unit, people, persons, incidence, None if incidence is None else incidence < limit)
+        )
+    return rows
+
+
+# --- annual dynamic adjustment (DOMAIN §8) ------------------------------------------------------
+
+ADJUSTMENT_KINDS = {
+    "identified": "新识别",
+    "exited": "脱贫退出",
+    "returned": "返贫",
+    "removed": "清退",
+    "members_left": "成员自然减少（人）",
+}
+#: the procedure step that completes each kind of change
+COMPLETING_STEP = {
+    "identified": (Procedure.IDENTIFICATION, "county_announcement"),
+    "exited": (Procedure.EXIT, "county_announcement"),
+    "returned": (Procedure.RETURN, "county_decision"),
+    "removed": (Procedure.REMOVAL, "county_decision"),
+}
+
+
+@dataclass(frozen=True)
+class AdjustmentRow:
+    unit: AdminUnit
+    counts: dict[str, int]
+
+
+def annual_adjustment(user, year: int, level: str) -> list[AdjustmentRow]:
+    """Who entered and left the registry in ``year``, by unit of ``level`` in the user's jurisdiction.
+
+    Identification and exit count by the registered years (so imported histories count too);
+    returns and removals by the completing county step; members by their leaving date.
+    Five grouped queries whatever the size."""
+    digits = SIGNIFICANT_DIGITS[AdminLevel(level)]
+    units = list(visible_to(AdminUnit.objects.filter(level=level), user).order_by("code"))
+    prefixes = [unit.prefix for unit in units]
+
+    def grouped(queryset, code_field: str, total) -> dict[str, int]:
+        return dict(
+            queryset.annotate(head=Substr(code_field, 1, digits))
+            .filter(head__in=prefixes)
+            .order_by()
+            .values("head")
+            .annotate(n=total)
+            .values_list("head", "n")
+        )
+
+    registered = Household.objects.exclude(
+        status__in=[HouseholdStatus.IDENTIFYING, HouseholdStatus.NOT_ADMITTED]
+    )
+    steps = ProcedureStep.objects.filter(on__year=year)
+    counts = {
+        "identified": grouped(registered.filter(identified_year=year), "village_id", Count("pk")),
+        "exited": grouped(Household.objects.filter(exit_year=year), "village_id", Count("pk")),
+        "returned": grouped(
+            steps.filter(procedure=Procedure.RETURN, step="county_decision"),
+            "household__village_id",
+            Count("pk"),
+        ),
+        "removed": grouped(
+            steps.filter(procedure=Procedure.REMOVAL, step="county_decision"),
+            "household__village_id",
+            Count("pk"),
+        ),
+        "members_left": grouped(
+            Member.objects.filter(active=False, left_date__year=year), "household__village_id", Count("pk")
+        ),
+    }
+    return [
+        AdjustmentRow(unit, {kind: counts[kind].get(unit.prefix, 0) for kind in ADJUSTMENT_KINDS})
+        for unit in units
+    ]
+
+
+def adjustment_events(user, year: int) -> QuerySet[ProcedureStep]:
+    """The completing steps of the year's changes, with their reasons (newest first)."""
+    completing = Q()
+    for procedure, step in COMPLETING_STEP.values():
+        completing |= Q(procedure=procedure, step=step)
+    return (
+        visible_to(ProcedureStep.objects.filter(completing, on__year=year), user)
+        .select_related("household__village", "actor")
+        .order_by("-on", "-pk")
+    )
+
+
+def members_left_in(user, year: int) -> QuerySet[Member]:
+    return (
+        visible_to(Member.objects.filter(active=False, left_date__year=year), user)
+        .select_related("household__village")
+        .order_by("-left_date", "pk")
+    )

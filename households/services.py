@@ -18,6 +18,8 @@ from accountability.idnumbers import id_facts, id_number_problem, normalise
 from accountability.services import require_in_jurisdiction, require_permission
 from households.models import (
     FindingStatus,
+    HelpingCadrePairing,
+    HelpingMeasure,
     Household,
     HouseholdStatus,
     Member,
@@ -289,3 +291,75 @@ def allowed_next_steps(user, household: Household) -> list[tuple[str, str, str]]
         if problem is None:
             options.append((procedure.value, definition.code, f"{procedure.label}：{definition.label}"))
     return options
+
+
+#: what a village official may correct on a household by hand (status and years only by procedure)
+EDITABLE_HOUSEHOLD_FIELDS = (
+    "attribute",
+    "main_cause",
+    "income_per_capita",
+    "income_sources",
+    "food_clothing_secure",
+    "compulsory_education_secure",
+    "basic_medical_secure",
+    "housing_safe",
+    "drinking_water_safe",
+    "phone",
+    "has_handbook",
+    "has_exit_certificate",
+)
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, changes: dict, reason: str = "") -> Household:
+    """Correct a household's own fields (not its status: that changes only by procedure)."""
+    require_in_jurisdiction(actor, household.village_id)
+    require_permission(actor, "households.change_household")
+    unknown = set(changes) - set(EDITABLE_HOUSEHOLD_FIELDS)
+    if unknown:
+        raise ValidationError(f"这些字段不能直接修改：{'、'.join(sorted(unknown))}（户状态须走程序）")
+    changed = [name for name, value in changes.items() if getattr(household, name) != value]
+    if not changed:
+        return household
+    for name in changed:
+        setattr(household, name, changes[name])
+    household.full_clean(exclude=["village"])
+    with history_context(actor=actor, reason=reason or "修改户信息"):
+        household.save(update_fields=changed)
+    return household
+
+
+@transaction.atomic
+def measure_add(*, actor, household: Household, kind: str, description: str, year: int) -> HelpingMeasure:
+    """Record a helping measure (H-4: concrete measures for every registered household)."""
+    require_in_jurisdiction(actor, household.village_id)
+    require_permission(actor, "households.add_helpingmeasure")
+    measure = HelpingMeasure(household=household, kind=kind, description=description.strip(), year=year)
+    measure.full_clean()
+    with history_context(actor=actor, reason="新增帮扶措施"):
+        measure.save()
+    return measure
+
+
+@transaction.atomic
+def cadre_pair(*, actor, household: Household, official, valid_from: dt.date) -> HelpingCadrePairing:
+    """Pair a helping cadre (帮扶责任人) with the household from ``valid_from``; a pairing in force
+    with another cadre ends the day before (one helping contact at a time, H-4)."""
+    require_in_jurisdiction(actor, household.village_id)
+    require_permission(actor, "households.add_helpingcadrepairing")
+    if valid_from > timezone.localdate():
+        raise ValidationError("结对开始日期不能晚于今天")
+    current = list(
+        HelpingCadrePairing.objects.select_for_update().filter(household=household).active_on(valid_from)
+    )
+    if any(p.official_id == official.pk for p in current):
+        raise ValidationError(f"{official.name} 已是该户的帮扶责任人")
+    with history_context(actor=actor, reason="更换帮扶责任人" if current else "确定帮扶责任人"):
+        for pairing in current:
+            if pairing.valid_from >= valid_from:
+                raise ValidationError(f"现帮扶责任人自 {pairing.valid_from} 起结对，新结对须晚于该日期")
+            pairing.valid_to = valid_from - dt.timedelta(days=1)
+            pairing.save(update_fields=["valid_to"])
+        return HelpingCadrePairing.objects.create(
+            household=household, official=official, valid_from=valid_from
+        )

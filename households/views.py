@@ -12,6 +12,7 @@ from accountability.dates import parse_day
 from accountability.views import xlsx_response
 from households import selectors, services
 from households.exporters import export_households
+from households.forms import CadrePairingForm, HouseholdEditForm, MeasureForm
 from households.models import HouseholdStatus, PovertyAttribute, PovertyCause
 
 PAGE_SIZE = 30
@@ -46,8 +47,115 @@ def household_detail(request, pk: int):
         "steps": selectors.steps_of(household),
         "next_steps": services.allowed_next_steps(request.user, household),
         "today": timezone.localdate(),
+        "measure_form": MeasureForm(prefix="measure"),
+        "pairing_form": CadrePairingForm(prefix="pairing", initial={"valid_from": timezone.localdate()}),
     }
     return render(request, "households/household_detail.html", context)
+
+
+def form_error(form) -> ValidationError:
+    """An invalid form's errors as one error, each message prefixed with its field's label."""
+    return ValidationError(
+        [f"{form[name].label}：{e}" for name, errors in form.errors.items() for e in errors]
+    )
+
+
+def error_text(error: Exception) -> str:
+    return "；".join(getattr(error, "messages", [str(error)]))
+
+
+@login_required
+def household_edit(request, pk: int):
+    household = selectors.household_for(request.user, pk)
+    form = HouseholdEditForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(
+                actor=request.user,
+                household=selectors.household_for(request.user, pk),
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, "户信息已保存。")
+            return redirect("household-detail", pk=pk)
+    return render(request, "households/household_edit.html", {"household": household, "form": form})
+
+
+@login_required
+@require_POST
+def measure_add(request, pk: int):
+    household = selectors.household_for(request.user, pk)
+    form = MeasureForm(request.POST, prefix="measure")
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        services.measure_add(actor=request.user, household=household, **form.cleaned_data)
+        messages.success(request, "帮扶措施已记录。")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    return redirect("household-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def cadre_pair(request, pk: int):
+    household = selectors.household_for(request.user, pk)
+    form = CadrePairingForm(request.POST, prefix="pairing")
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        services.cadre_pair(
+            actor=request.user,
+            household=household,
+            official=form.cleaned_data["id_number"],
+            valid_from=form.cleaned_data["valid_from"],
+        )
+        messages.success(request, "帮扶责任人已确定。")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    return redirect("household-detail", pk=pk)
+
+
+def selected_year(request) -> int:
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+
+
+@login_required
+def poor_village_list(request):
+    year = selected_year(request)
+    context = {
+        "year": year,
+        "villages": selectors.poor_villages(request.user, year),
+        "counties": selectors.incidence_by_unit(request.user, year),
+    }
+    return render(request, "households/poor_villages.html", context)
+
+
+@login_required
+def annual_adjustment(request):
+    year = selected_year(request)
+    level = (
+        request.GET.get("level")
+        if request.GET.get("level") in ("county", "township", "village")
+        else "township"
+    )
+    events = Paginator(selectors.adjustment_events(request.user, year), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "year": year,
+        "level": level,
+        "kinds": selectors.ADJUSTMENT_KINDS,
+        "rows": selectors.annual_adjustment(request.user, year, level),
+        "events": events,
+        "members_left": selectors.members_left_in(request.user, year)[:200],
+        "query": request.GET.copy(),
+    }
+    return render(request, "households/annual_adjustment.html", context)
 
 
 @login_required
@@ -67,7 +175,7 @@ def household_step(request, pk: int):
         )
         messages.success(request, "已办理。")
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, error_text(error))
     return redirect("household-detail", pk=household.pk)
 
 
@@ -88,7 +196,7 @@ def step_objection(request, pk: int, step_id: int):
             )
         messages.success(request, "异议已记录。")
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, error_text(error))
     return redirect("household-detail", pk=household.pk)
 
 

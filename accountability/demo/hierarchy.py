@@ -24,6 +24,7 @@ class DemoUnit:
     is_poor_village: bool = False
     planned_exit_year: int | None = None
     exit_year: int | None = None
+    rural_population: int | None = None
 
 
 def demo_units() -> list[DemoUnit]:
@@ -46,6 +47,7 @@ def demo_units() -> list[DemoUnit]:
                         is_poor_village=poor,
                         planned_exit_year=(2019 if v == 1 else 2020) if poor else None,
                         exit_year=exited,
+                        rural_population=900 + 150 * v + 40 * t,
                     )
                 )
     return units
@@ -54,7 +56,15 @@ def demo_units() -> list[DemoUnit]:
 def load_hierarchy() -> int:
     """Create or update the demo units (idempotent); returns how many rows changed."""
     existing = {u.code: u for u in AdminUnit.objects.filter(code__startswith=CITY[0][:4])}
-    fields = ["name", "level", "parent_id", "is_poor_village", "planned_exit_year", "exit_year"]
+    fields = [
+        "name",
+        "level",
+        "parent_id",
+        "is_poor_village",
+        "planned_exit_year",
+        "exit_year",
+        "rural_population",
+    ]
     to_create, to_update = [], []
     for demo in demo_units():
         wanted = AdminUnit(
@@ -65,6 +75,7 @@ def load_hierarchy() -> int:
             is_poor_village=demo.is_poor_village,
             planned_exit_year=demo.planned_exit_year,
             exit_year=demo.exit_year,
+            rural_population=demo.rural_population,
         )
         current = existing.get(demo.code)
         if current is None:

@@ -10,6 +10,7 @@ from accountability.importing.kinds import (
     ImportKind,
     Row,
     choice_parser,
+    parse_positive_int,
     parse_unit_code,
     parse_year,
     parse_yes_no,
@@ -55,8 +56,19 @@ class UnitsImport(ImportKind):
         Column("是否贫困村", "is_poor_village", parse=parse_yes_no, help="是/否，仅村级填写"),
         Column("计划出列年度", "planned_exit_year", parse=parse_year, help="贫困村计划出列年度，如 2019"),
         Column("出列年度", "exit_year", parse=parse_year, help="贫困村实际出列年度"),
+        Column(
+            "农村户籍人口", "rural_population", parse=parse_positive_int, help="村级填写，贫困发生率的分母"
+        ),
     )
-    compared_fields = ("name", "level", "parent_id", "is_poor_village", "planned_exit_year", "exit_year")
+    compared_fields = (
+        "name",
+        "level",
+        "parent_id",
+        "is_poor_village",
+        "planned_exit_year",
+        "exit_year",
+        "rural_population",
+    )
 
     def key(self, values: dict[str, Any]) -> Hashable:
         return values["code"]
@@ -94,6 +106,7 @@ class UnitsImport(ImportKind):
                 ("is_poor_village", "是否贫困村"),
                 ("planned_exit_year", "计划出列年度"),
                 ("exit_year", "出列年度"),
+                ("rural_population", "农村户籍人口"),
             ):
                 if values.get(field):
                     row.error(header, "只有村级单位可以填写此项")

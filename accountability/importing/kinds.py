@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ def parse_yes_no(text: str) -> bool:
 
 
 def parse_year(text: str) -> int:
-    if not re.fullmatch(r"\d{4}", text):
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
         raise CellError(f"年度应为四位数字（如 2020），而不是“{text}”")
     year = int(text)
     if not 1980 <= year <= 2100:
@@ -147,6 +148,10 @@ def parse_id_number(text: str) -> str:
     if problem:
         raise CellError(problem)
     return normalise(text)
+
+
+#: for columns whose values repeat on many rows (a helping cadre of dozens of households)
+parse_repeated_id_number = functools.lru_cache(maxsize=65536)(parse_id_number)
 
 
 def parse_mobile(text: str) -> str:

@@ -20,6 +20,8 @@ class Sheet:
 
 def cell_text(value: object) -> str:
     """A cell as the user typed it: integral numbers without ``.0``, dates as YYYY-MM-DD."""
+    if type(value) is str:  # the common case first: most cells of an export are text
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -86,7 +88,7 @@ def stream_first_sheet(path: Path) -> StreamedSheet:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for row_number, raw in iterator:
-            cells = [cell_text(c) for c in raw[:width]]
+            cells = [c.strip() if type(c) is str else cell_text(c) for c in raw[:width]]
             if any(cells):
                 if len(cells) < width:
                     cells += [""] * (width - len(cells))

@@ -1,4 +1,5 @@
 from .imports import ExportRecord, ImportJob, ImportStatus
+from .policy import CoverageScope, PolicyProfile, Quota, QuotaMeasure
 from .posts import POSTS, Post, PostSpec, ResponsibilityKind
 from .responsibility import (
     CadreLevel,
@@ -17,6 +18,7 @@ __all__ = [
     "AdminLevel",
     "AdminUnit",
     "CadreLevel",
+    "CoverageScope",
     "Department",
     "ExportRecord",
     "HelpingUnitPairing",
@@ -25,8 +27,11 @@ __all__ = [
     "Official",
     "Organisation",
     "OrganisationKind",
+    "PolicyProfile",
     "Post",
     "PostSpec",
+    "Quota",
+    "QuotaMeasure",
     "ResponsibilityAssignment",
     "ResponsibilityKind",
     "User",

@@ -61,6 +61,12 @@ class AdminUnit(models.Model):
     is_poor_village = models.BooleanField(_("是否贫困村"), default=False)
     planned_exit_year = models.PositiveSmallIntegerField(_("计划出列年度"), null=True, blank=True)
     exit_year = models.PositiveSmallIntegerField(_("出列年度"), null=True, blank=True)
+    rural_population = models.PositiveIntegerField(
+        _("农村户籍人口"),
+        null=True,
+        blank=True,
+        help_text=_("村级填写；乡镇、县区按所辖村汇总。贫困发生率的分母（S-6）。"),
+    )
 
     objects = AdminUnitQuerySet.as_manager()
     jurisdiction_path = "code"

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accountability.api.base import ScopedReadOnlyViewSet
+from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet
+from accountability.models import AdminUnit
 from households import selectors, services
 from households.api.serializers import FindingSerializer, HouseholdDetailSerializer, HouseholdSerializer
 from households.models import Household, ProcedureStep, VerificationFinding
@@ -76,3 +77,36 @@ class FindingViewSet(ScopedReadOnlyViewSet):
 
     queryset = VerificationFinding.objects.select_related("household").order_by("-found_date", "pk")
     serializer_class = FindingSerializer
+
+
+class PoorVillageSerializer(serializers.Serializer):
+    code = serializers.CharField(source="village.code")
+    name = serializers.CharField(source="village.name")
+    township = serializers.CharField(source="village.parent.name")
+    planned_exit_year = serializers.IntegerField(source="village.planned_exit_year", allow_null=True)
+    exit_year = serializers.IntegerField(source="village.exit_year", allow_null=True)
+    rural_population = serializers.IntegerField(source="village.rural_population", allow_null=True)
+    poor_households = serializers.IntegerField()
+    poor_persons = serializers.IntegerField()
+    incidence_percent = serializers.DecimalField(
+        source="incidence", max_digits=7, decimal_places=2, allow_null=True
+    )
+    state = serializers.CharField(source="verdict.state")
+    state_label = serializers.CharField(source="verdict.label")
+    meets_exit_standard = serializers.BooleanField(source="verdict.meets_standard", allow_null=True)
+
+
+class PoorVillageViewSet(JurisdictionScopedMixin, viewsets.GenericViewSet):
+    """Poor villages with registered poor at the end of ``year``, poverty incidence (S-6) and exit
+    verdict (S-7, late exits for E-8/E-9); the page's selector, scoped to the caller."""
+
+    queryset = AdminUnit.objects.villages().filter(is_poor_village=True)
+    serializer_class = PoorVillageSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("year", int, description="年度（年末口径），默认今年")])
+    def list(self, request):
+        year = request.query_params.get("year", "")
+        year = int(year) if year.isdigit() else timezone.localdate().year
+        rows = selectors.poor_villages(request.user, year)
+        return Response(PoorVillageSerializer(rows, many=True).data)

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection
 
 from accountability.history import copy_rows
-from accountability.idnumbers import id_facts
+from accountability.idnumbers import id_sex
 from accountability.importing.kinds import (
     Column,
     ImportKind,
@@ -19,6 +19,7 @@ from accountability.importing.kinds import (
     choice_parser,
     parse_decimal,
     parse_id_number,
+    parse_repeated_id_number,
     parse_unit_code,
     parse_year,
     register,
@@ -78,10 +79,8 @@ MEMBER_FIELDS = (
 )
 #: columns that COPY must fill with the model defaults (COPY does not know Django's defaults)
 COPY_HOUSEHOLD_DEFAULTS = {
-    "head_name": "",
     "other_causes": [],
     "income_sources": "",
-    "member_count": 0,
     "has_handbook": False,
     "has_exit_certificate": False,
 }
@@ -124,7 +123,7 @@ class HouseholdsImport(ImportKind):
         Column("户状态", "status", required=True, parse=choice_parser(STATUSES, "户状态")),
         Column("脱贫年度", "exit_year", parse=parse_year),
         Column("联系电话", "phone"),
-        Column("帮扶责任人证件号码", "cadre_id_number", parse=parse_id_number),
+        Column("帮扶责任人证件号码", "cadre_id_number", parse=parse_repeated_id_number),
     )
     compared_fields = (*HOUSEHOLD_FIELDS[:-1], *MEMBER_FIELDS)
 
@@ -162,10 +161,10 @@ class HouseholdsImport(ImportKind):
             elif not unit_code_in_jurisdiction(self.user, code):
                 row.error("行政区划代码", f"村 {code} 不在您的管辖范围内")
         if v.get("id_number"):
-            facts = id_facts(v["id_number"])
-            if v.get("sex") and v["sex"] != facts.sex:
-                row.error("性别", f"性别与证件号码不符（证件号码第 17 位表示{Sex(facts.sex).label}性）")
-            v["sex"] = v.get("sex") or facts.sex
+            sex = id_sex(v["id_number"])
+            if v.get("sex") and v["sex"] != sex:
+                row.error("性别", f"性别与证件号码不符（证件号码第 17 位表示{Sex(sex).label}性）")
+            v["sex"] = v.get("sex") or sex
         if v.get("cadre_id_number") and v["cadre_id_number"] not in self.cadres:
             row.error("帮扶责任人证件号码", "该证件号码不是系统中的干部，请先导入干部")
         if v.get("status") in {HouseholdStatus.EXITED} and not v.get("exit_year"):
@@ -201,7 +200,7 @@ class HouseholdsImport(ImportKind):
                 row.error("证件号码", f"该证件号码已出现在第 {seen[id_number].number} 行的另一户")
             seen.setdefault(id_number, row)
         elsewhere = dict(
-            Member.objects.filter(active=True, id_number__in=list(seen)).values_list(
+            Member.objects.filter(active=True, id_number__any=list(seen)).values_list(
                 "id_number", "household__number"
             )
         )
@@ -216,63 +215,70 @@ class HouseholdsImport(ImportKind):
         numbers = list({key[0] for key in keys})
         fields = [f"household__{f}" for f in HOUSEHOLD_FIELDS[:-1]] + list(MEMBER_FIELDS)
         result = {}
-        for start in range(0, len(numbers), 20000):
-            for values in Member.objects.filter(household__number__in=numbers[start : start + 20000]).values(
-                "household__number", "id_number", *fields
-            ):
-                key = (values.pop("household__number"), values.pop("id_number"))
-                result[key] = {name.removeprefix("household__"): value for name, value in values.items()}
+        for values in Member.objects.filter(household__number__any=numbers).values(
+            "household__number", "id_number", *fields
+        ):
+            key = (values.pop("household__number"), values.pop("id_number"))
+            result[key] = {name.removeprefix("household__"): value for name, value in values.items()}
         return result
 
     def write(self, new: list[Row], changed: list[Row]) -> int:
         rows = new + changed
-        households, created = self._write_households(rows)
-        self._write_members(rows, households, created)
-        self._write_pairings(rows, households, created)
+        household_ids, created = self._write_households(rows)
+        self._write_members(rows, household_ids, created)
+        self._write_pairings(rows, household_ids, created)
         return len(rows)
 
-    def _write_households(self, rows: list[Row]) -> tuple[dict[str, Household], set[str]]:
-        """Upsert the households; returns them by number, and the numbers that are new."""
-        numbers = {row.values["number"] for row in rows}
-        households = {h.number: h for h in Household.objects.filter(number__in=numbers)}
+    def _write_households(self, rows: list[Row]) -> tuple[dict[str, int], set[str]]:
+        """Upsert the households; returns their ids by number, and the numbers that are new.
+        New households go in by COPY, straight from the parsed values (no model instances)."""
         fields = list(HOUSEHOLD_FIELDS[:-1])
-        creating, updating = {}, {}
+        wanted: dict[str, dict[str, Any]] = {}
         for row in rows:
-            v = row.values
-            wanted = {field: v[field] for field in fields}
-            household = households.get(v["number"])
-            if household is None:
-                households[v["number"]] = creating[v["number"]] = Household(
-                    number=v["number"], head_name="", **wanted
-                )
-            elif any(getattr(household, f) != value for f, value in wanted.items()):
-                for f, value in wanted.items():
-                    setattr(household, f, value)
-                updating[v["number"]] = household
-        if creating:
+            wanted.setdefault(row.values["number"], row.values)
+        current = {
+            h.number: h for h in Household.objects.filter(number__any=list(wanted)).only("number", *fields)
+        }
+        updating = []
+        for number, household in current.items():
+            values = wanted[number]
+            if any(getattr(household, f) != values[f] for f in fields):
+                for f in fields:
+                    setattr(household, f, values[f])
+                updating.append(household)
+        Household.objects.bulk_update(updating, fields, batch_size=5000)
+        created = [number for number in wanted if number not in current]
+        if created:
+            # a new household's members are exactly its rows: its size and head are known here
+            size: dict[str, int] = defaultdict(int)
+            head: dict[str, str] = {}
+            for row in rows:
+                size[row.values["number"]] += 1
+                if row.values["relation"] == Relation.HEAD:
+                    head[row.values["number"]] = row.values["name"]
+            defaults = tuple(COPY_HOUSEHOLD_DEFAULTS.values())
             copy_rows(
                 "households_household",
-                [*COPY_HOUSEHOLD_DEFAULTS, "number", *fields],
+                ["head_name", "member_count", *COPY_HOUSEHOLD_DEFAULTS, "number", *fields],
                 (
-                    (*COPY_HOUSEHOLD_DEFAULTS.values(), h.number, *(getattr(h, f) for f in fields))
-                    for h in creating.values()
+                    (head[number], size[number], *defaults, number, *(wanted[number][f] for f in fields))
+                    for number in created
                 ),
             )
-            ids = dict(Household.objects.filter(number__in=list(creating)).values_list("number", "pk"))
-            for number, household in creating.items():
-                household.pk = ids[number]
-        Household.objects.bulk_update(updating.values(), fields, batch_size=5000)
-        return households, set(creating)
+        ids = {number: household.pk for number, household in current.items()}
+        if created:
+            ids.update(Household.objects.filter(number__any=created).values_list("number", "pk"))
+        return ids, set(created)
 
-    def _write_members(self, rows: list[Row], households: dict[str, Household], created: set[str]) -> None:
+    def _write_members(self, rows: list[Row], household_ids: dict[str, int], created: set[str]) -> None:
         """New members by COPY; members of households that existed before are compared first."""
         old = [r for r in rows if r.values["number"] not in created]
         current = (
             {
                 (m.household_id, m.id_number): m
                 for m in Member.objects.filter(
-                    household_id__in={households[r.values["number"]].pk for r in old},
-                    id_number__in=[r.values["id_number"] for r in old],
+                    household_id__any=list({household_ids[r.values["number"]] for r in old}),
+                    id_number__any=[r.values["id_number"] for r in old],
                 )
             }
             if old
@@ -281,50 +287,40 @@ class HouseholdsImport(ImportKind):
         creating, updating = [], []
         for row in rows:
             v = row.values
-            household = households[v["number"]]
-            wanted = {field: v[field] for field in MEMBER_FIELDS}
-            member = current.get((household.pk, v["id_number"]))
+            household_id = household_ids[v["number"]]
+            member = current.get((household_id, v["id_number"]))
             if member is None:
-                creating.append(Member(household=household, id_number=v["id_number"], **wanted))
+                creating.append((household_id, v["id_number"], *(v[f] for f in MEMBER_FIELDS)))
             else:
-                for f, value in wanted.items():
-                    setattr(member, f, value)
+                for f in MEMBER_FIELDS:
+                    setattr(member, f, v[f])
                 updating.append(member)
-        columns = ["household_id", "id_number", *MEMBER_FIELDS, *COPY_MEMBER_DEFAULTS]
+        defaults = tuple(COPY_MEMBER_DEFAULTS.values())
         copy_rows(
             "households_member",
-            columns,
-            (
-                (
-                    m.household_id,
-                    m.id_number,
-                    *(getattr(m, f) for f in MEMBER_FIELDS),
-                    *COPY_MEMBER_DEFAULTS.values(),
-                )
-                for m in creating
-            ),
+            ["household_id", "id_number", *MEMBER_FIELDS, *COPY_MEMBER_DEFAULTS],
+            ((*member, *defaults) for member in creating),
         )
         Member.objects.bulk_update(updating, list(MEMBER_FIELDS), batch_size=5000)
-        touched = {households[r.values["number"]].pk for r in rows}
-        refresh_household_summaries(touched)
+        refresh_household_summaries({household_ids[r.values["number"]] for r in old})
 
-    def _write_pairings(self, rows: list[Row], households: dict[str, Household], created: set[str]) -> None:
+    def _write_pairings(self, rows: list[Row], household_ids: dict[str, int], created: set[str]) -> None:
         """A pairing with the row's helping cadre from the identification year, unless one is in force.
         New households' pairings go in by COPY."""
         wanted = {
-            (self.cadres[r.values["cadre_id_number"]], households[r.values["number"]].pk)
+            (self.cadres[r.values["cadre_id_number"]], household_ids[r.values["number"]])
             for r in rows
             if r.values.get("cadre_id_number")
         }
         if not wanted:
             return
-        new_ids = {households[number].pk for number in created}
+        new_ids = {household_ids[number] for number in created}
         existing = set(
             HelpingCadrePairing.objects.filter(
-                household_id__in={h for _, h in wanted} - new_ids, valid_to__isnull=True
+                household_id__any=list({h for _, h in wanted} - new_ids), valid_to__isnull=True
             ).values_list("official_id", "household_id")
         )
-        start = {households[r.values["number"]].pk: r.values["identified_year"] for r in rows}
+        start = {household_ids[r.values["number"]]: r.values["identified_year"] for r in rows}
         copy_rows(
             "households_helpingcadrepairing",
             ["official_id", "household_id", "valid_from"],

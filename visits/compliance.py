@@ -1,0 +1,286 @@
+"""Quota compliance (DOMAIN §2, Q-1 … Q-9), set-based for a whole city.
+
+The plan: for every quota of every policy-profile version, the periods it governs and the area
+it governs them in (its jurisdiction, less deeper jurisdictions with their own version in force at
+the period's start). The evaluation: **one SQL statement per quota and version** counts, for every
+post-holding of every official in the area and every period, what was done — so the number of
+queries depends on the profiles, never on the number of officials, units or visits.
+
+Who owes what (a decision, see docs/visits.md): a post held for part of a period owes the share of
+the days held, rounded up, counted over the days held; coverage quotas ask every household in scope
+to have been visited the required number of times during the days held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+
+from accountability.models import Official, PolicyProfile, Post, Quota
+from accountability.models.units import AdminUnit
+from accountability.rules_quotas import (
+    STATUS_LABELS,
+    Period,
+    QuotaStatus,
+    period_containing,
+    pro_rata_required,
+    quota_status,
+)
+from households.models import POOR_STATUSES
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+@dataclass
+class QuotaTask:
+    quota: Quota
+    area: str  # code prefix of the area governed
+    periods: list[Period]
+    carved_out: list[tuple[dt.date, str]]  # (period start, prefix) governed by a deeper profile
+
+
+def _prefix_of(profile: PolicyProfile) -> str:
+    return profile.jurisdiction.prefix if profile.jurisdiction_id else ""
+
+
+def _versions() -> dict[str, list[PolicyProfile]]:
+    """Every profile version by jurisdiction prefix ("" = the default), oldest first (2 queries)."""
+    by_prefix: dict[str, list[PolicyProfile]] = defaultdict(list)
+    for profile in (
+        PolicyProfile.objects.select_related("jurisdiction")
+        .prefetch_related("quotas")
+        .order_by("effective_from")
+    ):
+        by_prefix[_prefix_of(profile)].append(profile)
+    return by_prefix
+
+
+def _in_force(versions: list[PolicyProfile], day: dt.date) -> PolicyProfile | None:
+    current = None
+    for version in versions:
+        if version.effective_from <= day:
+            current = version
+    return current
+
+
+def plan(root: str, periods_of) -> list[QuotaTask]:
+    """Tasks for the area ``root`` (a code prefix). ``periods_of(quota)`` gives the candidate
+    periods of a quota; a period is governed by the version in force on its first day."""
+    versions = _versions()
+    tasks: dict[tuple[int, str], QuotaTask] = {}
+    for prefix, history in versions.items():
+        if not (root.startswith(prefix) or prefix.startswith(root)):
+            continue  # a jurisdiction beside the root
+        for version in history:
+            for quota in version.quotas.all():
+                for period in periods_of(quota):
+                    if _in_force(history, period.start) is not version:
+                        continue
+                    deeper_in_force = [
+                        other
+                        for other, other_history in versions.items()
+                        if len(other) > len(prefix)
+                        and other.startswith(prefix)
+                        and _in_force(other_history, period.start)
+                    ]
+                    if root.startswith(prefix) and any(root.startswith(o) for o in deeper_in_force):
+                        continue  # a more specific profile governs the whole root
+                    area = root if root.startswith(prefix) else prefix
+                    task = tasks.setdefault((quota.pk, area), QuotaTask(quota, area, [], []))
+                    task.periods.append(period)
+                    task.carved_out += [
+                        (period.start, o) for o in deeper_in_force if o.startswith(area) and o != area
+                    ]
+    return list(tasks.values())
+
+
+def periods_containing(day: dt.date):
+    return lambda quota: [period_containing(day, quota.period_months, quota.period_anchor_month)]
+
+
+def periods_ending_within(start: dt.date, end: dt.date):
+    """The periods of a quota that end within [start, end] (the periods of a year, as of a date)."""
+
+    def periods(quota: Quota) -> list[Period]:
+        found, day = [], start
+        while day <= end:
+            period = period_containing(day, quota.period_months, quota.period_anchor_month)
+            if start <= period.end <= end:
+                found.append(period)
+            day = period.end + dt.timedelta(days=1)
+        return found
+
+    return periods
+
+
+# --- the evaluation ---------------------------------------------------------------------------
+
+HELD = """
+WITH periods AS (
+    SELECT * FROM unnest(%(starts)s::date[], %(ends)s::date[]) AS p(p_start, p_end)
+), carved AS (
+    SELECT * FROM unnest(%(carved_starts)s::date[], %(carved_prefixes)s::text[]) AS c(p_start, prefix)
+), held AS (
+    SELECT a.official_id, a.post, a.scope_unit_id, u.level AS scope_level, p.p_start, p.p_end,
+           GREATEST(a.valid_from, p.p_start) AS h_start,
+           LEAST(COALESCE(a.valid_to, p.p_end), p.p_end) AS h_end
+      FROM accountability_responsibilityassignment a
+      JOIN accountability_adminunit u ON u.code = a.scope_unit_id
+      JOIN periods p ON a.valid_from <= p.p_end AND (a.valid_to IS NULL OR a.valid_to >= p.p_start)
+     WHERE a.post = ANY(%(posts)s) AND a.scope_unit_id LIKE %(area)s
+       AND NOT EXISTS (SELECT 1 FROM carved c
+                        WHERE c.p_start = p.p_start AND a.scope_unit_id LIKE c.prefix || '%%')
+)
+"""
+SCOPE_PREFIX = (
+    "left(h.scope_unit_id, CASE h.scope_level WHEN 'city' THEN 4 WHEN 'county' THEN 6 "
+    "WHEN 'township' THEN 9 ELSE 12 END)"
+)
+#: visits owed to each household: the quota's number, pro rata to the days held (as rules_quotas)
+EACH_DUE = "ceil(%(each)s::numeric * (h.h_end - h.h_start + 1) / (h.p_end - h.p_start + 1))"
+#: households registered poor at some time in the period (exited within or after it included)
+POOR_IN_PERIOD = """hh.identified_year <= extract(year FROM h.p_end)
+       AND (hh.status = ANY(%(poor)s)
+            OR (hh.status = 'exited' AND hh.exit_year >= extract(year FROM h.p_start)))"""
+
+DONE = {
+    "visits": "(SELECT count(*) FROM visits_visit v WHERE v.official_id = h.official_id "
+    "AND v.on BETWEEN h.h_start AND h.h_end)",
+    "households": "(SELECT count(DISTINCT v.household_id) FROM visits_visit v "
+    "WHERE v.official_id = h.official_id AND v.on BETWEEN h.h_start AND h.h_end)",
+    "trips": "(SELECT count(*) FROM visits_researchtrip t WHERE t.official_id = h.official_id "
+    "AND t.on BETWEEN h.h_start AND h.h_end)",
+    "stationed_days": "(SELECT count(*) FROM visits_stationedday s WHERE s.official_id = h.official_id "
+    "AND s.village_id = h.scope_unit_id AND s.on BETWEEN h.h_start AND h.h_end)",
+}
+COUNT_SQL = HELD + "SELECT h.*, {done} AS done, NULL::int AS total FROM held h"
+COVERAGE_UNIT_SQL = (
+    HELD
+    + f"""
+SELECT h.*, count(hh.id) FILTER (WHERE (SELECT count(*) FROM visits_visit v WHERE v.household_id = hh.id
+              AND v.official_id = h.official_id AND v.on BETWEEN h.h_start AND h.h_end)
+           >= {EACH_DUE}) AS done,
+       count(hh.id) AS total
+  FROM held h
+  LEFT JOIN households_household hh ON hh.village_id LIKE {SCOPE_PREFIX} || '%%' AND {POOR_IN_PERIOD}
+ GROUP BY h.official_id, h.post, h.scope_unit_id, h.scope_level, h.p_start, h.p_end, h.h_start, h.h_end
+"""
+)
+COVERAGE_PAIRED_SQL = (
+    HELD
+    + f"""
+SELECT h.*, count(DISTINCT pr.household_id) FILTER (WHERE (SELECT count(*) FROM visits_visit v
+              WHERE v.household_id = pr.household_id AND v.official_id = h.official_id
+                AND v.on BETWEEN GREATEST(h.h_start, pr.valid_from)
+                             AND LEAST(h.h_end, COALESCE(pr.valid_to, h.h_end))
+           ) >= {EACH_DUE}) AS done,
+       count(DISTINCT pr.household_id) AS total
+  FROM held h
+  LEFT JOIN households_helpingcadrepairing pr ON pr.official_id = h.official_id
+       AND pr.valid_from <= h.h_end AND (pr.valid_to IS NULL OR pr.valid_to >= h.h_start)
+ GROUP BY h.official_id, h.post, h.scope_unit_id, h.scope_level, h.p_start, h.p_end, h.h_start, h.h_end
+"""
+)
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    quota_code: str
+    quota_label: str
+    measure: str
+    official_id: int
+    post: str
+    unit_code: str
+    period: Period
+    held: Period
+    required: int  # count quotas: the (pro-rata) number owed; coverage: households in scope
+    done: int  # count quotas: what was done; coverage: households visited enough
+    status: QuotaStatus
+    per_household: int | None = None  # coverage quotas: visits owed to each household
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def post_label(self) -> str:
+        return str(Post(self.post).label)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.required else min(100, round(100 * self.done / self.required))
+
+
+def evaluate(task: QuotaTask, today: dt.date) -> list[ComplianceRow]:
+    """One statement for all holders of the quota's posts in the task's area and periods."""
+    quota = task.quota
+    params = {
+        "starts": [p.start for p in task.periods],
+        "ends": [p.end for p in task.periods],
+        "carved_starts": [start for start, _ in task.carved_out],
+        "carved_prefixes": [prefix for _, prefix in task.carved_out],
+        "posts": list(quota.posts),
+        "area": task.area + "%",
+        "poor": list(POOR_STATUSES),
+        "each": quota.required,
+    }
+    if quota.measure == "coverage":
+        sql = COVERAGE_PAIRED_SQL if quota.coverage_scope == "paired" else COVERAGE_UNIT_SQL
+    else:
+        sql = COUNT_SQL.format(done=DONE[quota.measure])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c.name for c in cursor.description]
+        records = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    rows = []
+    for r in records:
+        period, held = Period(r["p_start"], r["p_end"]), Period(r["h_start"], r["h_end"])
+        if quota.measure == "coverage":
+            required, per_household = r["total"], pro_rata_required(quota.required, held, period)
+        else:
+            required, per_household = pro_rata_required(quota.required, held, period), None
+        rows.append(
+            ComplianceRow(
+                quota_code=quota.code,
+                quota_label=quota.label,
+                measure=quota.measure,
+                official_id=r["official_id"],
+                post=r["post"],
+                unit_code=r["scope_unit_id"],
+                period=period,
+                held=held,
+                required=required,
+                done=r["done"],
+                status=quota_status(required=required, done=r["done"], window=held, today=today),
+                per_household=per_household,
+            )
+        )
+    return rows
+
+
+def compliance(root: str, *, on: dt.date, today: dt.date) -> list[ComplianceRow]:
+    """Every official's compliance with every quota in the periods containing ``on``, in ``root``."""
+    rows = []
+    for task in plan(root, periods_containing(on)):
+        rows += evaluate(task, today)
+    return rows
+
+
+def compliance_over(root: str, *, start: dt.date, end: dt.date, today: dt.date) -> list[ComplianceRow]:
+    """Every period of every quota ending within [start, end]."""
+    rows = []
+    for task in plan(root, periods_ending_within(start, end)):
+        rows += evaluate(task, today)
+    return rows
+
+
+def officials_by_id(rows: list[ComplianceRow]) -> dict[int, Official]:
+    ids = {row.official_id for row in rows}
+    return {o.pk: o for o in Official.objects.filter(pk__in=ids).select_related("organisation")}
+
+
+def units_by_code(rows: list[ComplianceRow]) -> dict[str, AdminUnit]:
+    return {u.code: u for u in AdminUnit.objects.filter(code__in={row.unit_code for row in rows})}

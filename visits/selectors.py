@@ -1,0 +1,88 @@
+"""Reads of visits and quota compliance, always set-based and within the user's jurisdiction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from accountability.models import Official
+from accountability.rules_quotas import QuotaStatus
+from accountability.scoping import visible_to
+from households.models import POOR_STATUSES, Household
+from visits.compliance import ComplianceRow, compliance_over
+from visits.models import ResearchTrip, StationedDay, Visit
+
+#: The one rule of who may visit whom, in SQL over a household row ``households_household``: the
+#: official's pairing with the household in force on the day, or a post held that day in a unit
+#: containing the household's village (a township secretary: the whole township).
+IN_SCOPE_SQL = """(
+    EXISTS (SELECT 1 FROM households_helpingcadrepairing p
+             WHERE p.official_id = {official} AND p.household_id = households_household.id
+               AND p.valid_from <= {day} AND (p.valid_to IS NULL OR p.valid_to >= {day}))
+    OR EXISTS (SELECT 1 FROM accountability_responsibilityassignment a
+                 JOIN accountability_adminunit u ON u.code = a.scope_unit_id
+                WHERE a.official_id = {official} AND a.valid_from <= {day}
+                  AND (a.valid_to IS NULL OR a.valid_to >= {day})
+                  AND households_household.village_id LIKE left(a.scope_unit_id, CASE u.level
+                      WHEN 'city' THEN 4 WHEN 'county' THEN 6 WHEN 'township' THEN 9 ELSE 12 END) || '%%'))"""
+
+
+def households_of_official(official: Official, on: dt.date) -> QuerySet[Household]:
+    """The households an official may visit on a day (see IN_SCOPE_SQL)."""
+    sql = IN_SCOPE_SQL.format(official="%s", day="%s::date")
+    condition = RawSQL(sql, [official.pk, on, on, official.pk, on, on], output_field=BooleanField())
+    return Household.objects.annotate(in_scope=condition).filter(in_scope=True).select_related("village")
+
+
+def in_scope_rows(triples: list[tuple[int, int, dt.date]]) -> set[int]:
+    """Of (official id, household id, day) triples, the indexes of those in scope — one statement
+    for a whole import file."""
+    if not triples:
+        return set()
+    sql = f"""
+        SELECT r.i - 1
+          FROM unnest(%s::bigint[], %s::bigint[], %s::date[])
+               WITH ORDINALITY AS r(official, household, day, i)
+          JOIN households_household ON households_household.id = r.household
+         WHERE {IN_SCOPE_SQL.format(official="r.official", day="r.day")}"""
+    officials, households, days = (list(column) for column in zip(*triples, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [officials, households, days])
+        return {index for (index,) in cursor.fetchall()}
+
+
+def is_household_of_official(official: Official, household: Household, on: dt.date) -> bool:
+    return bool(in_scope_rows([(official.pk, household.pk, on)]))
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    return visible_to(Visit.objects.select_related("official", "household__village"), user)
+
+
+def my_recent_visits(official: Official, limit: int = 20) -> list[Visit]:
+    return list(Visit.objects.filter(official=official).select_related("household__village")[:limit])
+
+
+def trips_visible_to(user) -> QuerySet[ResearchTrip]:
+    return visible_to(ResearchTrip.objects.select_related("official", "unit"), user)
+
+
+def stationed_days_visible_to(user) -> QuerySet[StationedDay]:
+    return visible_to(StationedDay.objects.select_related("official", "village"), user)
+
+
+def poor_households_q() -> Q:
+    return Q(status__in=POOR_STATUSES)
+
+
+def missed_quotas(*, year: int, as_of: dt.date, root: str = "") -> list[ComplianceRow]:
+    """The registered metric ``quota_missed``: every quota period of ``year`` that ended by
+    ``as_of`` with the quota not met, for every official in ``root`` (set-based)."""
+    end = min(dt.date(year, 12, 31), as_of)
+    if end < dt.date(year, 1, 1):
+        return []
+    rows = compliance_over(root, start=dt.date(year, 1, 1), end=end, today=as_of)
+    return [row for row in rows if row.status == QuotaStatus.MISSED]
