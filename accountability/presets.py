@@ -98,6 +98,7 @@ PRESETS = {
     ),
 }
 DEFAULT_PRESET = "suzhou"
+DEFAULT_EFFECTIVE_FROM = dt.date(2015, 1, 1)
 
 
 @transaction.atomic
@@ -128,3 +129,9 @@ def install_preset(
             )
         profile.quotas.exclude(code__in=[q.code for q in preset.quotas]).delete()
     return profile
+
+
+def ensure_default_profile() -> PolicyProfile:
+    """The default profile everywhere (installed by migration 0005; restored if it was removed)."""
+    default = PolicyProfile.objects.filter(jurisdiction=None).order_by("effective_from").first()
+    return default or install_preset(DEFAULT_PRESET, jurisdiction=None, effective_from=DEFAULT_EFFECTIVE_FROM)

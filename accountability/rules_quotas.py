@@ -83,7 +83,8 @@ STATUS_LABELS = {
 
 def quota_status(*, required: int, done: int, window: Period, today: dt.date) -> QuotaStatus:
     """Met once done reaches required; after the window, missed otherwise; during it, on track when
-    done keeps pace with the share of the window elapsed (today included), behind when not."""
+    done keeps pace with the share of the window elapsed (today included, rounded down), behind
+    when not."""
     if done >= required:
         return QuotaStatus.MET
     if today > window.end:
@@ -94,5 +95,6 @@ def quota_status(*, required: int, done: int, window: Period, today: dt.date) ->
 
 
 def should_warn(*, status: QuotaStatus, window: Period, today: dt.date, warn_days: int) -> bool:
-    """Warn an official who is behind during the last ``warn_days`` days of the period."""
-    return status == QuotaStatus.BEHIND and 0 <= (window.end - today).days < warn_days
+    """Remind an official who has not yet met a quota during the last ``warn_days`` days of the
+    period (whether behind pace or not: a single visit owed is never "behind" until the last day)."""
+    return status in (QuotaStatus.BEHIND, QuotaStatus.ON_TRACK) and 0 <= (window.end - today).days < warn_days

@@ -4,6 +4,7 @@ from accountability import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
     path("units/", views.unit_tree, name="unit-tree"),
     path("units/search/", views.unit_search, name="unit-search"),
     path("units/<str:code>/", views.unit_detail, name="unit-detail"),

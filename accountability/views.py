@@ -24,6 +24,7 @@ from accountability.importing import service
 from accountability.importing.kinds import REGISTRY, get_kind
 from accountability.importing.workbooks import error_workbook, template_workbook
 from accountability.models import ImportStatus
+from accountability.notifications import inbox_of, mark_read
 from accountability.scoping import visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -216,3 +217,20 @@ def health(request):
     ):
         return JsonResponse(status, status=200 if status["ok"] else 503)
     return render(request, "health.html", {"status": status}, status=200 if status["ok"] else 503)
+
+
+@login_required
+def inbox(request):
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+        mark_read(request.user, ids or None)
+        return redirect("inbox")
+    page = Paginator(inbox_of(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "inbox.html", {"page": page})
+
+
+def unread_count(request) -> dict:
+    """Context processor: the unread messages badge in the navigation (one cheap query)."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"unread_messages": inbox_of(request.user).filter(read_at__isnull=True).count()}

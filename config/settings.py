@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accountability.views.unread_count",
             ],
         },
     }
@@ -238,6 +239,7 @@ EMAIL_BACKEND = env(
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "fupin@localhost")
+SITE_URL = env("SITE_URL", "")  # e.g. https://fupin.example.gov.cn, for links in emails
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -20,7 +20,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("households.api.urls")),
+    path("api/", include("visits.api.urls")),
     path("api/", include("accountability.api.urls")),
     path("", include("households.urls")),
+    path("", include("visits.urls")),
     path("", include("accountability.urls")),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accountability.dates import parse_day
+from accountability.errors import error_text, form_error
 from accountability.views import xlsx_response
 from households import selectors, services
 from households.exporters import export_households
@@ -51,17 +52,6 @@ def household_detail(request, pk: int):
         "pairing_form": CadrePairingForm(prefix="pairing", initial={"valid_from": timezone.localdate()}),
     }
     return render(request, "households/household_detail.html", context)
-
-
-def form_error(form) -> ValidationError:
-    """An invalid form's errors as one error, each message prefixed with its field's label."""
-    return ValidationError(
-        [f"{form[name].label}：{e}" for name, errors in form.errors.items() for e in errors]
-    )
-
-
-def error_text(error: Exception) -> str:
-    return "；".join(getattr(error, "messages", [str(error)]))
 
 
 @login_required

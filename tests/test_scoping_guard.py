@@ -25,6 +25,7 @@ DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections"]
 #: Domain models that are not scoped by a unit code, each with the reason.
 UNSCOPED_MODELS = {
     "accountability.ExportRecord": "an audit log visible only to its author and superusers",
+    "accountability.Notification": "a message read only by its recipient (notifications.inbox_of)",
 }
 
 

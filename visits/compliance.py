@@ -131,6 +131,7 @@ WITH periods AS (
       JOIN accountability_adminunit u ON u.code = a.scope_unit_id
       JOIN periods p ON a.valid_from <= p.p_end AND (a.valid_to IS NULL OR a.valid_to >= p.p_start)
      WHERE a.post = ANY(%(posts)s) AND a.scope_unit_id LIKE %(area)s
+       AND (%(official)s::bigint IS NULL OR a.official_id = %(official)s::bigint)
        AND NOT EXISTS (SELECT 1 FROM carved c
                         WHERE c.p_start = p.p_start AND a.scope_unit_id LIKE c.prefix || '%%')
 )
@@ -200,6 +201,7 @@ class ComplianceRow:
     done: int  # count quotas: what was done; coverage: households visited enough
     status: QuotaStatus
     per_household: int | None = None  # coverage quotas: visits owed to each household
+    warn_days: int = 7  # the profile's warning period before the period ends
 
     @property
     def status_label(self) -> str:
@@ -214,7 +216,7 @@ class ComplianceRow:
         return 100 if not self.required else min(100, round(100 * self.done / self.required))
 
 
-def evaluate(task: QuotaTask, today: dt.date) -> list[ComplianceRow]:
+def evaluate(task: QuotaTask, today: dt.date, official_id: int | None = None) -> list[ComplianceRow]:
     """One statement for all holders of the quota's posts in the task's area and periods."""
     quota = task.quota
     params = {
@@ -226,6 +228,7 @@ def evaluate(task: QuotaTask, today: dt.date) -> list[ComplianceRow]:
         "area": task.area + "%",
         "poor": list(POOR_STATUSES),
         "each": quota.required,
+        "official": official_id,
     }
     if quota.measure == "coverage":
         sql = COVERAGE_PAIRED_SQL if quota.coverage_scope == "paired" else COVERAGE_UNIT_SQL
@@ -256,16 +259,20 @@ def evaluate(task: QuotaTask, today: dt.date) -> list[ComplianceRow]:
                 done=r["done"],
                 status=quota_status(required=required, done=r["done"], window=held, today=today),
                 per_household=per_household,
+                warn_days=quota.profile.warn_days_before_period_end,
             )
         )
     return rows
 
 
-def compliance(root: str, *, on: dt.date, today: dt.date) -> list[ComplianceRow]:
-    """Every official's compliance with every quota in the periods containing ``on``, in ``root``."""
+def compliance(
+    root: str, *, on: dt.date, today: dt.date, official_id: int | None = None
+) -> list[ComplianceRow]:
+    """Every official's compliance with every quota in the periods containing ``on``, in ``root``
+    (or one official's, wherever they hold posts, with ``root`` "")."""
     rows = []
     for task in plan(root, periods_containing(on)):
-        rows += evaluate(task, today)
+        rows += evaluate(task, today, official_id)
     return rows
 
 

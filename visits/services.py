@@ -11,9 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accountability.history import history_context
-from accountability.models import AdminLevel, AdminUnit, Official
+from accountability.models import AdminLevel, AdminUnit, Official, User
+from accountability.notifications import notify
+from accountability.rules_quotas import should_warn
 from accountability.services import require_in_jurisdiction, require_permission
 from households.models import Household
+from visits.compliance import compliance
 from visits.models import ResearchTrip, StationedDay, StationedSource, Visit
 from visits.rules import earliest_entry, sheet_conflicts, visit_problem
 from visits.selectors import is_household_of_official
@@ -168,3 +171,37 @@ def attendance_sheet(
                 if d not in kept
             ]
         )
+
+
+def warn_behind(*, today: dt.date) -> int:
+    """One in-app message (and email) per official with a login who is behind with a quota in the
+    last ``warn_days`` of its period; a second run on the same day sends nothing."""
+    rows = [
+        row
+        for row in compliance("", on=today, today=today)
+        if should_warn(status=row.status, window=row.held, today=today, warn_days=row.warn_days)
+    ]
+    by_official: dict[int, list] = {}
+    for row in rows:
+        by_official.setdefault(row.official_id, []).append(row)
+    users = dict(Official.objects.filter(pk__in=by_official, user__is_active=True).values_list("pk", "user"))
+    recipients = {u.pk: u for u in User.objects.filter(pk__in=users.values())}
+    sent = 0
+    for official_id, late in by_official.items():
+        user = recipients.get(users.get(official_id))
+        if user is None:
+            continue
+        lines = [
+            f"· {r.quota_code} {r.quota_label}：已完成 {r.done}/{r.required}，考核期至 {r.held.end}"
+            for r in late
+        ]
+        message = notify(
+            recipient=user,
+            kind="quota_warning",
+            title=f"走访考核提醒：{len(late)} 项指标进度落后",
+            body="以下指标本期即将结束，进度落后：\n" + "\n".join(lines),
+            link="/visits/mine/",
+            dedupe_key=f"quota-warning:{today.isoformat()}",
+        )
+        sent += message is not None
+    return sent

@@ -1,4 +1,5 @@
 from .imports import ExportRecord, ImportJob, ImportStatus
+from .notifications import Notification
 from .policy import CoverageScope, PolicyProfile, Quota, QuotaMeasure
 from .posts import POSTS, Post, PostSpec, ResponsibilityKind
 from .responsibility import (
@@ -24,6 +25,7 @@ __all__ = [
     "HelpingUnitPairing",
     "ImportJob",
     "ImportStatus",
+    "Notification",
     "Official",
     "Organisation",
     "OrganisationKind",

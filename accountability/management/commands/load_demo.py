@@ -8,6 +8,7 @@ from accountability.demo.registry import DEMO_LOADERS
 from accountability.demo.responsibility import load_responsibility
 from accountability.demo.users import DEMO_PASSWORD, load_users
 from accountability.history import history_context
+from accountability.presets import ensure_default_profile
 from accountability.roles import sync_roles
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic(), history_context(reason="载入演示数据"):
             sync_roles()
+            ensure_default_profile()
             changed = load_hierarchy()
             officials = load_responsibility()
             logins = load_users(officials)

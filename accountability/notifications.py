@@ -1,0 +1,58 @@
+"""Sending in-app messages (and email) idempotently: one per recipient and key."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accountability.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    *, recipient, kind: str, title: str, body: str, dedupe_key: str, link: str = ""
+) -> Notification | None:
+    """Create the message unless this recipient already has one with ``dedupe_key``; the email goes
+    out after the transaction commits. Returns the new message, or None when it existed."""
+    message, created = Notification.objects.get_or_create(
+        recipient=recipient,
+        dedupe_key=dedupe_key,
+        defaults={"kind": kind, "title": title, "body": body, "link": link},
+    )
+    if not created:
+        return None
+    if recipient.email:
+        transaction.on_commit(lambda: _email(message.pk))
+    return message
+
+
+def _email(message_id: int) -> None:
+    message = Notification.objects.select_related("recipient").get(pk=message_id)
+    link = (
+        f"\n\n{settings.SITE_URL}{message.link}" if message.link and getattr(settings, "SITE_URL", "") else ""
+    )
+    try:
+        send_mail(message.title, message.body + link, None, [message.recipient.email])
+    except (OSError, smtplib.SMTPException):  # the in-app message stands; emailed_at stays empty
+        logger.warning(
+            "email of notification %s to %s failed", message_id, message.recipient.email, exc_info=True
+        )
+        return
+    Notification.objects.filter(pk=message_id).update(emailed_at=timezone.now())
+
+
+def inbox_of(user):
+    return Notification.objects.filter(recipient=user)
+
+
+def mark_read(user, ids: list[int] | None = None) -> int:
+    messages = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        messages = messages.filter(pk__in=ids)
+    return messages.update(read_at=timezone.now())

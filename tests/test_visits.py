@@ -1,0 +1,466 @@
+"""Visit logs and quota compliance: each quota shape at its period edges, handovers, profile versions,
+entry rules, import, pages and constant query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from accountability.demo.hierarchy import load_hierarchy
+from accountability.demo.people import People
+from accountability.importing.service import run_import
+from accountability.models import (
+    AdminUnit,
+    Official,
+    Organisation,
+    PolicyProfile,
+    Post,
+    Quota,
+    ResponsibilityAssignment,
+)
+from accountability.presets import install_preset
+from accountability.roles import role_group, sync_roles
+from accountability.rules_quotas import (
+    Period,
+    QuotaStatus,
+    period_containing,
+    pro_rata_required,
+    quota_status,
+    should_warn,
+)
+from households.models import HelpingCadrePairing, Household, HouseholdStatus
+from tests.factories import UserFactory
+from visits import services
+from visits.compliance import compliance
+from visits.models import ResearchTrip, StationedDay, StationedSource, Visit
+from visits.selectors import missed_quotas
+
+D = dt.date
+VILLAGE = "349901101201"
+OTHER_VILLAGE = "349901101202"
+TOWNSHIP = "349901101000"
+TODAY = D(2030, 1, 1)  # compliance "today" after all test periods: every status is final
+
+
+# --- pure rules ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "anchor", "start", "end"),
+    [
+        (D(2020, 1, 1), 1, 1, D(2020, 1, 1), D(2020, 1, 31)),
+        (D(2020, 2, 29), 1, 1, D(2020, 2, 1), D(2020, 2, 29)),
+        (D(2020, 2, 29), 2, 1, D(2020, 1, 1), D(2020, 2, 29)),
+        (D(2020, 12, 31), 2, 12, D(2020, 12, 1), D(2021, 1, 31)),  # spans the year end
+        (D(2021, 1, 1), 2, 12, D(2020, 12, 1), D(2021, 1, 31)),
+        (D(2021, 2, 1), 2, 12, D(2021, 2, 1), D(2021, 3, 31)),
+        (D(2020, 3, 31), 3, 1, D(2020, 1, 1), D(2020, 3, 31)),
+        (D(2020, 4, 1), 3, 1, D(2020, 4, 1), D(2020, 6, 30)),
+        (D(2020, 7, 15), 12, 1, D(2020, 1, 1), D(2020, 12, 31)),
+    ],
+)
+def test_period_containing(day, months, anchor, start, end):
+    assert period_containing(day, months, anchor) == Period(start, end)
+
+
+def test_pro_rata_and_status():
+    june = Period(D(2020, 6, 1), D(2020, 6, 30))
+    assert pro_rata_required(60, june, june) == 60
+    assert pro_rata_required(60, Period(D(2020, 6, 16), D(2020, 6, 30)), june) == 30
+    assert pro_rata_required(60, Period(D(2020, 6, 30), D(2020, 6, 30)), june) == 2  # rounded up
+    assert quota_status(required=60, done=60, window=june, today=D(2020, 6, 2)) == QuotaStatus.MET
+    assert quota_status(required=60, done=59, window=june, today=D(2020, 7, 1)) == QuotaStatus.MISSED
+    assert quota_status(required=60, done=30, window=june, today=D(2020, 6, 15)) == QuotaStatus.ON_TRACK
+    assert quota_status(required=60, done=29, window=june, today=D(2020, 6, 15)) == QuotaStatus.BEHIND
+    assert should_warn(status=QuotaStatus.BEHIND, window=june, today=D(2020, 6, 24), warn_days=7)
+    assert not should_warn(status=QuotaStatus.BEHIND, window=june, today=D(2020, 6, 23), warn_days=7)
+    assert should_warn(status=QuotaStatus.ON_TRACK, window=june, today=D(2020, 6, 29), warn_days=7)
+    assert not should_warn(status=QuotaStatus.MET, window=june, today=D(2020, 6, 29), warn_days=7)
+    assert not should_warn(status=QuotaStatus.BEHIND, window=june, today=D(2020, 7, 1), warn_days=7)
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+people = People(seed=21)
+numbers = itertools.count(1)
+
+
+@pytest.fixture
+def city(db):
+    load_hierarchy()
+    sync_roles()
+    PolicyProfile.objects.all().delete()
+    install_preset("suzhou", jurisdiction=None, effective_from=D(2015, 1, 1))
+    return AdminUnit.objects.get(code="349900000000")
+
+
+def official(name: str, unit: str = TOWNSHIP) -> Official:
+    organisation, _ = Organisation.objects.get_or_create(
+        unit_id=unit, name="乡镇党委", defaults={"kind": "party_committee"}
+    )
+    return Official.objects.create(name=name, id_number=people.id_number("349901"), organisation=organisation)
+
+
+TERM_START = D(2015, 1, 1)
+
+
+def post(who: Official, post: str, unit: str, start=TERM_START, end=None) -> ResponsibilityAssignment:
+    return ResponsibilityAssignment.objects.create(
+        official=who, post=post, scope_unit_id=unit, valid_from=start, valid_to=end
+    )
+
+
+def household(village: str = VILLAGE, status: str = HouseholdStatus.NOT_EXITED) -> Household:
+    return Household.objects.create(
+        number=f"T{next(numbers):05d}",
+        village_id=village,
+        head_name="户主",
+        attribute="ordinary",
+        main_cause="illness",
+        identified_year=2016,
+        status=status,
+        member_count=3,
+    )
+
+
+def visits(who: Official, target: Household, *days: dt.date) -> None:
+    clerk = UserFactory(username="clerk")
+    Visit.objects.bulk_create(
+        [Visit(official=who, household=target, on=day, entered_by=clerk) for day in days]
+    )
+
+
+def rows_for(who: Official, code: str, on: dt.date, today: dt.date = TODAY):
+    return [
+        r for r in compliance("3499", on=on, today=today) if r.official_id == who.pk and r.quota_code == code
+    ]
+
+
+# --- count quotas ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_monthly_distinct_households_counts_first_and_last_day_only(city):
+    secretary = official("乡镇书记")
+    post(secretary, Post.TOWNSHIP_SECRETARY, TOWNSHIP)
+    targets = [household() for _ in range(61)]
+    for target in targets[:59]:
+        visits(secretary, target, D(2020, 6, 1))
+    visits(secretary, targets[59], D(2020, 6, 30))  # last day counts
+    visits(secretary, targets[60], D(2020, 7, 1))  # next month does not
+    visits(secretary, targets[0], D(2020, 6, 15))  # the same household twice counts once
+    (row,) = rows_for(secretary, "Q-5", D(2020, 6, 10))
+    assert (row.required, row.done, row.status) == (60, 60, QuotaStatus.MET)
+    Visit.objects.filter(on=D(2020, 6, 30)).delete()
+    (row,) = rows_for(secretary, "Q-5", D(2020, 6, 10))
+    assert (row.done, row.status) == (59, QuotaStatus.MISSED)
+    Visit.objects.filter(on=D(2020, 6, 1)).update(on=D(2020, 5, 31))  # the day before does not count
+    (row,) = rows_for(secretary, "Q-5", D(2020, 6, 10))
+    assert row.done == 1
+
+
+@pytest.mark.django_db
+def test_a_post_handed_over_mid_month_is_owed_pro_rata(city):
+    before, after = official("前任书记"), official("继任书记")
+    post(before, Post.TOWNSHIP_SECRETARY, TOWNSHIP, end=D(2020, 6, 15))
+    post(after, Post.TOWNSHIP_SECRETARY, TOWNSHIP, start=D(2020, 6, 16))
+    targets = [household() for _ in range(32)]
+    for target in targets[:30]:
+        visits(before, target, D(2020, 6, 10))
+    visits(before, targets[30], D(2020, 6, 20))  # after the handover: not counted for the predecessor
+    for target in targets[:29]:
+        visits(after, target, D(2020, 6, 16))
+    (first,) = rows_for(before, "Q-5", D(2020, 6, 1))
+    (second,) = rows_for(after, "Q-5", D(2020, 6, 30))
+    assert (first.held, first.required, first.done, first.status) == (
+        Period(D(2020, 6, 1), D(2020, 6, 15)),
+        30,
+        30,
+        QuotaStatus.MET,
+    )
+    assert (second.held, second.required, second.done, second.status) == (
+        Period(D(2020, 6, 16), D(2020, 6, 30)),
+        30,
+        29,
+        QuotaStatus.MISSED,
+    )
+
+
+@pytest.mark.django_db
+def test_stationed_days_per_month(city):
+    secretary = official("第一书记", unit=VILLAGE)
+    post(secretary, Post.FIRST_SECRETARY, VILLAGE)
+    clerk = UserFactory(username="clerk2")
+    days = [D(2020, 2, 1) + dt.timedelta(days=n) for n in range(22)]
+    StationedDay.objects.bulk_create(
+        [
+            StationedDay(official=secretary, village_id=VILLAGE, on=d, source="check_in", entered_by=clerk)
+            for d in days
+        ]
+    )
+    StationedDay.objects.create(
+        official=secretary, village_id=OTHER_VILLAGE, on=D(2020, 2, 25), source="sheet", entered_by=clerk
+    )
+    (row,) = rows_for(secretary, "Q-8", D(2020, 2, 29))
+    assert (row.required, row.done, row.status) == (22, 22, QuotaStatus.MET)
+    StationedDay.objects.filter(on=D(2020, 2, 22)).delete()
+    (row,) = rows_for(secretary, "Q-8", D(2020, 2, 29))
+    assert (row.done, row.status) == (21, QuotaStatus.MISSED)  # another village's day does not count
+
+
+@pytest.mark.django_db
+def test_research_trips_per_year(city):
+    leader = official("县领导", unit="349901000000")
+    post(leader, Post.COUNTY_LEADER, "349901000000")
+    clerk = UserFactory(username="clerk3")
+    ResearchTrip.objects.bulk_create(
+        [
+            ResearchTrip(
+                official=leader, unit_id=TOWNSHIP, on=D(2020, m, 1), topic=f"调研{m}", entered_by=clerk
+            )
+            for m in range(1, 11)
+        ]
+    )
+    (row,) = rows_for(leader, "Q-3", D(2020, 5, 1))
+    assert (row.required, row.done, row.status) == (10, 10, QuotaStatus.MET)
+    (row,) = rows_for(leader, "Q-3", D(2020, 5, 1), today=D(2020, 3, 15))
+    assert row.status == QuotaStatus.MET  # met early stays met
+
+
+# --- coverage quotas ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_two_month_coverage_spanning_the_year_end(city):
+    profile = PolicyProfile.objects.get()
+    Quota.objects.filter(profile=profile, code="Q-7").update(period_anchor_month=12)
+    secretary = official("村书记", unit=VILLAGE)
+    post(secretary, Post.VILLAGE_SECRETARY, VILLAGE)
+    first, second = household(), household()
+    household(status=HouseholdStatus.REMOVED)  # not in scope
+    household(village=OTHER_VILLAGE)  # another village
+    visits(secretary, first, D(2020, 12, 1))
+    visits(secretary, second, D(2021, 1, 31))
+    (row,) = rows_for(secretary, "Q-7", D(2021, 1, 15))
+    assert (row.period, row.required, row.done, row.status) == (
+        Period(D(2020, 12, 1), D(2021, 1, 31)),
+        2,
+        2,
+        QuotaStatus.MET,
+    )
+    Visit.objects.filter(on=D(2021, 1, 31)).update(on=D(2021, 2, 1))
+    (row,) = rows_for(secretary, "Q-7", D(2020, 12, 31))
+    assert (row.done, row.status) == (1, QuotaStatus.MISSED)
+
+
+@pytest.mark.django_db
+def test_paired_coverage_needs_each_household_n_times(city):
+    cadre = official("帮扶干部", unit=VILLAGE)
+    post(cadre, Post.HELPING_CADRE, VILLAGE)
+    first, second = household(), household()
+    for target in (first, second):
+        HelpingCadrePairing.objects.create(official=cadre, household=target, valid_from=D(2015, 1, 1))
+    visits(cadre, first, *(D(2020, m, 1) for m in range(1, 11)))
+    visits(cadre, second, *(D(2020, m, 2) for m in range(1, 10)))
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.required, row.done, row.per_household, row.status) == (2, 1, 10, QuotaStatus.MISSED)
+    visits(cadre, second, D(2020, 12, 31))
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.done, row.status) == (2, QuotaStatus.MET)
+
+
+# --- profiles ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_profile_version_applies_from_its_effective_date_and_a_county_overrides(city):
+    secretary = official("乡镇书记")
+    post(secretary, Post.TOWNSHIP_SECRETARY, TOWNSHIP)
+    targets = [household() for _ in range(40)]
+    for target in targets:
+        visits(secretary, target, D(2020, 6, 5), D(2020, 7, 5))
+    newer = install_preset("suzhou", jurisdiction=None, effective_from=D(2020, 7, 1))
+    newer.quotas.filter(code="Q-5").update(required=40)
+    assert rows_for(secretary, "Q-5", D(2020, 6, 10))[0].status == QuotaStatus.MISSED  # 60 still owed in June
+    assert rows_for(secretary, "Q-5", D(2020, 7, 10))[0].status == QuotaStatus.MET  # 40 from July
+    county = install_preset(
+        "suzhou", jurisdiction=AdminUnit.objects.get(code="349901000000"), effective_from=D(2020, 7, 1)
+    )
+    county.quotas.filter(code="Q-5").update(required=50)
+    (row,) = rows_for(secretary, "Q-5", D(2020, 7, 10))
+    assert (row.required, row.status) == (50, QuotaStatus.MISSED)
+
+
+@pytest.mark.django_db
+def test_missed_quotas_metric(city):
+    secretary = official("乡镇书记")
+    post(secretary, Post.TOWNSHIP_SECRETARY, TOWNSHIP)
+    missed = missed_quotas(year=2020, as_of=D(2020, 3, 15), root="3499")
+    assert {(r.quota_code, r.period.start) for r in missed if r.official_id == secretary.pk} == {
+        ("Q-5", D(2020, 1, 1)),
+        ("Q-5", D(2020, 2, 1)),
+    }  # March has not ended
+
+
+@pytest.mark.django_db
+def test_queries_do_not_grow_with_officials(city):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            compliance("3499", on=D(2020, 6, 1), today=TODAY)
+        return len(queries)
+
+    for n in range(2):
+        post(
+            official(f"书记{n}"),
+            Post.TOWNSHIP_SECRETARY,
+            TOWNSHIP,
+            start=D(2015 + n, 1, 1),
+            end=D(2015 + n, 12, 31),
+        )
+    few = count()
+    for n in range(30):
+        who = official(f"干部{n}", unit=VILLAGE)
+        post(who, Post.HELPING_CADRE, VILLAGE)
+        visits(who, household(), D(2020, 6, 1))
+    assert count() == few
+
+
+# --- entry -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def village_login(city):
+    who = official("村书记", unit=VILLAGE)
+    post(who, Post.VILLAGE_SECRETARY, VILLAGE)
+    user = UserFactory(username="vs", jurisdiction_id=VILLAGE)
+    user.groups.set([role_group("village_official")])
+    who.user = user
+    who.save()
+    return user
+
+
+@pytest.mark.django_db
+def test_visit_entry_rules(village_login, settings):
+    own = household()
+    elsewhere = household(village="349902101201")
+    who = village_login.official
+    today = dt.date.today()
+    services.visit_create(actor=village_login, official=who, household=own, on=today, checked=["income"])
+    with pytest.raises(ValidationError, match="已有走访"):
+        services.visit_create(actor=village_login, official=who, household=own, on=today)
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        services.visit_create(
+            actor=village_login, official=who, household=own, on=today + dt.timedelta(days=1)
+        )
+    with pytest.raises(ValidationError, match="不是走访人的结对帮扶户"):
+        services.visit_create(actor=village_login, official=who, household=elsewhere, on=today)
+    stranger = official("外县干部", unit="349902101000")
+    with pytest.raises(PermissionDenied):
+        services.visit_create(actor=village_login, official=stranger, household=elsewhere, on=today)
+    assert Visit.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_attendance_sheet_and_check_in_never_both(village_login):
+    who = village_login.official
+    township = UserFactory(username="ts", jurisdiction_id=TOWNSHIP)
+    township.groups.set([role_group("township_staff")])
+    village = AdminUnit.objects.get(code=VILLAGE)
+    today = dt.date.today()
+    services.check_in(actor=village_login, village=village)
+    with pytest.raises(ValidationError, match="已有本人签到"):
+        services.attendance_sheet(actor=township, official=who, village=village, month=today, days=[today])
+    earlier = [d for d in (today.replace(day=1) + dt.timedelta(days=n) for n in range(3)) if d < today]
+    services.attendance_sheet(actor=township, official=who, village=village, month=today, days=earlier)
+    assert StationedDay.objects.filter(source=StationedSource.SHEET).count() == len(earlier)
+
+
+@pytest.mark.django_db
+def test_phone_form_and_my_page(village_login, client):
+    own = household()
+    client.force_login(village_login)
+    page = client.get("/visits/new/")
+    assert own.number in page.content.decode()
+    response = client.post(
+        "/visits/new/",
+        {
+            "household": own.pk,
+            "on": dt.date.today().isoformat(),
+            "kind": "home",
+            "checked": ["income", "policy"],
+        },
+        follow=True,
+    )
+    assert "走访记录已保存" in response.content.decode()
+    assert Visit.objects.get().checked == ["income", "policy"]
+    mine = client.get("/visits/mine/")
+    assert "Q-7" in mine.content.decode()
+
+
+@pytest.mark.django_db
+def test_compliance_page_is_scoped_and_exports(village_login, client):
+    other = official("外村书记", unit="349902101201")
+    post(other, Post.VILLAGE_SECRETARY, "349902101201")
+    county = UserFactory(username="co", jurisdiction_id="349901000000")
+    county.groups.set([role_group("county_office")])
+    client.force_login(county)
+    views = client.get("/visits/compliance/").context["views"]
+    assert views and all(v.unit.code.startswith("349901") for v in views)
+    export = client.get("/visits/compliance/?format=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet["A1"].value == "指标" and sheet.max_row == len(views) + 1
+    assert client.get("/api/compliance/?unit=349902000000").json() == []
+
+
+@pytest.mark.django_db
+def test_visits_import_reports_row_and_column(village_login, xlsx):
+    own, elsewhere = household(), household(village="349902101201")
+    who = village_login.official
+    county = UserFactory(username="co2", jurisdiction_id="349901000000")
+    county.groups.set([role_group("county_office")])
+    headers = ["走访人证件号码", "户编号", "走访日期", "走访方式", "走访内容", "发现问题"]
+    path = xlsx(
+        [
+            [who.id_number, own.number, "2026-03-01", "入户走访", "收入、政策", ""],
+            [who.id_number, own.number, "2026-03-01", "入户走访", "", ""],
+            [who.id_number, elsewhere.number, "2026-03-02", "电话联系", "", ""],
+            [who.id_number, own.number, "2099-01-01", "", "", ""],
+            [who.id_number, own.number, "2026-03-05", "上门", "", ""],
+        ],
+        headers=headers,
+    )
+    job = run_import(kind="visits", path=path, actor=county)
+    errors = {(e["row"], e["column"]) for e in job.errors}
+    assert errors == {(3, "走访日期"), (4, "户编号"), (5, "走访日期"), (6, "走访方式")}
+    visit = Visit.objects.get()
+    assert (visit.on, visit.checked) == (D(2026, 3, 1), ["income", "policy"])
+    again = run_import(kind="visits", path=path, actor=county)
+    assert again.new_rows == 0 and Visit.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warnings_go_to_officials_behind_once_a_day(village_login, mailoutbox, settings):
+    from accountability.models import Notification
+
+    settings.SITE_URL = "https://fupin.test"
+    village_login.email = "vs@example.test"
+    village_login.save()
+    household()  # in the village: the village secretary owes it a visit this two-month period
+    today = dt.date.today()
+    from accountability.rules_quotas import period_containing as containing
+
+    end = containing(today, 2).end
+    on_time = end - dt.timedelta(days=3)
+    assert services.warn_behind(today=on_time) == 1
+    assert services.warn_behind(today=on_time) == 0  # the same day again: nothing new
+    message = Notification.objects.get(recipient=village_login)
+    assert "Q-7" in message.body and message.emailed_at is not None
+    assert len(mailoutbox) == 1 and "https://fupin.test/visits/mine/" in mailoutbox[0].body
+    assert services.warn_behind(today=end - dt.timedelta(days=20)) == 0  # too early to warn

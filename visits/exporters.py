@@ -1,0 +1,61 @@
+"""Compliance as an xlsx for the poverty office (one row per official, quota and period)."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+
+from accountability.models import ExportRecord
+from visits.selectors import ComplianceView
+
+HEADERS = [
+    "指标",
+    "指标名称",
+    "干部",
+    "岗位",
+    "责任单位",
+    "考核期",
+    "在岗期间",
+    "应完成",
+    "已完成",
+    "完成率",
+    "状态",
+]
+
+
+def compliance_workbook(views: list[ComplianceView], *, user, filters: dict) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("走访考核")
+    sheet.freeze_panes = "A2"
+    header = []
+    for title in HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+        header.append(cell)
+    sheet.append(header)
+    for v in views:
+        r = v.row
+        sheet.append(
+            [
+                r.quota_code,
+                r.quota_label,
+                v.official.name,
+                r.post_label,
+                v.unit.name,
+                str(r.period),
+                str(r.held),
+                r.required,
+                r.done,
+                r.percent / 100,
+                r.status_label,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    ExportRecord.objects.create(
+        kind="compliance", created_by=user, filters=filters, row_count=len(views), masked=True
+    )
+    return buffer.getvalue()

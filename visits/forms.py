@@ -1,0 +1,91 @@
+"""Browser forms of visit entry: they parse; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from visits.models import VisitCheck, VisitKind
+
+PHOTO_LIMIT = 8 * 1024 * 1024
+
+
+class VisitForm(forms.Form):
+    """Phone-first: the household from a short list of the official's own, today's date, a few taps."""
+
+    household = forms.TypedChoiceField(label=_("走访户"), coerce=int)
+    on = forms.DateField(label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label=_("走访方式"), choices=VisitKind.choices, initial=VisitKind.HOME, widget=forms.RadioSelect
+    )
+    checked = forms.MultipleChoiceField(
+        label=_("走访内容"), choices=VisitCheck.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    problems = forms.CharField(label=_("发现问题"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up = forms.CharField(label=_("跟进措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_due = forms.DateField(
+        label=_("跟进期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    photo = forms.FileField(label=_("照片（可选）"), required=False)
+
+    def __init__(self, *args, households=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["household"].choices = [("", _("请选择"))] + [
+            (h.pk, f"{h.head_name}（{h.number}，{h.village.name}）") for h in households
+        ]
+        self.fields["on"].initial = today
+        self.fields["on"].widget.attrs["max"] = today.isoformat()
+        self.fields["photo"].widget.attrs["accept"] = "image/*"
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > PHOTO_LIMIT:
+            raise forms.ValidationError(_("照片不能超过 8 MB"))
+        return photo
+
+
+class BatchVisitForm(forms.Form):
+    """A clerk typing paper forms: the visitor by ID number and the household by number; the
+    visitor and date stay filled in for the next form."""
+
+    official_id_number = forms.CharField(label=_("走访人证件号码"), max_length=18)
+    number = forms.CharField(label=_("户编号"), max_length=30)
+    on = forms.DateField(label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("走访方式"), choices=VisitKind.choices, initial=VisitKind.HOME)
+    checked = forms.MultipleChoiceField(
+        label=_("走访内容"), choices=VisitCheck.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    problems = forms.CharField(label=_("发现问题"), required=False)
+
+
+class TripForm(forms.Form):
+    unit = forms.CharField(label=_("调研地点（单位代码）"), max_length=12)
+    on = forms.DateField(label=_("调研日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    topic = forms.CharField(label=_("调研主题"), max_length=200)
+    findings = forms.CharField(
+        label=_("发现问题及建议"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AttendanceSheetForm(forms.Form):
+    official_id_number = forms.CharField(label=_("驻村干部证件号码"), max_length=18)
+    village = forms.CharField(label=_("村（单位代码）"), max_length=12)
+    month = forms.DateField(
+        label=_("月份"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"]
+    )
+    days = forms.CharField(label=_("在岗日期（日，逗号分隔，如 1,2,5-9）"), max_length=200)
+
+    def clean_days(self) -> list[int]:
+        text = self.cleaned_data["days"].replace("，", ",").replace(" ", "")
+        days: set[int] = set()
+        try:
+            for part in filter(None, text.split(",")):
+                first, _, last = part.partition("-")
+                days.update(range(int(first), int(last or first) + 1))
+        except ValueError:
+            raise forms.ValidationError(_("请写日期数字，如 1,2,5-9")) from None
+        if not days or min(days) < 1 or max(days) > 31:
+            raise forms.ValidationError(_("日期应在 1–31 之间"))
+        return sorted(days)
