@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
         "HouseholdStatusEnum": "households.models.HouseholdStatus",
         "FindingStatusEnum": "households.models.FindingStatus",
         "ImportStatusEnum": "accountability.models.imports.ImportStatus",
+        "VisitKindEnum": "visits.models.VisitKind",
+        "StationedSourceEnum": "visits.models.StationedSource",
     },
 }
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.idnumbers import id_number_problem, normalise
 from accountability.models import Official
+from accountability.widgets import DayInput
 from households.models import HelpingMeasure, Household
 from households.services import EDITABLE_HOUSEHOLD_FIELDS
 
@@ -45,7 +46,7 @@ class MeasureForm(forms.ModelForm):
 
 class CadrePairingForm(forms.Form):
     id_number = forms.CharField(label=_("帮扶责任人证件号码"), max_length=18)
-    valid_from = forms.DateField(label=_("结对开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("结对开始日期"), widget=DayInput())
 
     def clean_id_number(self) -> Official:
         text = self.cleaned_data["id_number"].strip()

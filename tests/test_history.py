@@ -15,8 +15,9 @@ AdminUnitEvent = apps.get_model("accountability", "AdminUnitEvent")
 NOT_TRACKED = {
     "accountability.ImportJob": "the import log itself; the rows it writes are tracked",
     "accountability.ExportRecord": "the export log itself, insert-only",
+    "accountability.Notification": "a message to one user: sending it is the record; read marks only",
 }
-DOMAIN_APPS = ["accountability", "households", "funds", "inspections"]
+DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections"]
 
 
 def context_of(event):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accountability.widgets import DayInput
 from visits.models import VisitCheck, VisitKind
 
 PHOTO_LIMIT = 8 * 1024 * 1024
@@ -15,7 +16,7 @@ class VisitForm(forms.Form):
     """Phone-first: the household from a short list of the official's own, today's date, a few taps."""
 
     household = forms.TypedChoiceField(label=_("走访户"), coerce=int)
-    on = forms.DateField(label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("走访日期"), widget=DayInput())
     kind = forms.ChoiceField(
         label=_("走访方式"), choices=VisitKind.choices, initial=VisitKind.HOME, widget=forms.RadioSelect
     )
@@ -24,9 +25,7 @@ class VisitForm(forms.Form):
     )
     problems = forms.CharField(label=_("发现问题"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.CharField(label=_("跟进措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    follow_up_due = forms.DateField(
-        label=_("跟进期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    follow_up_due = forms.DateField(label=_("跟进期限"), required=False, widget=DayInput())
     photo = forms.FileField(label=_("照片（可选）"), required=False)
 
     def __init__(self, *args, households=(), **kwargs):
@@ -52,7 +51,7 @@ class BatchVisitForm(forms.Form):
 
     official_id_number = forms.CharField(label=_("走访人证件号码"), max_length=18)
     number = forms.CharField(label=_("户编号"), max_length=30)
-    on = forms.DateField(label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("走访日期"), widget=DayInput())
     kind = forms.ChoiceField(label=_("走访方式"), choices=VisitKind.choices, initial=VisitKind.HOME)
     checked = forms.MultipleChoiceField(
         label=_("走访内容"), choices=VisitCheck.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -62,7 +61,7 @@ class BatchVisitForm(forms.Form):
 
 class TripForm(forms.Form):
     unit = forms.CharField(label=_("调研地点（单位代码）"), max_length=12)
-    on = forms.DateField(label=_("调研日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("调研日期"), widget=DayInput())
     topic = forms.CharField(label=_("调研主题"), max_length=200)
     findings = forms.CharField(
         label=_("发现问题及建议"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -73,7 +72,9 @@ class AttendanceSheetForm(forms.Form):
     official_id_number = forms.CharField(label=_("驻村干部证件号码"), max_length=18)
     village = forms.CharField(label=_("村（单位代码）"), max_length=12)
     month = forms.DateField(
-        label=_("月份"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"]
+        label=_("月份"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m"],
     )
     days = forms.CharField(label=_("在岗日期（日，逗号分隔，如 1,2,5-9）"), max_length=200)
 

@@ -117,3 +117,39 @@ def test_village_official_finds_a_household_on_a_phone(phone, live_server, demo,
     text = phone.inner_text("main")
     assert "帮扶责任人" in text and "已隐藏" in text and "********" in text
     screenshot(phone, "11-household")
+
+
+def test_village_official_records_a_visit_on_a_phone(phone, live_server, demo, screenshot):
+    from visits.models import Visit
+
+    log_in(phone, live_server, "village_official")
+    phone.click("nav.mainnav >> text=走访")
+    phone.wait_for_url("**/visits/mine/")
+    screenshot(phone, "20-my-visits-and-progress")
+    phone.click("text=＋ 录入走访")
+    phone.wait_for_url("**/visits/new/")
+    options = phone.locator("#id_household option")
+    assert options.count() > 1  # the official's own households only
+    first = options.nth(1).inner_text()
+    phone.fill("#household-search", first.split("（")[1][:6])  # part of the household number
+    before = Visit.objects.count()
+    phone.select_option("#id_household", index=1)
+    phone.check("text=两不愁三保障")
+    phone.fill("#id_problems", "房屋墙体有裂缝")
+    screenshot(phone, "21-visit-form-filled")
+    phone.click("text=保存走访")
+    phone.wait_for_url("**/visits/mine/")
+    assert "走访记录已保存" in phone.content()
+    assert Visit.objects.count() == before + 1
+    screenshot(phone, "22-visit-saved")
+
+
+def test_county_office_sees_quota_compliance(phone, live_server, demo, screenshot):
+    log_in(phone, live_server, "county_office")
+    phone.goto(f"{live_server.url}/visits/compliance/")
+    text = phone.inner_text("main")
+    assert "走访考核" in text and "东山县" in text and "西河县" not in text
+    screenshot(phone, "23-compliance-county")
+    phone.goto(f"{live_server.url}/poor-villages/?year=2020")
+    assert "贫困发生率" in phone.inner_text("main")
+    screenshot(phone, "24-poor-villages")
