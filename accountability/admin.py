@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.history import history_context
 from accountability.models import (
+    AccountabilityCase,
     AdminUnit,
+    Alert,
+    AnnualTarget,
+    EscalationRule,
     ExportRecord,
     HelpingUnitPairing,
     ImportJob,
@@ -131,6 +135,12 @@ class ExportRecordAdmin(admin.ModelAdmin):
         return False
 
 
+class RuleInline(admin.StackedInline):
+    model = EscalationRule
+    extra = 0
+    fields = ["code", "label", "level", "conditions", "targets", "action", "severity", "forms", "situation"]
+
+
 class QuotaInline(admin.TabularInline):
     model = Quota
     extra = 0
@@ -153,7 +163,7 @@ class PolicyProfileAdmin(JurisdictionScopedAdmin):
 
     list_display = ["name", "jurisdiction", "effective_from", "preset"]
     list_select_related = ["jurisdiction"]
-    inlines = [QuotaInline]
+    inlines = [QuotaInline, RuleInline]
     readonly_fields = ["created_by", "created_at"]
 
     def has_change_permission(self, request, obj=None):
@@ -180,3 +190,40 @@ class PolicyProfileAdmin(JurisdictionScopedAdmin):
     def save_formset(self, request, form, formset, change):
         with history_context(actor=request.user, reason=form.instance.note or "修改走访考核指标"):
             super().save_formset(request, form, formset, change)
+
+
+@admin.register(AnnualTarget)
+class AnnualTargetAdmin(JurisdictionScopedAdmin):
+    list_display = ["unit", "year", "households_to_exit", "persons_to_exit", "villages_to_exit"]
+    list_filter = ["year"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(Alert)
+class AlertAdmin(JurisdictionScopedAdmin):
+    """Alerts are written by the rule runs only: read-only here."""
+
+    list_display = ["rule_code", "unit", "official", "period", "value", "threshold", "status"]
+    list_filter = ["rule_code", "year", "status"]
+    list_select_related = ["unit", "official"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountabilityCase)
+class AccountabilityCaseAdmin(JurisdictionScopedAdmin):
+    """Cases change only through their workflow (the case pages and API): read-only here."""
+
+    list_display = ["pk", "unit", "official", "situation", "severity", "status"]
+    list_filter = ["status", "severity", "origin"]
+    list_select_related = ["unit", "official"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -20,6 +20,8 @@ class AccountabilityConfig(AppConfig):
             organisation="accountability.Organisation",
             assignment="accountability.ResponsibilityAssignment",
             pairing="accountability.HelpingUnitPairing",
+            alert="accountability.Alert",
+            case="accountability.AccountabilityCase",
         )
         post_migrate.connect(_sync_roles, sender=self)
 

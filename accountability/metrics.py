@@ -4,11 +4,18 @@ The core never imports the apps that own the facts: each app registers its metri
 ``AppConfig.ready()`` (visits: missed quotas; households: confirmed findings by unit and year), and
 the rule engine asks for them by name. A metric is a function of keyword arguments returning
 plain dataclasses, computed set-based over the whole hierarchy.
+
+Unit metrics take ``year``, ``level`` (village / township / county / helping_unit), ``root`` (a code
+prefix) and ``denominator`` (the profile's E-6/E-7 setting) and return ``{subject key: Fact}`` — the
+subject key is a unit code, or ``org:<id>`` for helping units. ``quota_missed`` takes ``year``,
+``as_of`` and ``root`` and returns the missed quota periods.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 METRICS: dict[str, Callable[..., Any]] = {}
@@ -23,3 +30,13 @@ def metric(name: str) -> Callable[..., Any]:
         return METRICS[name]
     except KeyError:
         raise LookupError(f"no metric named {name!r}; registered: {sorted(METRICS)}") from None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A metric's value for one subject, with what it was computed from."""
+
+    value: Decimal
+    numerator: int | None = None
+    denominator: int | None = None
+    evidence: dict = field(default_factory=dict)  # ids of findings, codes of villages, …

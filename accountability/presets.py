@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accountability.history import history_context
-from accountability.models import AdminUnit, PolicyProfile, Post, Quota
+from accountability.models import AdminUnit, EscalationRule, PolicyProfile, Post, Quota
+from accountability.situations import AccountabilityForm
 
 P = Post
 
@@ -63,15 +64,191 @@ SUZHOU_QUOTAS = (
 
 
 @dataclass(frozen=True)
+class RulePreset:
+    code: str
+    label: str
+    level: str
+    conditions: tuple[tuple[str, str, str], ...]  # (metric, threshold, measure): any of them
+    targets: tuple[tuple[str, str], ...]  # (post, at)
+    action: str
+    severity: str
+    forms: tuple[str, ...]
+    situation: str
+
+
+F = AccountabilityForm
+MIS, WRONG = "misidentified_households", "wrong_exit_households"
+SUBJECT, EV_VILLAGE, EV_TOWNSHIP = "subject", "evidence_village", "evidence_township"
+
+SUZHOU_RULES = (
+    RulePreset(
+        "E-1",
+        "村：识别不精准 ≥1 户或退出不精准 ≥2 户",
+        "village",
+        ((MIS, "1", "count"), (WRONG, "2", "count")),
+        ((P.VILLAGE_SECRETARY, SUBJECT), (P.VILLAGE_DIRECTOR, SUBJECT), (P.FIRST_SECRETARY, SUBJECT)),
+        "问责村党组织书记、村委会主任；对第一书记作相应处理；视情问责包户干部",
+        "minor",
+        (F.ADMONISHING_TALK, F.WRITTEN_SELF_EXAMINATION, F.CORRESPONDING_HANDLING),
+        "A-6.1",
+    ),
+    RulePreset(
+        "E-2",
+        "村：识别不精准 ≥2 户或退出不精准 ≥3 户",
+        "village",
+        ((MIS, "2", "count"), (WRONG, "3", "count")),
+        ((P.TOWNSHIP_CADRE_FOR_VILLAGE, SUBJECT),),
+        "问责包村干部",
+        "minor",
+        (F.ADMONISHING_TALK, F.WRITTEN_SELF_EXAMINATION),
+        "A-6.1",
+    ),
+    RulePreset(
+        "E-3",
+        "乡镇：未完成年度脱贫任务",
+        "township",
+        (("exit_task_shortfall", "1", "count"),),
+        ((P.TOWNSHIP_SECRETARY, SUBJECT), (P.TOWNSHIP_HEAD, SUBJECT), (P.TOWNSHIP_LEADER_IN_CHARGE, SUBJECT)),
+        "问责乡镇党委书记、乡镇长、分管负责人",
+        "serious",
+        (F.CIRCULATION, F.ADMONITION),
+        "A-5.7",
+    ),
+    RulePreset(
+        "E-4",
+        "乡镇：识别不精准 ≥5 户或退出不精准 ≥10 户",
+        "township",
+        ((MIS, "5", "count"), (WRONG, "10", "count")),
+        (
+            (P.TOWNSHIP_SECRETARY, SUBJECT),
+            (P.TOWNSHIP_HEAD, SUBJECT),
+            (P.TOWNSHIP_LEADER_IN_CHARGE, SUBJECT),
+            (P.COUNTY_LEADER_FOR_TOWNSHIP, SUBJECT),
+        ),
+        "乡镇党委书记、乡镇长、分管负责人免职并给予党纪政纪处分；包乡镇县领导问责",
+        "severe",
+        (F.REMOVAL, F.DISCIPLINARY_SANCTION),
+        "A-6.1",
+    ),
+    RulePreset(
+        "E-5",
+        "县区：未完成年度脱贫任务",
+        "county",
+        (("exit_task_shortfall", "1", "count"),),
+        ((P.COUNTY_LEADER_IN_CHARGE, SUBJECT), (P.COUNTY_SECRETARY, SUBJECT), (P.COUNTY_HEAD, SUBJECT)),
+        "分管县领导党纪政纪处分；县委书记、县长向市委市政府写出检查",
+        "serious",
+        (F.DISCIPLINARY_SANCTION, F.SELF_CRITICISM_TO_UPPER),
+        "A-5.7",
+    ),
+    RulePreset(
+        "E-6",
+        "县区：识别、退出不精准人数 ≥3‰",
+        "county",
+        (("imprecise_persons", "3", "permille"),),
+        ((P.COUNTY_LEADER_IN_CHARGE, SUBJECT), (P.COUNTY_SECRETARY, SUBJECT), (P.COUNTY_HEAD, SUBJECT)),
+        "分管县领导免职并给予党纪政纪处分；县委书记、县长写出检查",
+        "severe",
+        (F.REMOVAL, F.DISCIPLINARY_SANCTION, F.SELF_CRITICISM_TO_UPPER),
+        "A-6.1",
+    ),
+    RulePreset(
+        "E-7",
+        "县区：识别、退出不精准人数 ≥10‰",
+        "county",
+        (("imprecise_persons", "10", "permille"),),
+        ((P.COUNTY_SECRETARY, SUBJECT), (P.COUNTY_HEAD, SUBJECT)),
+        "县委书记、县长引咎辞职（按程序报批）",
+        "severe",
+        (F.RESIGNATION,),
+        "A-6.1",
+    ),
+    RulePreset(
+        "E-8",
+        "县区：1 个贫困村未按期出列",
+        "county",
+        (("late_poor_villages", "1", "count"),),
+        (
+            (P.COUNTY_LEADER_IN_CHARGE, SUBJECT),
+            (P.COUNTY_SECRETARY, SUBJECT),
+            (P.COUNTY_HEAD, SUBJECT),
+            (P.COUNTY_LEADER_FOR_TOWNSHIP, EV_TOWNSHIP),
+            (P.TOWNSHIP_SECRETARY, EV_TOWNSHIP),
+            (P.VILLAGE_SECRETARY, EV_VILLAGE),
+            (P.HELPING_UNIT_HEAD, EV_VILLAGE),
+            (P.FIRST_SECRETARY, EV_VILLAGE),
+        ),
+        "分管县领导免职并给予党纪政纪处分；包乡镇县领导党纪政纪处分；县委书记、县长写出检查；"
+        "乡镇、村、包保单位主要负责人和第一书记相应处理",
+        "severe",
+        (F.REMOVAL, F.DISCIPLINARY_SANCTION, F.SELF_CRITICISM_TO_UPPER, F.CORRESPONDING_HANDLING),
+        "A-5.7",
+    ),
+    RulePreset(
+        "E-9",
+        "县区：2 个及以上贫困村未按期出列",
+        "county",
+        (("late_poor_villages", "2", "count"),),
+        ((P.COUNTY_SECRETARY, SUBJECT), (P.COUNTY_HEAD, SUBJECT), (P.COUNTY_LEADER_IN_CHARGE, SUBJECT)),
+        "在 E-8 基础上，给予县委书记、县长党纪政纪处分",
+        "severe",
+        (F.DISCIPLINARY_SANCTION,),
+        "A-5.7",
+    ),
+    RulePreset(
+        "E-10",
+        "包保单位：所包贫困村未按期出列",
+        "helping_unit",
+        (("late_poor_villages", "1", "count"),),
+        ((P.HELPING_UNIT_HEAD, EV_VILLAGE),),
+        "取消包保单位当年度绩效奖励资格",
+        "serious",
+        (F.AWARD_INELIGIBLE,),
+        "A-8.2",
+    ),
+    RulePreset(
+        "Q",
+        "走访、调研、驻村考核指标未完成",
+        "official",
+        (("quota_missed", "1", "count"),),
+        (),
+        "约谈、责令作出书面检查",
+        "minor",
+        (F.ADMONISHING_TALK, F.WRITTEN_SELF_EXAMINATION),
+        "A-8.4",
+    ),
+)
+
+#: Jinan measures Art. 12: severity → forms for units and for individuals
+JINAN_SEVERITY_FORMS = {
+    "minor": {
+        "unit": [F.WRITTEN_SELF_EXAMINATION, F.DEADLINE_RECTIFICATION],
+        "individual": [F.ADMONISHING_TALK, F.WRITTEN_SELF_EXAMINATION],
+    },
+    "serious": {
+        "unit": [F.PUBLIC_APOLOGY],
+        "individual": [F.CIRCULATION, F.ADMONITION, F.ORGANISATIONAL_HANDLING],
+    },
+    "severe": {
+        "unit": [F.CIRCULATED_CRITICISM],
+        "individual": [F.ORGANISATIONAL_HANDLING, F.DISCIPLINARY_SANCTION],
+    },
+}
+
+
+@dataclass(frozen=True)
 class ProfilePreset:
     code: str
     name: str
     source: str
     quotas: tuple[QuotaPreset, ...]
+    rules: tuple[RulePreset, ...] = SUZHOU_RULES
 
 
 PRESETS = {
-    "suzhou": ProfilePreset("suzhou", "宿州市实施细则", "000 宿州市脱贫攻坚责任制实施细则", SUZHOU_QUOTAS),
+    "suzhou": ProfilePreset(
+        "suzhou", "宿州市实施细则", "000 宿州市脱贫攻坚责任制实施细则；001 济南问责办法", SUZHOU_QUOTAS
+    ),
     "helping_monthly": ProfilePreset(
         "helping_monthly",
         "帮扶干部每月走访",
@@ -111,7 +288,15 @@ def install_preset(
         profile, _ = PolicyProfile.objects.update_or_create(
             jurisdiction=jurisdiction,
             effective_from=effective_from,
-            defaults={"name": preset.name, "preset": preset.source, "note": note, "created_by": actor},
+            defaults={
+                "name": preset.name,
+                "preset": preset.source,
+                "note": note,
+                "created_by": actor,
+                "severity_forms": {
+                    k: {s: [str(f) for f in v] for s, v in d.items()} for k, d in JINAN_SEVERITY_FORMS.items()
+                },
+            },
         )
         for quota in preset.quotas:
             Quota.objects.update_or_create(
@@ -128,6 +313,11 @@ def install_preset(
                 },
             )
         profile.quotas.exclude(code__in=[q.code for q in preset.quotas]).delete()
+        for rule in preset.rules:
+            EscalationRule.objects.update_or_create(
+                profile=profile, code=rule.code, defaults=rule_fields(rule)
+            )
+        profile.rules.exclude(code__in=[r.code for r in preset.rules]).delete()
     return profile
 
 
@@ -135,3 +325,17 @@ def ensure_default_profile() -> PolicyProfile:
     """The default profile everywhere (installed by migration 0005; restored if it was removed)."""
     default = PolicyProfile.objects.filter(jurisdiction=None).order_by("effective_from").first()
     return default or install_preset(DEFAULT_PRESET, jurisdiction=None, effective_from=DEFAULT_EFFECTIVE_FROM)
+
+
+def rule_fields(rule: RulePreset) -> dict:
+    """A rule preset as model fields (also used by the data migration)."""
+    return {
+        "label": rule.label,
+        "level": rule.level,
+        "conditions": [{"metric": m, "threshold": t, "measure": u} for m, t, u in rule.conditions],
+        "targets": [{"post": str(post), "at": at} for post, at in rule.targets],
+        "action": rule.action,
+        "severity": rule.severity,
+        "forms": [str(f) for f in rule.forms],
+        "situation": rule.situation,
+    }

@@ -28,7 +28,17 @@ VIEW_CORE = (
     *(f"visits.view_{model}" for model in VISIT_MODELS),
     "accountability.view_policyprofile",
     "accountability.view_quota",
+    "accountability.view_escalationrule",
+    "accountability.view_annualtarget",
+    "accountability.view_alert",
+    "accountability.view_accountabilitycase",
 )
+OPEN_CASES = (
+    "accountability.add_accountabilitycase",
+    "accountability.review_case",
+    "accountability.execute_case",
+)
+DECIDE_CASES = (*OPEN_CASES, "accountability.decide_case")
 MANAGE_VISITS = (
     "visits.add_visit",
     "visits.change_visit",
@@ -41,6 +51,10 @@ MANAGE_POLICY = (
     "accountability.add_quota",
     "accountability.change_quota",
     "accountability.delete_quota",
+    "accountability.add_escalationrule",
+    "accountability.change_escalationrule",
+    "accountability.add_annualtarget",
+    "accountability.change_annualtarget",
 )
 MANAGE_REGISTRY = (
     *(f"households.{action}_{model}" for model in REGISTRY_MODELS for action in ("add", "change")),
@@ -82,6 +96,7 @@ ROLES = [
             *MANAGE_RESPONSIBILITY,
             *MANAGE_REGISTRY,
             *MANAGE_VISITS,
+            *OPEN_CASES,
             *ANNOUNCE,
             *PERSONAL_DATA,
             *IMPORT_DATA,
@@ -96,6 +111,7 @@ ROLES = [
             *MANAGE_RESPONSIBILITY,
             *MANAGE_REGISTRY,
             *MANAGE_VISITS,
+            *OPEN_CASES,
             *ANNOUNCE,
             *PERSONAL_DATA,
             *IMPORT_DATA,
@@ -105,7 +121,7 @@ ROLES = [
     ),
     Role("auditor", "审计人员", VIEW_CORE),
     Role("inspector", "督查巡查人员", VIEW_CORE),
-    Role("discipline_officer", "纪检监察人员", (*VIEW_CORE, *PERSONAL_DATA)),
+    Role("discipline_officer", "纪检监察人员", (*VIEW_CORE, *PERSONAL_DATA, *DECIDE_CASES)),
     Role(
         "jurisdiction_admin",
         "辖区管理员",

@@ -4,9 +4,11 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from accountability.dates import parse_day
 from accountability.health import HEARTBEAT_CACHE_KEY
 from accountability.importing import service
 from accountability.models import ImportJob, ImportStatus, User
+from accountability.rule_runs import run_rules
 
 
 @shared_task(name="accountability.heartbeat")
@@ -31,3 +33,13 @@ def confirm_import(job_id: int, user_id: int) -> str:
     if job.status not in {ImportStatus.VALIDATED, ImportStatus.WRITING}:
         return job.status  # written already; a redelivery mid-write re-runs the idempotent upsert
     return service.confirm_job(job, actor=User.objects.get(pk=user_id)).status
+
+
+@shared_task(name="accountability.run_rules")
+def run_rules_task(year: int | None = None, as_of: str | None = None, triggered_by: str = "schedule") -> int:
+    """Nightly (beat) and after imports of facts. Late acknowledgement with idempotent effects: if a
+    worker dies mid-run the transaction rolls back and the redelivered task runs it again. In
+    January the previous year, whose assessment is under way, is evaluated too."""
+    day = parse_day(as_of) if as_of else timezone.localdate()
+    years = [year] if year else ([day.year - 1, day.year] if day.month == 1 else [day.year])
+    return sum(run_rules(year=y, as_of=day, triggered_by=triggered_by).run.created for y in years)

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from accountability import views
+from accountability import views, views_cases
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
+    path("alerts/", views_cases.alert_list, name="alert-list"),
+    path("alerts/<int:pk>/", views_cases.alert_detail, name="alert-detail"),
+    path("alerts/<int:pk>/cases/", views_cases.alert_open_cases, name="alert-open-cases"),
+    path("cases/", views_cases.case_list, name="case-list"),
+    path("cases/new/", views_cases.case_new, name="case-new"),
+    path("cases/<int:pk>/", views_cases.case_detail, name="case-detail"),
+    path("cases/<int:pk>/steps/", views_cases.case_step, name="case-step"),
     path("units/", views.unit_tree, name="unit-tree"),
     path("units/search/", views.unit_search, name="unit-search"),
     path("units/<str:code>/", views.unit_detail, name="unit-detail"),

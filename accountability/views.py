@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accountability import selectors, tasks
+from accountability import selectors, selectors_cases, tasks
 from accountability.dates import parse_day
 from accountability.forms import ImportUploadForm
 from accountability.health import system_status
@@ -62,6 +62,7 @@ def unit_detail(request, code: str):
         "tenures": selectors.tenures_of_unit(unit, request.user, today),
         "pairings": selectors.pairings_of_village(unit, request.user) if unit.level == "village" else [],
         "gaps": selectors.responsibility_gaps(request.user, today, within=unit, only_the_unit=True),
+        "panel": selectors_cases.unit_panel(request.user, unit),
     }
     return render(request, "accountability/unit_detail.html", context)
 
@@ -83,6 +84,7 @@ def official_detail(request, pk: int):
         "today": today,
         "assignments": assignments,
         "pairings": selectors.pairings_visible_to(request.user).filter(organisation=official.organisation),
+        "record": selectors_cases.official_record(request.user, official),
     }
     return render(request, "accountability/official_detail.html", context)
 

@@ -16,6 +16,7 @@ NOT_TRACKED = {
     "accountability.ImportJob": "the import log itself; the rows it writes are tracked",
     "accountability.ExportRecord": "the export log itself, insert-only",
     "accountability.Notification": "a message to one user: sending it is the record; read marks only",
+    "accountability.RuleRun": "the log of rule runs; the alerts they write are tracked",
 }
 DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections"]
 

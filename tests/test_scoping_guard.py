@@ -26,6 +26,7 @@ DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections"]
 UNSCOPED_MODELS = {
     "accountability.ExportRecord": "an audit log visible only to its author and superusers",
     "accountability.Notification": "a message read only by its recipient (notifications.inbox_of)",
+    "accountability.RuleRun": "a log of rule runs: year, dates and counts, no unit or personal data",
 }
 
 

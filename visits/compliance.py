@@ -14,13 +14,13 @@ to have been visited the required number of times during the days held.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
 
-from accountability.models import Official, PolicyProfile, Post, Quota
+from accountability.models import Official, Post, Quota
 from accountability.models.units import AdminUnit
+from accountability.profiles import profile_areas, versions_by_prefix
 from accountability.rules_quotas import (
     STATUS_LABELS,
     Period,
@@ -42,58 +42,26 @@ class QuotaTask:
     carved_out: list[tuple[dt.date, str]]  # (period start, prefix) governed by a deeper profile
 
 
-def _prefix_of(profile: PolicyProfile) -> str:
-    return profile.jurisdiction.prefix if profile.jurisdiction_id else ""
-
-
-def _versions() -> dict[str, list[PolicyProfile]]:
-    """Every profile version by jurisdiction prefix ("" = the default), oldest first (2 queries)."""
-    by_prefix: dict[str, list[PolicyProfile]] = defaultdict(list)
-    for profile in (
-        PolicyProfile.objects.select_related("jurisdiction")
-        .prefetch_related("quotas")
-        .order_by("effective_from")
-    ):
-        by_prefix[_prefix_of(profile)].append(profile)
-    return by_prefix
-
-
-def _in_force(versions: list[PolicyProfile], day: dt.date) -> PolicyProfile | None:
-    current = None
-    for version in versions:
-        if version.effective_from <= day:
-            current = version
-    return current
-
-
 def plan(root: str, periods_of) -> list[QuotaTask]:
     """Tasks for the area ``root`` (a code prefix). ``periods_of(quota)`` gives the candidate
-    periods of a quota; a period is governed by the version in force on its first day."""
-    versions = _versions()
+    periods of a quota; a period is governed by the version in force on its first day
+    (accountability/profiles.py decides which version governs which area)."""
+    versions = versions_by_prefix("quotas")
     tasks: dict[tuple[int, str], QuotaTask] = {}
-    for prefix, history in versions.items():
-        if not (root.startswith(prefix) or prefix.startswith(root)):
-            continue  # a jurisdiction beside the root
+    for history in versions.values():
         for version in history:
             for quota in version.quotas.all():
                 for period in periods_of(quota):
-                    if _in_force(history, period.start) is not version:
+                    if version.quotas_monitored_from and period.start < version.quotas_monitored_from:
                         continue
-                    deeper_in_force = [
-                        other
-                        for other, other_history in versions.items()
-                        if len(other) > len(prefix)
-                        and other.startswith(prefix)
-                        and _in_force(other_history, period.start)
-                    ]
-                    if root.startswith(prefix) and any(root.startswith(o) for o in deeper_in_force):
-                        continue  # a more specific profile governs the whole root
-                    area = root if root.startswith(prefix) else prefix
-                    task = tasks.setdefault((quota.pk, area), QuotaTask(quota, area, [], []))
-                    task.periods.append(period)
-                    task.carved_out += [
-                        (period.start, o) for o in deeper_in_force if o.startswith(area) and o != area
-                    ]
+                    for governed in profile_areas(root, period.start, versions):
+                        if governed.profile is not version:
+                            continue
+                        task = tasks.setdefault(
+                            (quota.pk, governed.area), QuotaTask(quota, governed.area, [], [])
+                        )
+                        task.periods.append(period)
+                        task.carved_out += [(period.start, prefix) for prefix in governed.carved_out]
     return list(tasks.values())
 
 

@@ -40,7 +40,8 @@ ON CONFLICT DO NOTHING;
 -- village secretaries, first secretaries and township cadres: the village's households every two months
 INSERT INTO visits_visit (official_id, household_id, "on", kind, checked, problems, follow_up,
                           follow_up_done, photo, entered_by_id, created_at)
-SELECT a.official_id, h.id, make_date(%(year)s, 2 * g + 1 + ((h.id + a.official_id) %% 2), 1 + (h.id %% 27)),
+SELECT a.official_id, h.id,
+       make_date(%(year)s, (2 * g + 1 + ((h.id + a.official_id) %% 2))::int, (1 + (h.id %% 27))::int),
        'home', '{}', '', '', false, '', %(user)s, now()
   FROM accountability_responsibilityassignment a
   JOIN households_household h ON h.village_id = a.scope_unit_id
@@ -51,7 +52,7 @@ ON CONFLICT DO NOTHING;
 -- township secretaries and heads: a sample of their township's households every month
 INSERT INTO visits_visit (official_id, household_id, "on", kind, checked, problems, follow_up,
                           follow_up_done, photo, entered_by_id, created_at)
-SELECT a.official_id, h.id, make_date(%(year)s, m, 1 + (h.id %% 28)),
+SELECT a.official_id, h.id, make_date(%(year)s, m::int, (1 + (h.id %% 28))::int),
        'home', '{}', '', '', false, '', %(user)s, now()
   FROM accountability_responsibilityassignment a
   JOIN households_household h ON h.village_id LIKE left(a.scope_unit_id, 9) || '%%'
@@ -69,7 +70,8 @@ SELECT a.official_id, a.scope_unit_id, d::date, 'check_in', %(user)s, now()
 ON CONFLICT DO NOTHING;
 -- city and county leaders: research trips
 INSERT INTO visits_researchtrip (official_id, unit_id, "on", topic, findings, entered_by_id, created_at)
-SELECT a.official_id, a.scope_unit_id, make_date(%(year)s, 1 + (n - 1) %% 12, 1 + (a.official_id + n) %% 28),
+SELECT a.official_id, a.scope_unit_id,
+       make_date(%(year)s, (1 + (n - 1) %% 12)::int, (1 + (a.official_id + n) %% 28)::int),
        '专题调研 ' || n, '', %(user)s, now()
   FROM accountability_responsibilityassignment a
   CROSS JOIN generate_series(1, 12) n

@@ -38,6 +38,7 @@ DEMO_LOGINS = [
     DemoLogin("auditor", "审计 周敏", "349900000000", "auditor", "示范市审计局"),
     DemoLogin("inspector", "督查 吴刚", "349900000000", "inspector", "示范市督查组"),
     DemoLogin("discipline", "纪检 郑洁", "349900000000", "discipline_officer", "示范市纪委监委"),
+    DemoLogin("county_discipline", "纪检 钱亮", "349901000000", "discipline_officer", "东山县纪委监委"),
 ]
 
 

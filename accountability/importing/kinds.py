@@ -74,6 +74,11 @@ class ImportKind:
         """Write the rows (inside the service's transaction); return how many were written."""
         raise NotImplementedError
 
+    def rule_years(self, rows: list[Row]) -> set[int]:
+        """Assessment years whose accountability rules the written rows may change (rules re-run
+        after the import commits); none by default."""
+        return set()
+
     @classmethod
     def column_by_header(cls) -> dict[str, Column]:
         return {name: column for column in cls.columns for name in column.names}

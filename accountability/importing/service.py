@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from celery import current_app
 from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
@@ -220,11 +221,19 @@ def confirm_job(job: ImportJob, *, actor, reason: str = "") -> ImportJob:
                 actor=actor, reason=reason or f"导入 {job.file_name}", import_job=job.pk, import_kind=job.kind
             ):
                 written = analysis.kind.write(analysis.new, analysis.changed)
+            years = analysis.kind.rule_years(analysis.new + analysis.changed) if written else set()
+            for year in sorted(years):
+                transaction.on_commit(lambda year=year: rerun_rules(year, f"import:{job.pk}"))
         job.written_rows = written
         job.finished_at = timezone.now()
         _record(job, analysis, ImportStatus.DONE, summary(job.kind, analysis, wrote=True, strict=job.strict))
     report_progress(job, job.total_rows)
     return job
+
+
+def rerun_rules(year: int, reason: str) -> None:
+    """Queue a run of the accountability rules (sent only once the import has committed)."""
+    current_app.send_task("accountability.run_rules", kwargs={"year": year, "triggered_by": reason})
 
 
 def summary(kind_name: str, analysis: Analysis, *, wrote: bool, strict: bool) -> str:

@@ -1,3 +1,4 @@
+from .cases import AccountabilityCase, Appraisal, CaseEvent, CaseOrigin, CaseStatus, Transfer
 from .imports import ExportRecord, ImportJob, ImportStatus
 from .notifications import Notification
 from .policy import CoverageScope, PolicyProfile, Quota, QuotaMeasure
@@ -11,20 +12,42 @@ from .responsibility import (
     OrganisationKind,
     ResponsibilityAssignment,
 )
+from .rules import (
+    Alert,
+    AlertStatus,
+    AnnualTarget,
+    Denominator,
+    EscalationRule,
+    Measure,
+    RuleRun,
+    SubjectLevel,
+    alert_subject_key,
+)
 from .units import AdminLevel, AdminUnit
 from .users import User
 
 __all__ = [
     "POSTS",
+    "AccountabilityCase",
     "AdminLevel",
     "AdminUnit",
+    "Alert",
+    "AlertStatus",
+    "AnnualTarget",
+    "Appraisal",
     "CadreLevel",
+    "CaseEvent",
+    "CaseOrigin",
+    "CaseStatus",
     "CoverageScope",
+    "Denominator",
     "Department",
+    "EscalationRule",
     "ExportRecord",
     "HelpingUnitPairing",
     "ImportJob",
     "ImportStatus",
+    "Measure",
     "Notification",
     "Official",
     "Organisation",
@@ -36,5 +59,9 @@ __all__ = [
     "QuotaMeasure",
     "ResponsibilityAssignment",
     "ResponsibilityKind",
+    "RuleRun",
+    "SubjectLevel",
+    "Transfer",
     "User",
+    "alert_subject_key",
 ]

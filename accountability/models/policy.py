@@ -55,6 +55,25 @@ class PolicyProfile(models.Model):
     warn_days_before_period_end = models.PositiveSmallIntegerField(
         _("期末前提醒天数"), default=7, help_text=_("考核期结束前多少天提醒进度落后的干部")
     )
+    quotas_monitored_from = models.DateField(
+        _("走访考核起算日期"),
+        null=True,
+        blank=True,
+        help_text=_("此日之前开始的考核期不考核（如系统启用之前）；留空为不限"),
+    )
+    denominator = models.CharField(
+        _("E-6/E-7 分母"),
+        max_length=20,
+        default="registered",
+        choices=[("registered", _("当年在册建档立卡人口（含此后清退的）")), ("rural", _("农村户籍人口"))],
+        help_text=_("识别、退出不精准人数千分比的分母；报告中注明所用口径"),
+    )
+    severity_forms = models.JSONField(
+        _("情节与问责方式"),
+        default=dict,
+        blank=True,
+        help_text=_("{情节: {unit: [方式], individual: [方式]}}，预置为济南办法第十二条"),
+    )
     note = models.TextField(_("变更说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

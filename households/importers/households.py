@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from accountability.history import copy_rows
 from accountability.idnumbers import id_sex
@@ -221,6 +222,12 @@ class HouseholdsImport(ImportKind):
             key = (values.pop("household__number"), values.pop("id_number"))
             result[key] = {name.removeprefix("household__"): value for name, value in values.items()}
         return result
+
+    def rule_years(self, rows: list[Row]) -> set[int]:
+        """Exits count against the year's targets; the registered population is E-6/E-7's denominator."""
+        return {row.values["exit_year"] for row in rows if row.values.get("exit_year")} | {
+            timezone.localdate().year
+        }
 
     def write(self, new: list[Row], changed: list[Row]) -> int:
         rows = new + changed

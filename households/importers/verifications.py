@@ -111,6 +111,9 @@ class VerificationsImport(ImportKind):
             for key, f in self._findings(set(keys)).items()
         }
 
+    def rule_years(self, rows: list[Row]) -> set[int]:
+        return {row.values["assessment_year"] for row in rows if row.values.get("assessment_year")}
+
     def write(self, new: list[Row], changed: list[Row]) -> int:
         def finding(row: Row) -> VerificationFinding:
             v = row.values

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accountability.demo.accountability import load_accountability
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.registry import DEMO_LOADERS
 from accountability.demo.responsibility import load_responsibility
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             logins = load_users(officials)
             for loader in DEMO_LOADERS:
                 loader()
+            load_accountability()  # last: the rules read the facts the other apps loaded
         self.stdout.write(f"演示数据已就绪（行政区划变更 {changed} 行）。")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:

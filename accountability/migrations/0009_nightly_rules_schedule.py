@@ -1,0 +1,25 @@
+"""The nightly run of the accountability rules (editable in the admin)."""
+
+from django.db import migrations
+
+TASK_NAME = "问责规则每晚运行"
+
+
+def create(apps, schema_editor):
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    night, _ = CrontabSchedule.objects.get_or_create(
+        minute="0", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
+    PeriodicTask.objects.update_or_create(
+        name=TASK_NAME, defaults={"task": "accountability.run_rules", "crontab": night, "enabled": True}
+    )
+
+
+def remove(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accountability", "0008_default_rules"), ("django_celery_beat", "0019_alter_periodictasks_options")]
+    operations = [migrations.RunPython(create, remove)]

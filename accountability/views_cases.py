@@ -1,0 +1,176 @@
+"""Pages of alerts and accountability cases: thin — the selectors read, the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from accountability import cases as case_services
+from accountability import selectors_cases as selectors
+from accountability.errors import error_text, form_error
+from accountability.models import AdminUnit, AlertStatus, CaseStatus, Official, Transfer
+from accountability.rules_cases import STEP_LABELS, allowed_steps
+from accountability.situations import AccountabilityForm, Severity, situation_choices
+from accountability.widgets import DayInput
+
+PAGE_SIZE = 50
+
+
+class CaseForm(forms.Form):
+    unit = forms.CharField(label=_("问责单位（代码）"), max_length=12)
+    official_id_number = forms.CharField(
+        label=_("问责对象证件号码（对单位问责时留空）"), max_length=18, required=False
+    )
+    situation = forms.ChoiceField(label=_("问责情形"))
+    severity = forms.ChoiceField(label=_("情节"), choices=Severity.choices)
+    facts = forms.CharField(label=_("事实"), widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = forms.CharField(label=_("证据材料"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    origin = forms.ChoiceField(
+        label=_("来源"), choices=[("manual", _("人工立案")), ("inspection", _("督查巡查发现"))]
+    )
+    source_reference = forms.CharField(label=_("来源说明"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].choices = situation_choices()
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(label=_("办理"), choices=list(STEP_LABELS.items()))
+    on = forms.DateField(label=_("日期"), widget=DayInput())
+    reason = forms.CharField(
+        label=_("理由/意见/决定"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    documents = forms.CharField(label=_("材料"), required=False)
+    chosen_forms = forms.MultipleChoiceField(
+        label=_("问责方式（作出决定时）"),
+        choices=AccountabilityForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    transfer = forms.ChoiceField(label=_("移送"), choices=Transfer.choices, required=False)
+
+
+@login_required
+def alert_list(request):
+    filters = selectors.AlertFilters.from_params(request.GET)
+    page = Paginator(selectors.alerts_visible_to(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "filters": filters, "statuses": AlertStatus.choices, "query": request.GET.copy()}
+    return render(request, "accountability/alert_list.html", context)
+
+
+@login_required
+def alert_detail(request, pk: int):
+    alert = selectors.alert_for(request.user, pk)
+    return render(
+        request,
+        "accountability/alert_detail.html",
+        {"alert": alert, "cases": alert.cases.select_related("official")},
+    )
+
+
+@login_required
+@require_POST
+def alert_open_cases(request, pk: int):
+    alert = selectors.alert_for(request.user, pk)
+    try:
+        opened = case_services.case_open_from_alert(actor=request.user, alert=alert)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("alert-detail", pk=pk)
+    messages.success(request, f"已立案 {len(opened)} 件。")
+    return redirect("case-detail", pk=opened[0].pk)
+
+
+@login_required
+def case_list(request):
+    status = request.GET.get("status", "")
+    cases = selectors.cases_visible_to(request.user, status=status, unit=request.GET.get("unit", ""))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accountability/case_list.html",
+        {"page": page, "status": status, "statuses": CaseStatus.choices},
+    )
+
+
+@login_required
+def case_new(request):
+    form = CaseForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise form_error(form)
+            data = form.cleaned_data
+            unit = AdminUnit.objects.filter(code=data["unit"].strip()).first()
+            if unit is None:
+                raise ValidationError("没有该单位代码")
+            official = None
+            if data["official_id_number"].strip():
+                official = Official.objects.filter(
+                    id_number=data["official_id_number"].strip().upper()
+                ).first()
+                if official is None:
+                    raise ValidationError("系统中没有该证件号码的干部")
+            case = case_services.case_open(
+                actor=request.user,
+                unit=unit,
+                official=official,
+                situation=data["situation"],
+                facts=data["facts"],
+                evidence=data["evidence"],
+                severity=data["severity"],
+                origin=data["origin"],
+                source_reference=data["source_reference"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, "已立案。")
+            return redirect("case-detail", pk=case.pk)
+    return render(request, "accountability/case_new.html", {"form": form})
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = selectors.case_for(request.user, pk)
+    steps = [(s, STEP_LABELS[s]) for s in allowed_steps(case.status)]
+    form = StepForm(initial={"on": timezone.localdate(), "chosen_forms": case.proposed_forms})
+    form.fields["step"].choices = steps
+    context = {"case": case, "events": case.steps.select_related("actor"), "form": form, "steps": steps}
+    return render(request, "accountability/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def case_step(request, pk: int):
+    case = selectors.case_for(request.user, pk)
+    form = StepForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        data = form.cleaned_data
+        case_services.case_step(
+            actor=request.user,
+            case=case,
+            step=data["step"],
+            on=data["on"],
+            reason=data["reason"],
+            documents=data["documents"],
+            forms=data["chosen_forms"],
+            transfer=data["transfer"] or "",
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "已办理。")
+    return redirect("case-detail", pk=pk)
