@@ -84,8 +84,8 @@ def main() -> None:
     else:
         url = fresh_database(url)
     env = dict(os.environ, DATABASE_URL=url, APP_ENV="development")
+    manage(env, "migrate", "-v", "0")
     if not options.reuse:
-        manage(env, "migrate", "-v", "0")
         print(manage(env, "generate_synthetic", "--persons", str(options.persons), "--seed", "1"))
         print(manage(env, "generate_synthetic_visits", "--year", "2020"))
         manage(

@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "accountability.models.imports.ImportStatus",
         "VisitKindEnum": "visits.models.VisitKind",
         "StationedSourceEnum": "visits.models.StationedSource",
+        "AccountabilityFormEnum": "accountability.situations.AccountabilityForm",
     },
 }
 

@@ -140,3 +140,49 @@ def test_beat_sends_the_heartbeat_and_the_worker_runs_it(worker, queue):
         wait_for(lambda: check_beat().ok)
     finally:
         stop(beat)
+
+
+def test_beat_runs_the_rules_and_the_worker_records_alerts_and_digests(worker, queue):
+    from accountability.demo.hierarchy import load_hierarchy
+    from accountability.demo.responsibility import load_responsibility
+    from accountability.models import Alert, Notification, PolicyProfile
+    from accountability.presets import install_preset
+    from accountability.roles import role_group, sync_roles
+    from households.models import Household, VerificationFinding
+    from tests.factories import UserFactory
+
+    load_hierarchy()
+    sync_roles()
+    load_responsibility()
+    PolicyProfile.objects.all().delete()
+    install_preset("suzhou", jurisdiction=None, effective_from=dt.date(2015, 1, 1))
+    office = UserFactory(username="township_office", jurisdiction_id="349902101000")
+    office.groups.set([role_group("township_staff")])
+    year = timezone.localdate().year
+    for n in range(2):
+        household = Household.objects.create(
+            number=f"C{n}", village_id="349902101201", head_name="户主", attribute="ordinary",
+            main_cause="illness", identified_year=2016, status="not_exited", member_count=3,
+        )  # fmt: skip
+        VerificationFinding.objects.create(
+            village_id="349902101201", household=household, kind="misidentified", source="provincial",
+            found_date=dt.date(year, 1, 2), assessment_year=year, persons_affected=3, status="confirmed",
+        )  # fmt: skip
+    hourly, _ = IntervalSchedule.objects.get_or_create(every=1, period="hours")
+    PeriodicTask.objects.update_or_create(
+        name="问责规则（测试）",
+        defaults={
+            "task": "accountability.run_rules",
+            "interval": hourly,
+            "last_run_at": timezone.now() - dt.timedelta(hours=2),  # due at once
+            "queue": queue,
+        },
+    )
+    beat = start(queue, "beat", "--pidfile", "", "-s", "", media_root=Path(settings.MEDIA_ROOT))
+    try:
+        wait_for(lambda: Alert.objects.filter(rule_code="E-2", unit_id="349902101201").exists(), timeout=90)
+        message = wait_for(lambda: Notification.objects.filter(recipient=office).first())
+    finally:
+        stop(beat)
+    assert "E-1" in message.body and "E-2" in message.body  # one digest with both alerts
+    assert Notification.objects.filter(recipient=office).count() == 1

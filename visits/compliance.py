@@ -134,7 +134,9 @@ SELECT h.*, count(hh.id) FILTER (WHERE (SELECT count(*) FROM visits_visit v WHER
            >= {EACH_DUE}) AS done,
        count(hh.id) AS total
   FROM held h
-  LEFT JOIN households_household hh ON hh.village_id LIKE {SCOPE_PREFIX} || '%%' AND {POOR_IN_PERIOD}
+  LEFT JOIN households_household hh
+         ON hh.village_id BETWEEN rpad({SCOPE_PREFIX}, 12, '0') AND rpad({SCOPE_PREFIX}, 12, '9')
+        AND {POOR_IN_PERIOD}
  GROUP BY h.official_id, h.post, h.scope_unit_id, h.scope_level, h.p_start, h.p_end, h.h_start, h.h_end
 """
 )

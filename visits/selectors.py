@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from accountability.models import AdminUnit, Official
@@ -35,7 +35,17 @@ def households_of_official(official: Official, on: dt.date) -> QuerySet[Househol
     """The households an official may visit on a day (see IN_SCOPE_SQL)."""
     sql = IN_SCOPE_SQL.format(official="%s", day="%s::date")
     condition = RawSQL(sql, [official.pk, on, on, official.pk, on, on], output_field=BooleanField())
-    return Household.objects.annotate(in_scope=condition).filter(in_scope=True).select_related("village")
+    # a superset the indexes can find (any pairing, any post's subtree), narrowed by the exact rule
+    candidates = Q(cadre_pairings__official=official)
+    for unit in AdminUnit.objects.filter(assignments__official=official).distinct():
+        candidates |= Q(village_id__range=(unit.prefix.ljust(12, "0"), unit.prefix.ljust(12, "9")))
+    return (
+        Household.objects.filter(candidates)
+        .distinct()
+        .annotate(in_scope=condition)
+        .filter(in_scope=True)
+        .select_related("village")
+    )
 
 
 def in_scope_rows(triples: list[tuple[int, int, dt.date]]) -> set[int]:

@@ -26,37 +26,6 @@ class AlertSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class AlertViewSet(ScopedReadOnlyViewSet):
-    """Alerts of the caller's jurisdiction with their evidence and named targets."""
-
-    queryset = Alert.objects.select_related("unit")
-    serializer_class = AlertSerializer
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("rule", str, description="如 E-1、Q-7"),
-            OpenApiParameter("unit", str, description="单位代码：该单位及下级"),
-            OpenApiParameter("status", str),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        # the selector applies the same scoping (visible_to) as the base class
-        return selectors.alerts_visible_to(
-            self.request.user, selectors.AlertFilters.from_params(self.request.query_params)
-        )
-
-    @extend_schema(request=None, responses={201: "CaseSerializer"})
-    @action(detail=True, methods=["post"])
-    def cases(self, request, pk=None):
-        """Open a case per official the alert names."""
-        opened = case_services.case_open_from_alert(actor=request.user, alert=self.get_object())
-        return Response(CaseSerializer(opened, many=True).data, status=201)
-
-
 class CaseEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseEvent
@@ -125,3 +94,38 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         case = case_services.case_step(actor=request.user, case=self.get_object(), **data.validated_data)
         return Response(CaseSerializer(case).data)
+
+
+class CaseListSerializer(serializers.ListSerializer):
+    child = CaseSerializer()
+
+
+class AlertViewSet(ScopedReadOnlyViewSet):
+    """Alerts of the caller's jurisdiction with their evidence and named targets."""
+
+    queryset = Alert.objects.select_related("unit")
+    serializer_class = AlertSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int),
+            OpenApiParameter("rule", str, description="如 E-1、Q-7"),
+            OpenApiParameter("unit", str, description="单位代码：该单位及下级"),
+            OpenApiParameter("status", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        # the selector applies the same scoping (visible_to) as the base class
+        return selectors.alerts_visible_to(
+            self.request.user, selectors.AlertFilters.from_params(self.request.query_params)
+        )
+
+    @extend_schema(request=None, responses={201: CaseListSerializer})
+    @action(detail=True, methods=["post"])
+    def cases(self, request, pk=None):
+        """Open a case per official the alert names."""
+        opened = case_services.case_open_from_alert(actor=request.user, alert=self.get_object())
+        return Response(CaseSerializer(opened, many=True).data, status=201)

@@ -153,3 +153,21 @@ def test_county_office_sees_quota_compliance(phone, live_server, demo, screensho
     phone.goto(f"{live_server.url}/poor-villages/?year=2020")
     assert "贫困发生率" in phone.inner_text("main")
     screenshot(phone, "24-poor-villages")
+
+
+def test_discipline_officer_reads_alerts_and_a_case(phone, live_server, demo, screenshot):
+    log_in(phone, live_server, "discipline")
+    phone.goto(f"{live_server.url}/alerts/?year=2020&rule=E-1")
+    text = phone.inner_text("main")
+    assert "E-1" in text
+    screenshot(phone, "30-alerts")
+    phone.click("table.data tbody tr >> nth=0 >> a")
+    phone.wait_for_url("**/alerts/*/")
+    assert "依据" in phone.inner_text("main")
+    screenshot(phone, "31-alert-evidence")
+    phone.goto(f"{live_server.url}/cases/?status=executed")
+    phone.click("table.data tbody tr >> nth=0 >> a")
+    phone.wait_for_url("**/cases/*/")
+    text = phone.inner_text("main")
+    assert "已执行" in text and "办理记录" in text
+    screenshot(phone, "32-case")
