@@ -9,14 +9,16 @@ alert's unique key makes re-runs and concurrent runs update instead of duplicate
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.utils import timezone
 
-from accountability.history import history_context
+from accountability.history import bind_context_to_transaction, history_context
 from accountability.metrics import Fact, metric
 from accountability.models import (
     Alert,
@@ -205,7 +207,7 @@ def _resolve_targets(found: list[Triggered], on: dt.date, root: str) -> None:
 class RunResult:
     run: RuleRun
     triggered: list[Triggered]
-    alerts: list[Alert]
+    statuses: dict[tuple[str, str, str], str]  # (rule, subject, period) → the alert's status after the run
 
 
 @transaction.atomic
@@ -218,11 +220,13 @@ def run_rules(
     run = RuleRun.objects.create(year=year, as_of=as_of, triggered_by=triggered_by, actor=actor)
     found = evaluate(year=year, as_of=as_of, root=root)
     with history_context(actor=actor, reason=f"运行问责规则（{year} 年，{triggered_by}）", rule_run=run.pk):
-        alerts, changed = _record(run, found, year, root)
-        run.messages = _send_digests(run, changed)
+        statuses, fresh = _record(run, found, year, root)
+        run.messages = _send_digests(
+            run, [t for t in found if (t.rule_code, t.subject_key, t.period) in fresh]
+        )
     run.finished_at = timezone.now()
     run.save()
-    return RunResult(run, found, alerts)
+    return RunResult(run, found, statuses)
 
 
 def _fields(t: Triggered) -> dict:
@@ -241,10 +245,42 @@ def _fields(t: Triggered) -> dict:
     }
 
 
-def _record(run: RuleRun, found: list[Triggered], year: int, root: str) -> tuple[list[Alert], list[Alert]]:
+COLUMNS = """rule_label text, unit_id text, value numeric, threshold numeric, measure text, numerator int,
+    denominator int, evidence jsonb, targets jsonb, action text, severity text"""
+INSERT_SQL = f"""
+INSERT INTO accountability_alert (rule_code, subject_key, official_id, organisation_id, period, year, status,
+    first_run_id, last_run_id, created_at, updated_at, rule_label, unit_id, value, threshold, measure,
+    numerator, denominator, evidence, targets, action, severity)
+SELECT r.rule_code, r.subject_key, r.official_id, r.organisation_id, r.period, %(year)s, 'open',
+       %(run)s, %(run)s, now(), now(), r.rule_label, r.unit_id, r.value, r.threshold, r.measure,
+       r.numerator, r.denominator, r.evidence, r.targets, r.action, r.severity
+  FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(rule_code text, subject_key text, official_id bigint,
+       organisation_id bigint, period text, {COLUMNS})
+ON CONFLICT (rule_code, subject_key, period) DO NOTHING
+"""
+UPDATE_SQL = f"""
+UPDATE accountability_alert a
+   SET rule_label = r.rule_label, unit_id = r.unit_id, value = r.value, threshold = r.threshold,
+       measure = r.measure, numerator = r.numerator, denominator = r.denominator, evidence = r.evidence,
+       targets = r.targets, action = r.action, severity = r.severity, status = r.status,
+       last_run_id = %(run)s, updated_at = now()
+  FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(id bigint, status text, {COLUMNS})
+ WHERE a.id = r.id
+"""
+GONE_SQL = """
+UPDATE accountability_alert SET status = 'no_longer_holds', last_run_id = %(run)s, updated_at = now()
+ WHERE id = ANY(%(ids)s)
+"""
+
+
+def _record(run: RuleRun, found: list[Triggered], year: int, root: str):
+    """Compare with the year's alerts and write in three statements, whatever the number of alerts
+    (rows travel as one JSON parameter). Returns every alert's status and the keys new or changed."""
     existing = {
-        (a.rule_code, a.subject_key, a.period): a
-        for a in Alert.objects.select_for_update().filter(year=year, unit__code__startswith=root)
+        (a["rule_code"], a["subject_key"], a["period"]): a
+        for a in Alert.objects.select_for_update()
+        .filter(year=year, unit__code__startswith=root)
+        .values("id", "rule_code", "subject_key", "period", "status", *COMPARED)
     }
     new, changed, seen = [], [], set()
     for t in found:
@@ -254,39 +290,42 @@ def _record(run: RuleRun, found: list[Triggered], year: int, root: str) -> tuple
         alert = existing.get(key)
         if alert is None:
             new.append(
-                Alert(
-                    rule_code=t.rule_code,
-                    subject_key=t.subject_key,
-                    official_id=t.official_id,
-                    organisation_id=t.organisation_id,
-                    period=t.period,
-                    year=year,
-                    first_run=run,
-                    last_run=run,
+                {
+                    "rule_code": t.rule_code,
+                    "subject_key": t.subject_key,
+                    "official_id": t.official_id,
+                    "organisation_id": t.organisation_id,
+                    "period": t.period,
                     **values,
-                )
+                }
             )
-            continue
-        differs = [name for name in COMPARED if _normal(getattr(alert, name)) != _normal(values[name])]
-        if differs or alert.status == AlertStatus.NO_LONGER_HOLDS:
-            for name in COMPARED:
-                setattr(alert, name, values[name])
-            if alert.status == AlertStatus.NO_LONGER_HOLDS:
-                alert.status = AlertStatus.OPEN
-            alert.last_run = run
-            changed.append(alert)
-    Alert.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
-    gone = [a for key, a in existing.items() if key not in seen and a.status == AlertStatus.OPEN]
-    for alert in gone:
-        alert.status, alert.last_run = AlertStatus.NO_LONGER_HOLDS, run
-    Alert.objects.bulk_update(
-        changed + gone, [*COMPARED, "status", "last_run", "updated_at"], batch_size=2000
-    )
+        elif alert["status"] == AlertStatus.NO_LONGER_HOLDS or any(
+            _normal(alert[name]) != _normal(values[name]) for name in COMPARED
+        ):
+            status = AlertStatus.OPEN if alert["status"] == AlertStatus.NO_LONGER_HOLDS else alert["status"]
+            changed.append({"id": alert["id"], "status": status, **values})
+            alert["status"] = status
+    gone = [a["id"] for key, a in existing.items() if key not in seen and a["status"] == AlertStatus.OPEN]
+    bind_context_to_transaction()
+    with connection.cursor() as cursor:
+        if new:
+            cursor.execute(INSERT_SQL, {"year": year, "run": run.pk, "rows": _json(new)})
+        if changed:
+            cursor.execute(UPDATE_SQL, {"run": run.pk, "rows": _json(changed)})
+        if gone:
+            cursor.execute(GONE_SQL, {"run": run.pk, "ids": gone})
     run.created, run.updated, run.no_longer = len(new), len(changed), len(gone)
     run.unchanged = len(found) - len(new) - len(changed)
-    created = list(Alert.objects.filter(first_run=run)) if new else []
-    alerts = [*created, *(a for key, a in existing.items() if key in seen)]
-    return alerts, [*created, *changed]
+    statuses = {key: a["status"] for key, a in existing.items()}
+    statuses.update({key: AlertStatus.NO_LONGER_HOLDS for key, a in existing.items() if a["id"] in set(gone)})
+    statuses.update({(r["rule_code"], r["subject_key"], r["period"]): AlertStatus.OPEN for r in new})
+    fresh = {(r["rule_code"], r["subject_key"], r["period"]) for r in new}
+    fresh |= {key for key, a in existing.items() if a["id"] in {c["id"] for c in changed}}
+    return statuses, fresh
+
+
+def _json(rows: list[dict]) -> str:
+    return json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def _normal(value):
@@ -297,26 +336,26 @@ def _normal(value):
     return value
 
 
-def _send_digests(run: RuleRun, alerts: list[Alert]) -> int:
+def _send_digests(run: RuleRun, alerts: list[Triggered]) -> int:
     """One message per recipient per run: the targeted officials with a login, and the poverty office
     one level up from the alert's unit."""
     if not alerts:
         return 0
-    official_ids = {t["official"] for a in alerts for t in a.targets if t.get("official")}
+    official_ids = {x["official"] for t in alerts for x in t.evidence["targets"] if x.get("official")}
     users_of = dict(
         Official.objects.filter(pk__in=official_ids, user__is_active=True).values_list("pk", "user")
     )
-    parents = {a.unit_id: _parent_code(a.unit_id) for a in alerts}
+    parents = {t.unit_code: _parent_code(t.unit_code) for t in alerts}
     offices = defaultdict(list)
     for user_id, code in User.objects.filter(
         is_active=True, jurisdiction_id__in=set(parents.values()), groups__name__in=OFFICE_ROLES
     ).values_list("pk", "jurisdiction_id"):
         offices[code].append(user_id)
     lines_for: dict[int, list[str]] = defaultdict(list)
-    for alert in alerts:
-        line = f"· {alert.rule_code} {alert.rule_label}（{alert.period}，{alert.unit_id}）：{alert.action}"
-        recipients = {users_of[t["official"]] for t in alert.targets if t.get("official") in users_of}
-        recipients |= set(offices.get(parents[alert.unit_id], []))
+    for t in alerts:
+        line = f"· {t.rule_code} {t.rule.label}（{t.period}，{t.unit_code}）：{t.rule.action}"
+        recipients = {users_of[x["official"]] for x in t.evidence["targets"] if x.get("official") in users_of}
+        recipients |= set(offices.get(parents[t.unit_code], []))
         for user_id in recipients:
             lines_for[user_id].append(line)
     users = User.objects.in_bulk(list(lines_for))

@@ -38,7 +38,7 @@ def households_of_official(official: Official, on: dt.date) -> QuerySet[Househol
     # a superset the indexes can find (any pairing, any post's subtree), narrowed by the exact rule
     candidates = Q(cadre_pairings__official=official)
     for unit in AdminUnit.objects.filter(assignments__official=official).distinct():
-        candidates |= Q(village_id__range=(unit.prefix.ljust(12, "0"), unit.prefix.ljust(12, "9")))
+        candidates |= Q(village__code__range=(unit.prefix.ljust(12, "0"), unit.prefix.ljust(12, "9")))
     return (
         Household.objects.filter(candidates)
         .distinct()

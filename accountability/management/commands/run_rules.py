@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if username and actor is None:
             raise CommandError(f"没有用户 {username}")
         result = run_rules(year=year, as_of=day, triggered_by="command", actor=actor)
-        status = {(a.rule_code, a.subject_key, a.period): a.status for a in result.alerts}
+        status = result.statuses
         if json:
             self.stdout.write(dumps([self.item(t, status) for t in result.triggered]))
             return
