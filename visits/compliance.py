@@ -126,44 +126,35 @@ DONE = {
     "AND s.village_id = h.scope_unit_id AND s.on BETWEEN h.h_start AND h.h_end)",
 }
 COUNT_SQL = HELD + "SELECT h.*, {done} AS done, NULL::int AS total FROM held h"
-HELD_KEY = "h.official_id, h.post, h.scope_unit_id, h.scope_level, h.p_start, h.p_end, h.h_start, h.h_end"
-COUNTS_MATCH = (
-    "c.official_id = h.official_id AND c.post = h.post "
-    "AND c.scope_unit_id = h.scope_unit_id AND c.p_start = h.p_start"
-)
-#: visits counted once per holding, period and household (a hash aggregate, not a lookup per household)
+#: per household, an index lookup of the official's visits in the window (unique index official,
+#: household, day); measured faster at city scale than aggregating every visit first
 COVERAGE_UNIT_SQL = (
     HELD
-    + f""", counts AS (
-    SELECT h.official_id, h.post, h.scope_unit_id, h.p_start, v.household_id, count(*) AS n
-      FROM held h JOIN visits_visit v ON v.official_id = h.official_id AND v.on BETWEEN h.h_start AND h.h_end
-     GROUP BY 1, 2, 3, 4, 5
-)
-SELECT h.*, count(hh.id) FILTER (WHERE coalesce(c.n, 0) >= {EACH_DUE}) AS done, count(hh.id) AS total
+    + f"""
+SELECT h.*, count(hh.id) FILTER (WHERE (SELECT count(*) FROM visits_visit v WHERE v.household_id = hh.id
+              AND v.official_id = h.official_id AND v.on BETWEEN h.h_start AND h.h_end)
+           >= {EACH_DUE}) AS done,
+       count(hh.id) AS total
   FROM held h
   LEFT JOIN households_household hh
          ON hh.village_id BETWEEN rpad({SCOPE_PREFIX}, 12, '0') AND rpad({SCOPE_PREFIX}, 12, '9')
         AND {POOR_IN_PERIOD}
-  LEFT JOIN counts c ON {COUNTS_MATCH} AND c.household_id = hh.id
- GROUP BY {HELD_KEY}
+ GROUP BY h.official_id, h.post, h.scope_unit_id, h.scope_level, h.p_start, h.p_end, h.h_start, h.h_end
 """
 )
 COVERAGE_PAIRED_SQL = (
     HELD
-    + f""", counts AS (
-    SELECT h.official_id, h.post, h.scope_unit_id, h.p_start, pr.household_id, count(v.id) AS n
-      FROM held h
-      JOIN households_helpingcadrepairing pr ON pr.official_id = h.official_id
-           AND pr.valid_from <= h.h_end AND (pr.valid_to IS NULL OR pr.valid_to >= h.h_start)
-      LEFT JOIN visits_visit v ON v.official_id = h.official_id AND v.household_id = pr.household_id
-           AND v.on BETWEEN GREATEST(h.h_start, pr.valid_from)
-                        AND LEAST(h.h_end, COALESCE(pr.valid_to, h.h_end))
-     GROUP BY 1, 2, 3, 4, 5
-)
-SELECT h.*, count(c.household_id) FILTER (WHERE c.n >= {EACH_DUE}) AS done, count(c.household_id) AS total
+    + f"""
+SELECT h.*, count(DISTINCT pr.household_id) FILTER (WHERE (SELECT count(*) FROM visits_visit v
+              WHERE v.household_id = pr.household_id AND v.official_id = h.official_id
+                AND v.on BETWEEN GREATEST(h.h_start, pr.valid_from)
+                             AND LEAST(h.h_end, COALESCE(pr.valid_to, h.h_end))
+           ) >= {EACH_DUE}) AS done,
+       count(DISTINCT pr.household_id) AS total
   FROM held h
-  LEFT JOIN counts c ON {COUNTS_MATCH}
- GROUP BY {HELD_KEY}
+  LEFT JOIN households_helpingcadrepairing pr ON pr.official_id = h.official_id
+       AND pr.valid_from <= h.h_end AND (pr.valid_to IS NULL OR pr.valid_to >= h.h_start)
+ GROUP BY h.official_id, h.post, h.scope_unit_id, h.scope_level, h.p_start, h.p_end, h.h_start, h.h_end
 """
 )
 
