@@ -128,6 +128,7 @@ def compliance_list(request):
         counts[v.row.status] = counts.get(v.row.status, 0) + 1
     context = {
         "views": views,
+        "page": Paginator(views, 20).get_page(request.GET.get("page")),
         "on": on,
         "unit": unit,
         "children": children,
