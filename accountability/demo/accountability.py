@@ -66,7 +66,10 @@ def _cases() -> int:
             actor=office,
             unit=alert.unit,
             situation="A-5.7",
-            facts=f"{alert.rule_label}：{alert.evidence.get('done')} / {alert.evidence.get('target')}",
+            facts=(
+                f"{alert.rule_label}：2020 年脱贫户数任务 {alert.evidence['target']['households']} 户，"
+                f"年末实际脱贫 {alert.evidence['done']['households']} 户。"
+            ),
             severity="serious",
             origin="alert",
             alert=alert,
