@@ -199,6 +199,7 @@ def case_step(
             failed_annual_task=case.official_id is None
             and case.alert_id is not None
             and case.alert.rule_code in ANNUAL_TASK_RULES,
+            task_year=case.alert.year if case.alert_id else None,
         )
         case.award_ineligible_year = result["award_ineligible_year"] if case.official_id else None
         case.appraisal = result["appraisal"] if case.official_id else ""

@@ -370,6 +370,7 @@ def test_case_workflow_and_authority(people):
     case = case_services.case_step(actor=people["office"], case=case, step="execute")
     assert (case.status, case.award_ineligible_year) == ("executed", dt.date.today().year)
     assert [e.step for e in case.steps.all()] == ["open", "review", "decide", "execute"]
+    assert case.veto_year is None  # a person's case: no veto of the unit
     with pytest.raises(ValidationError):
         case_services.case_open_from_alert(actor=people["office"], alert=alert)  # once per official
 
@@ -399,3 +400,24 @@ def test_case_pages_and_api_are_scoped(people, client):
             actor=people["office"], unit=case.unit, situation="A-11.1", facts="x", severity="minor"
         )
     assert AccountabilityCase.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_annual_task_vetoes_the_units_assessment_of_that_year(people):
+    AnnualTarget.objects.create(unit_id=TOWNSHIP, year=YEAR, households_to_exit=2)
+    run_rules(year=YEAR, as_of=AS_OF)
+    alert = Alert.objects.get(rule_code="E-3", unit_id=TOWNSHIP)
+    case = case_services.case_open(
+        actor=people["office"], unit=alert.unit, situation="A-5.7", facts="未完成任务", severity="serious",
+        origin="alert", alert=alert,
+    )  # fmt: skip
+    case_services.case_step(actor=people["office"], case=case, step="review", reason="核对")
+    case_services.case_step(
+        actor=people["county_discipline"],
+        case=case,
+        step="decide",
+        reason="公开道歉",
+        forms=["public_apology"],
+    )
+    case = case_services.case_step(actor=people["office"], case=case, step="execute")
+    assert case.veto_year == YEAR
