@@ -12,6 +12,7 @@ from django.utils import timezone
 from accountability.history import history_context
 from accountability.models import (
     AccountabilityCase,
+    AdminLevel,
     AdminUnit,
     Alert,
     AlertStatus,
@@ -20,7 +21,7 @@ from accountability.models import (
     Official,
     Transfer,
 )
-from accountability.profiles import in_force, versions_by_prefix
+from accountability.profiles import profile_for
 from accountability.rules_cases import (
     STEP_LABELS,
     authority_level,
@@ -37,14 +38,8 @@ ANNUAL_TASK_RULES = {"E-3", "E-5"}
 
 
 def severity_table_for(unit_code: str, on: dt.date) -> dict:
-    versions = versions_by_prefix()
-    best = None
-    for prefix, history in versions.items():
-        if unit_code.startswith(prefix) and (best is None or len(prefix) > len(best[0])):
-            version = in_force(history, on)
-            if version is not None:
-                best = (prefix, version)
-    return best[1].severity_forms if best else {}
+    profile = profile_for(unit_code, on)
+    return profile.severity_forms if profile else {}
 
 
 def _event(case, step: str, actor, on: dt.date, reason: str = "", documents: str = "") -> CaseEvent:
@@ -142,11 +137,9 @@ def require_authority(actor, case: AccountabilityCase) -> None:
     if not actor.is_superuser and (
         actor.jurisdiction is None or actor.jurisdiction.level != case.authority_level
     ):
-        raise PermissionDenied(f"按干部管理权限，该案件应由{_level_label(case.authority_level)}级机关决定")
-
-
-def _level_label(level: str) -> str:
-    return {"city": "市", "county": "县(区)", "township": "乡镇"}.get(level, level)
+        raise PermissionDenied(
+            f"按干部管理权限，该案件应由{AdminLevel(case.authority_level).label}级机关决定"
+        )
 
 
 @transaction.atomic

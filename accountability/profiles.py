@@ -54,3 +54,16 @@ def profile_areas(root: str, day: dt.date, versions: dict[str, list[PolicyProfil
 
 def governs(area: ProfileArea, code: str) -> bool:
     return code.startswith(area.area) and not any(code.startswith(prefix) for prefix in area.carved_out)
+
+
+def profile_for(
+    code: str, day: dt.date, versions: dict[str, list[PolicyProfile]] | None = None
+) -> PolicyProfile | None:
+    """The version that governs the unit ``code`` on ``day``: the most specific jurisdiction's."""
+    versions = versions if versions is not None else versions_by_prefix()
+    best: tuple[str, PolicyProfile] | None = None
+    for prefix, history in versions.items():
+        version = in_force(history, day) if code.startswith(prefix) else None
+        if version is not None and (best is None or len(prefix) > len(best[0])):
+            best = (prefix, version)
+    return best[1] if best else None

@@ -33,11 +33,13 @@ from accountability.models import (
 from accountability.models.units import code_prefix
 from accountability.notifications import notify
 from accountability.profiles import ProfileArea, governs, profile_areas, versions_by_prefix
+from accountability.roles import ROLE_BY_CODE
 from accountability.rules_engine import parse_conditions, verdict
+from accountability.rules_units import level_of_code, parent_code
 from accountability.selectors import holders_on
 
 #: who hears of a unit's alerts besides the officials named: the poverty office one level up
-OFFICE_ROLES = ("乡镇工作人员", "县扶贫办工作人员", "市扶贫办工作人员")
+OFFICE_ROLES = tuple(ROLE_BY_CODE[code].name for code in ("township_staff", "county_office", "city_office"))
 COMPARED = (
     "rule_label",
     "unit_id",
@@ -376,7 +378,4 @@ def _send_digests(run: RuleRun, alerts: list[Triggered]) -> int:
 
 
 def _parent_code(code: str) -> str:
-    for digits in (9, 6, 4):
-        if code[digits:].strip("0"):
-            return code[:digits].ljust(12, "0")
-    return code
+    return parent_code(code, level_of_code(code)) or code

@@ -43,3 +43,11 @@ def parent_code(code: str, level: AdminLevel) -> str | None:
     if depth == 0:
         return None
     return code_prefix(code, LEVEL_ORDER[depth - 1]).ljust(CODE_LENGTH, "0")
+
+
+def level_of_code(code: str) -> AdminLevel:
+    """The level a well-formed code denotes: the deepest level whose segment it fills."""
+    for level in reversed(LEVEL_ORDER):
+        if level_problem(code, level) is None:
+            return level
+    return AdminLevel.CITY

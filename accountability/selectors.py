@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from accountability.idnumbers import normalise
 from accountability.models import (
     POSTS,
     AdminLevel,
@@ -200,6 +201,12 @@ def pairings_of_village(unit: AdminUnit, user) -> list[HelpingUnitPairing]:
 
 def officials_visible_to(user) -> QuerySet[Official]:
     return visible_to(Official.objects.select_related("organisation__unit"), user)
+
+
+def official_by_id_number(text: str) -> Official | None:
+    """The official with this national ID number (as typed: spaces and a lower-case x allowed).
+    Not limited to the user's jurisdiction: helping cadres often belong to units elsewhere."""
+    return Official.objects.filter(id_number=normalise(text)).first()
 
 
 def official_for(user, pk: int) -> Official:

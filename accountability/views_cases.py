@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from accountability import cases as case_services
 from accountability import selectors_cases as selectors
 from accountability.errors import error_text, form_error
-from accountability.models import AdminUnit, AlertStatus, CaseStatus, Official, Transfer
+from accountability.models import AdminUnit, AlertStatus, CaseStatus, Transfer
 from accountability.rules_cases import STEP_LABELS, allowed_steps
+from accountability.selectors import official_by_id_number
 from accountability.situations import AccountabilityForm, Severity, situation_choices
 from accountability.widgets import DayInput
 
@@ -116,9 +117,7 @@ def case_new(request):
                 raise ValidationError("没有该单位代码")
             official = None
             if data["official_id_number"].strip():
-                official = Official.objects.filter(
-                    id_number=data["official_id_number"].strip().upper()
-                ).first()
+                official = official_by_id_number(data["official_id_number"])
                 if official is None:
                     raise ValidationError("系统中没有该证件号码的干部")
             case = case_services.case_open(

@@ -17,10 +17,10 @@ import argparse
 import os
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from compliance import ROOT, manage  # bench/ is the script's folder, so its modules import
+
 TIME_LIMIT_S = 30.0
 MEASURE = """
 import datetime as dt, time
@@ -54,15 +54,6 @@ print(f"alerts: {Alert.objects.count()}")
 def bench_database(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=parts.path + "_bench_visits"))
-
-
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode:
-        sys.exit(f"failed: manage.py {' '.join(args)}\n{result.stdout}\n{result.stderr}")
-    return result.stdout.strip()
 
 
 def main() -> None:

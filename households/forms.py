@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accountability.idnumbers import id_number_problem, normalise
+from accountability.idnumbers import id_number_problem
 from accountability.models import Official
+from accountability.selectors import official_by_id_number
 from accountability.widgets import DayInput
 from households.models import HelpingMeasure, Household
 from households.services import EDITABLE_HOUSEHOLD_FIELDS
@@ -53,7 +54,7 @@ class CadrePairingForm(forms.Form):
         problem = id_number_problem(text)
         if problem:
             raise forms.ValidationError(problem)
-        official = Official.objects.filter(id_number=normalise(text)).first()
+        official = official_by_id_number(text)
         if official is None:
             raise forms.ValidationError(_("系统中没有该证件号码的干部，请先在干部名册中登记"))
         return official

@@ -1,13 +1,17 @@
-"""Numbers of the registry's procedures, as presets of the policy profile (DOMAIN §8, S-7).
-
-The accountability rule engine's policy profiles (issue "rule engine") will carry these per
-jurisdiction with effective dates; until then every jurisdiction uses the preset below.
+"""Numbers of the registry's procedures (DOMAIN §8, S-7): the notice period and the exit incidence
+limit come from the policy profile governing the unit on the day (accountability/profiles.py);
+the national poverty line is national data, kept here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils import timezone
+
+from accountability.profiles import profile_for
 
 #: National rural poverty line, yuan per person per year, at current prices (2010 constant 2300).
 NATIONAL_POVERTY_LINE = {
@@ -33,5 +37,12 @@ class RegistryPolicy:
         return self.poverty_line[max(known)] if known else self.poverty_line[min(self.poverty_line)]
 
 
-def registry_policy_for(unit_code: str) -> RegistryPolicy:
-    return RegistryPolicy()
+def registry_policy_for(unit_code: str, on: dt.date | None = None, versions=None) -> RegistryPolicy:
+    """The registry's numbers for a unit on a day; pass ``versions`` (profiles.versions_by_prefix())
+    when asking for many units, so that the profiles are read once."""
+    profile = profile_for(unit_code, on or timezone.localdate(), versions)
+    if profile is None:
+        return RegistryPolicy()
+    return RegistryPolicy(
+        notice_days=profile.notice_days, exit_incidence_limit_percent=profile.exit_incidence_limit_percent
+    )

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accountability.models import AdminLevel, AdminUnit
 from accountability.models.units import SIGNIFICANT_DIGITS
+from accountability.profiles import versions_by_prefix
 from accountability.scoping import visible_to
 from households.models import (
     POOR_STATUSES,
@@ -204,10 +205,13 @@ def poor_villages(user, year: int, under: str = "") -> list[PoorVillageRow]:
     )
     if under:
         villages = villages.filter(code__startswith=under)
+    versions = versions_by_prefix()
     rows = []
     for village in villages:
         incidence = incidence_percent(village.poor_persons, village.rural_population)
-        limit = registry_policy_for(village.code).exit_incidence_limit_percent
+        limit = registry_policy_for(
+            village.code, dt.date(year, 12, 31), versions
+        ).exit_incidence_limit_percent
         verdict = poor_village_verdict(
             planned_exit_year=village.planned_exit_year,
             exit_year=village.exit_year,
@@ -253,11 +257,12 @@ def incidence_by_unit(user, year: int, level: str = AdminLevel.COUNTY) -> list[I
         .annotate(n=Sum("member_count"))
         .values_list("head", "n")
     )
+    versions = versions_by_prefix()
     rows = []
     for unit in units:
         people, persons = population.get(unit.prefix) or 0, poor.get(unit.prefix) or 0
         incidence = incidence_percent(persons, people)
-        limit = registry_policy_for(unit.code).exit_incidence_limit_percent
+        limit = registry_policy_for(unit.code, dt.date(year, 12, 31), versions).exit_incidence_limit_percent
         rows.append(
             IncidenceRow(unit, people, persons, incidence, None if incidence is None else incidence < limit)
         )

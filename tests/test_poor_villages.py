@@ -244,3 +244,22 @@ def test_poor_village_api(city, client):
     assert set(rows) == {VILLAGE, LATE_VILLAGE}
     assert rows[VILLAGE]["incidence_percent"] == "2.50" and rows[VILLAGE]["meets_exit_standard"] is False
     assert rows[LATE_VILLAGE]["state"] == "due"
+
+
+@pytest.mark.django_db
+def test_the_exit_limit_is_a_profile_setting(city):
+    from accountability.models import PolicyProfile
+    from accountability.presets import install_preset
+
+    PolicyProfile.objects.all().delete()
+    profile = install_preset("suzhou", jurisdiction=None, effective_from=dt.date(2015, 1, 1))
+    household("A", VILLAGE, 20)  # 2.00 % of 1000
+    user = county_user()
+    assert {r.village.code: r for r in selectors.poor_villages(user, 2020)}[
+        VILLAGE
+    ].verdict.meets_standard is False
+    profile.exit_incidence_limit_percent = Decimal("3")
+    profile.save()
+    assert {r.village.code: r for r in selectors.poor_villages(user, 2020)}[
+        VILLAGE
+    ].verdict.meets_standard is True

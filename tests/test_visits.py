@@ -374,7 +374,11 @@ def test_attendance_sheet_and_check_in_never_both(village_login):
     township.groups.set([role_group("township_staff")])
     village = AdminUnit.objects.get(code=VILLAGE)
     today = dt.date.today()
-    services.check_in(actor=village_login, village=village)
+    with pytest.raises(ValidationError, match="没有驻村岗位"):
+        services.check_in(actor=village_login)  # a village secretary is not stationed
+    post(who, Post.FIRST_SECRETARY, VILLAGE)
+    services.check_in(actor=village_login)
+    assert StationedDay.objects.get(source=StationedSource.CHECK_IN).village_id == VILLAGE
     with pytest.raises(ValidationError, match="已有本人签到"):
         services.attendance_sheet(actor=township, official=who, village=village, month=today, days=[today])
     earlier = [d for d in (today.replace(day=1) + dt.timedelta(days=n) for n in range(3)) if d < today]

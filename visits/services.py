@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accountability.history import history_context
-from accountability.models import AdminLevel, AdminUnit, Official, User
+from accountability.models import AdminLevel, AdminUnit, Official, Post, User
 from accountability.notifications import notify
 from accountability.rules_quotas import should_warn
 from accountability.services import require_in_jurisdiction, require_permission
@@ -115,17 +115,30 @@ def _require_stationed_village(village: AdminUnit) -> None:
         raise ValidationError(f"{village.name} 不是村级单位")
 
 
+#: the posts that are stationed in a village (驻村): they check in daily
+STATIONED_POSTS = (Post.FIRST_SECRETARY, Post.WORK_TEAM_MEMBER)
+
+
 @transaction.atomic
-def check_in(*, actor, village: AdminUnit, on: dt.date | None = None) -> StationedDay:
-    """A first secretary's or work-team member's daily check-in in their village (today only)."""
+def check_in(*, actor, on: dt.date | None = None) -> StationedDay:
+    """A first secretary's or work-team member's daily check-in (today only), in the village where
+    they are stationed that day."""
     official = own_official(actor)
     if official is None:
         raise PermissionDenied("只有关联了干部身份的账号可以签到")
-    _require_stationed_village(village)
     today = timezone.localdate()
     on = on or today
     if on != today:
         raise ValidationError("每日签到只能签当天；补登请由乡镇录入月度考勤表")
+    stationed = (
+        official.assignments.active_on(on)
+        .filter(post__in=STATIONED_POSTS)
+        .select_related("scope_unit")
+        .first()
+    )
+    if stationed is None:
+        raise ValidationError("您当前没有驻村岗位（第一书记或驻村工作队员），无需签到")
+    village = stationed.scope_unit
     try:
         with transaction.atomic(), history_context(actor=actor, reason="驻村签到"):
             return StationedDay.objects.create(
@@ -146,6 +159,13 @@ def attendance_sheet(
     _require_stationed_village(village)
     first = month.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
+    stationed = official.assignments.overlapping(first, following - dt.timedelta(days=1)).filter(
+        post__in=STATIONED_POSTS, scope_unit=village
+    )
+    if not stationed.exists():
+        raise ValidationError(
+            f"{official.name} 在 {first:%Y年%m月} 没有在 {village.name} 驻村的岗位，不能登记考勤"
+        )
     days = sorted(set(days))
     outside = [d for d in days if not first <= d < following]
     if outside:

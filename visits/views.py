@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from accountability.dates import parse_day
 from accountability.errors import error_text, form_error
-from accountability.models import AdminUnit, Official
+from accountability.models import AdminUnit
 from accountability.rules_quotas import period_containing
+from accountability.selectors import official_by_id_number
 from accountability.views import xlsx_response
 from households.models import Household
 from visits import selectors, services
@@ -68,7 +69,7 @@ def visit_batch(request):
             if not form.is_valid():
                 raise form_error(form)
             data = form.cleaned_data
-            official = Official.objects.filter(id_number=data["official_id_number"].strip().upper()).first()
+            official = official_by_id_number(data["official_id_number"])
             household = Household.objects.filter(number=data["number"].strip()).first()
             if official is None:
                 raise ValidationError("系统中没有该证件号码的干部")
@@ -187,16 +188,8 @@ def trip_new(request):
 @login_required
 @require_POST
 def check_in(request):
-    official = services.own_official(request.user)
     try:
-        if official is None:
-            raise PermissionDenied("只有关联了干部身份的账号可以签到")
-        village = (
-            official.assignments.active_on(timezone.localdate()).filter(scope_unit__level="village").first()
-        )
-        if village is None:
-            raise ValidationError("您当前没有驻村岗位")
-        services.check_in(actor=request.user, village=village.scope_unit)
+        services.check_in(actor=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
     else:
@@ -212,7 +205,7 @@ def attendance_sheet(request):
             if not form.is_valid():
                 raise form_error(form)
             data = form.cleaned_data
-            official = Official.objects.filter(id_number=data["official_id_number"].strip().upper()).first()
+            official = official_by_id_number(data["official_id_number"])
             village = AdminUnit.objects.filter(code=data["village"].strip()).first()
             if official is None or village is None:
                 raise ValidationError("干部证件号码或村代码不存在")

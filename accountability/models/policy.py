@@ -55,6 +55,16 @@ class PolicyProfile(models.Model):
     warn_days_before_period_end = models.PositiveSmallIntegerField(
         _("期末前提醒天数"), default=7, help_text=_("考核期结束前多少天提醒进度落后的干部")
     )
+    notice_days = models.PositiveSmallIntegerField(
+        _("公示期（天）"), default=7, help_text=_("贫困户识别、退出的公示期，含第一天")
+    )
+    exit_incidence_limit_percent = models.DecimalField(
+        _("出列贫困发生率上限（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=2,
+        help_text=_("贫困村、县贫困发生率低于此值为出列/摘帽标准之一（S-7）"),
+    )
     quotas_monitored_from = models.DateField(
         _("走访考核起算日期"),
         null=True,

@@ -1,6 +1,6 @@
 from django import template
 
-from accountability.models import Post
+from accountability.models import AdminLevel, Post
 from accountability.rules_cases import STEP_LABELS
 from accountability.situations import AccountabilityForm
 
@@ -26,7 +26,6 @@ METRIC_LABELS = {
     "late_poor_villages": "未按期出列贫困村数",
     "quota_missed": "未完成的考核期数",
 }
-LEVEL_LABELS = {"city": "市", "county": "县(区)", "township": "乡镇", "village": "村"}
 
 
 @register.filter
@@ -44,4 +43,7 @@ def metric_label(code: str) -> str:
 
 @register.filter
 def level_label(code: str) -> str:
-    return LEVEL_LABELS.get(code, code)
+    try:
+        return str(AdminLevel(code).label)
+    except ValueError:
+        return code
