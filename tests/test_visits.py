@@ -468,3 +468,15 @@ def test_warnings_go_to_officials_behind_once_a_day(village_login, mailoutbox, s
     assert "Q-7" in message.body and message.emailed_at is not None
     assert len(mailoutbox) == 1 and "https://fupin.test/visits/mine/" in mailoutbox[0].body
     assert services.warn_behind(today=end - dt.timedelta(days=20)) == 0  # too early to warn
+
+
+@pytest.mark.django_db
+def test_the_check_in_button_shows_only_for_stationed_officials(village_login, client):
+    client.force_login(village_login)
+    assert "今日驻村签到" not in client.get("/visits/mine/").content.decode()
+    post(village_login.official, Post.FIRST_SECRETARY, VILLAGE)
+    page = client.get("/visits/mine/").content.decode()
+    assert "今日驻村签到" in page
+    response = client.post("/visits/check-in/", follow=True)
+    assert "今日驻村签到成功" in response.content.decode()
+    assert StationedDay.objects.get().village_id == VILLAGE

@@ -119,6 +119,14 @@ def _require_stationed_village(village: AdminUnit) -> None:
 STATIONED_POSTS = (Post.FIRST_SECRETARY, Post.WORK_TEAM_MEMBER)
 
 
+def stationed_village(official: Official, on: dt.date) -> AdminUnit | None:
+    """The village where the official is stationed on the day, if any."""
+    stationed = (
+        official.assignments.active_on(on).filter(post__in=STATIONED_POSTS).select_related("scope_unit")
+    )
+    return next((a.scope_unit for a in stationed[:1]), None)
+
+
 @transaction.atomic
 def check_in(*, actor, on: dt.date | None = None) -> StationedDay:
     """A first secretary's or work-team member's daily check-in (today only), in the village where
@@ -130,15 +138,9 @@ def check_in(*, actor, on: dt.date | None = None) -> StationedDay:
     on = on or today
     if on != today:
         raise ValidationError("每日签到只能签当天；补登请由乡镇录入月度考勤表")
-    stationed = (
-        official.assignments.active_on(on)
-        .filter(post__in=STATIONED_POSTS)
-        .select_related("scope_unit")
-        .first()
-    )
-    if stationed is None:
+    village = stationed_village(official, on)
+    if village is None:
         raise ValidationError("您当前没有驻村岗位（第一书记或驻村工作队员），无需签到")
-    village = stationed.scope_unit
     try:
         with transaction.atomic(), history_context(actor=actor, reason="驻村签到"):
             return StationedDay.objects.create(

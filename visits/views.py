@@ -104,6 +104,7 @@ def visit_mine(request):
     if official is not None:
         context["visits"] = selectors.my_recent_visits(official)
         context["compliance"] = selectors.my_compliance(official, on=today, today=today)
+        context["stationed_in"] = services.stationed_village(official, today)
     return render(request, "visits/visit_mine.html", context)
 
 
