@@ -421,3 +421,17 @@ def test_a_failed_annual_task_vetoes_the_units_assessment_of_that_year(people):
     )
     case = case_services.case_step(actor=people["office"], case=case, step="execute")
     assert case.veto_year == YEAR
+
+
+@pytest.mark.django_db
+def test_rules_edited_in_the_admin_are_checked(city):
+    profile = PolicyProfile.objects.get()
+    for rule in profile.rules.all():
+        rule.full_clean()  # every preset rule is valid
+    rule = profile.rules.get(code="E-1")
+    rule.conditions = [{"metric": "misidentified", "threshold": "x"}]
+    rule.targets = [{"post": "mayor", "at": "subject"}]
+    with pytest.raises(ValidationError) as error:
+        rule.full_clean()
+    messages = " ".join(error.value.message_dict["conditions"])
+    assert "metric 应为以下之一" in messages and "不是已知的岗位代码" in messages

@@ -3,8 +3,11 @@ rules produces (DOMAIN §3, E-1 … E-10)."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +67,33 @@ class EscalationRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+    def clean(self) -> None:
+        """Conditions and targets are edited as JSON in the admin: say in Chinese what is wrong."""
+        from accountability.metrics import METRICS
+        from accountability.models.posts import Post
+
+        errors = []
+        if not isinstance(self.conditions, list) or not self.conditions:
+            errors.append('触发条件应为非空列表，如 [{"metric": "misidentified_households", "threshold": 1}]')
+        else:
+            for n, condition in enumerate(self.conditions, start=1):
+                if not isinstance(condition, dict) or condition.get("metric") not in METRICS:
+                    errors.append(f"第 {n} 个条件的 metric 应为以下之一：{'、'.join(sorted(METRICS))}")
+                    continue
+                try:
+                    Decimal(str(condition.get("threshold")))
+                except InvalidOperation:
+                    errors.append(f"第 {n} 个条件的 threshold 应为数字")
+                if condition.get("measure", "count") not in Measure.values:
+                    errors.append(f"第 {n} 个条件的 measure 应为 count、permille 或 percent")
+        for n, target in enumerate(self.targets or [], start=1):
+            if not isinstance(target, dict) or target.get("post") not in Post.values:
+                errors.append(f"第 {n} 个问责对象的 post 不是已知的岗位代码")
+            elif target.get("at", "subject") not in ("subject", "evidence_village", "evidence_township"):
+                errors.append(f"第 {n} 个问责对象的 at 应为 subject、evidence_village 或 evidence_township")
+        if errors:
+            raise ValidationError({"conditions": errors})
 
     @staticmethod
     def jurisdiction_q(prefix: str) -> Q:
