@@ -149,7 +149,14 @@ def celery_broker_url(redis_url: str) -> str:
     return redis_url
 
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # parallel test workers (pytest-xdist) and the Celery workers they start share one Redis
+        "KEY_PREFIX": env("PYTEST_XDIST_WORKER", "") if APP_ENV == "test" else "",
+    }
+}
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
