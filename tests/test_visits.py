@@ -24,6 +24,7 @@ from accountability.models import (
     Post,
     Quota,
     ResponsibilityAssignment,
+    User,
 )
 from accountability.presets import install_preset
 from accountability.roles import role_group, sync_roles
@@ -130,10 +131,10 @@ def household(village: str = VILLAGE, status: str = HouseholdStatus.NOT_EXITED) 
     )
 
 
-def visits(who: Official, target: Household, *days: dt.date) -> None:
-    clerk = UserFactory(username="clerk")
+def visits(who: Official, target: Household, *days: dt.date, kind: str = "home") -> None:
+    clerk, _ = User.objects.get_or_create(username="clerk")
     Visit.objects.bulk_create(
-        [Visit(official=who, household=target, on=day, entered_by=clerk) for day in days]
+        [Visit(official=who, household=target, on=day, kind=kind, entered_by=clerk) for day in days]
     )
 
 
@@ -272,6 +273,98 @@ def test_paired_coverage_needs_each_household_n_times(city):
     (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
     assert (row.required, row.done, row.per_household, row.status) == (2, 1, 10, QuotaStatus.MISSED)
     visits(cadre, second, D(2020, 12, 31))
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.done, row.status) == (2, QuotaStatus.MET)
+
+
+@pytest.mark.django_db
+def test_phone_calls_are_no_visits_for_the_quotas(city):
+    """A quota met only with phone calls is not met (issue 12 §6): which kinds count is quota data."""
+    secretary = official("乡镇书记")
+    post(secretary, Post.TOWNSHIP_SECRETARY, TOWNSHIP)
+    targets = [household() for _ in range(60)]
+    for target in targets:
+        visits(secretary, target, D(2020, 6, 1), kind="phone")
+    (row,) = rows_for(secretary, "Q-5", D(2020, 6, 10))
+    assert (row.required, row.done, row.status) == (60, 0, QuotaStatus.MISSED)
+    visits(secretary, targets[0], D(2020, 6, 2), kind="group")  # a group visit is a visit in person
+    for target in targets[1:]:
+        visits(secretary, target, D(2020, 6, 3))
+    (row,) = rows_for(secretary, "Q-5", D(2020, 6, 10))
+    assert (row.done, row.status) == (60, QuotaStatus.MET)
+    village_head = official("村书记", unit=VILLAGE)
+    post(village_head, Post.VILLAGE_SECRETARY, VILLAGE)
+    for target in targets:
+        visits(village_head, target, D(2020, 5, 1), kind="phone")
+    (row,) = rows_for(village_head, "Q-7", D(2020, 5, 1))  # coverage: every household by phone
+    assert (row.required, row.done, row.status) == (60, 0, QuotaStatus.MISSED)
+    assert {q.code: q.visit_kinds for q in Quota.objects.filter(profile__jurisdiction=None)} == {
+        "Q-1": [],
+        "Q-2": ["home", "group"],
+        "Q-3": [],
+        "Q-4": ["home", "group"],
+        "Q-5": ["home", "group"],
+        "Q-6": ["home", "group"],
+        "Q-7": ["home", "group"],
+        "Q-8": [],
+        "Q-9": ["home", "group"],
+    }
+
+
+@pytest.mark.django_db
+def test_home_visits_only_where_the_seed_says_entering_the_home(city):
+    """004 篇2 counts 「入户对接」: neither a phone call nor a group visit is one."""
+    PolicyProfile.objects.all().delete()
+    install_preset("helping_eight_a_year", jurisdiction=None, effective_from=D(2015, 1, 1))
+    cadre = official("帮扶干部", unit=VILLAGE)
+    post(cadre, Post.HELPING_CADRE, VILLAGE)
+    target = household()
+    HelpingCadrePairing.objects.create(official=cadre, household=target, valid_from=D(2015, 1, 1))
+    visits(cadre, target, *(D(2020, m, 1) for m in range(1, 8)))
+    visits(cadre, target, D(2020, 8, 1), kind="group")
+    visits(cadre, target, D(2020, 9, 1), kind="phone")
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.per_household, row.done, row.status) == (8, 0, QuotaStatus.MISSED)
+    visits(cadre, target, D(2020, 10, 1))
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.done, row.status) == (1, QuotaStatus.MET)
+
+
+def test_quota_visit_kinds_are_the_visit_kinds():
+    from accountability.models.policy import VISIT_KIND_CHOICES
+    from visits.models import VisitKind
+
+    assert [(k, str(label)) for k, label in VISIT_KIND_CHOICES] == [(k, str(v)) for k, v in VisitKind.choices]
+
+
+@pytest.mark.django_db
+def test_a_visit_quota_without_counted_kinds_is_refused(city):
+    from django.db import IntegrityError, transaction
+
+    quota = Quota.objects.get(profile__jurisdiction=None, code="Q-5")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Quota.objects.filter(pk=quota.pk).update(visit_kinds=[])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Quota.objects.filter(profile__jurisdiction=None, code="Q-1").update(visit_kinds=["home"])
+
+
+@pytest.mark.django_db
+def test_paired_coverage_is_owed_per_pairing_pro_rata(city):
+    """Q-9 (10 a year) is owed per pairing, pro rata to the pairing's days in the year (2020: 366):
+    from 1 July, 184 days → 6 visits, counted from that day; to 31 March, 91 days → 3, counted to it."""
+    cadre = official("帮扶干部", unit=VILLAGE)
+    post(cadre, Post.HELPING_CADRE, VILLAGE)
+    late, early = household(), household()
+    HelpingCadrePairing.objects.create(official=cadre, household=late, valid_from=D(2020, 7, 1))
+    HelpingCadrePairing.objects.create(
+        official=cadre, household=early, valid_from=D(2015, 1, 1), valid_to=D(2020, 3, 31)
+    )
+    visits(cadre, late, D(2020, 6, 30), *(D(2020, m, 1) for m in range(7, 12)))  # 5 in the pairing
+    visits(cadre, early, D(2020, 1, 1), D(2020, 2, 1), D(2020, 4, 1))  # 2 in the pairing
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.required, row.done, row.per_household, row.status) == (2, 0, 10, QuotaStatus.MISSED)
+    visits(cadre, late, D(2020, 12, 31))  # the 6th, on the period's last day
+    visits(cadre, early, D(2020, 3, 31))  # the 3rd, on the pairing's last day
     (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
     assert (row.done, row.status) == (2, QuotaStatus.MET)
 
