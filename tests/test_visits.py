@@ -573,3 +573,121 @@ def test_the_check_in_button_shows_only_for_stationed_officials(village_login, c
     response = client.post("/visits/check-in/", follow=True)
     assert "今日驻村签到成功" in response.content.decode()
     assert StationedDay.objects.get().village_id == VILLAGE
+
+
+# --- the official's households: one rule, found by index; constant queries of the visit pages --------
+
+
+def household_rows_read(queryset) -> int:
+    """Rows of households_household the plan of ``queryset`` read (returned or filtered out)."""
+    import json
+
+    def walk(node):
+        if node.get("Relation Name") == "households_household":
+            loops = node.get("Actual Loops", 1)
+            yield (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)) * loops
+            yield node.get("Rows Removed by Index Recheck", 0)
+        for child in node.get("Plans", []):
+            yield from walk(child)
+
+    (plan,) = json.loads(queryset.explain(format="json", analyze=True))
+    return sum(walk(plan["Plan"]))
+
+
+@pytest.mark.django_db
+def test_the_official_households_are_found_by_index_not_by_scanning_all(village_login):
+    """Issue 19: the form's list read every household of the city (0.7–2.3 s on 86k); it reads the
+    official's (pairings, and the posted units' code ranges)."""
+    from visits.selectors import households_of_official
+
+    who = village_login.official
+    own = [household() for _ in range(3)]
+    Household.objects.bulk_create(
+        [
+            Household(
+                number=f"X{n:05d}",
+                village_id="349902101201",
+                head_name="户主",
+                attribute="ordinary",
+                main_cause="illness",
+                identified_year=2016,
+                status=HouseholdStatus.NOT_EXITED,
+                member_count=3,
+            )
+            for n in range(2000)
+        ]
+    )
+    paired = Household.objects.filter(village_id="349902101201").first()
+    HelpingCadrePairing.objects.create(official=who, household=paired, valid_from=D(2015, 1, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE households_household")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table may be scanned whole: not ours
+    found = households_of_official(who, dt.date.today())
+    assert set(found) == {*own, paired}
+    assert household_rows_read(found) <= 2 * len(found) + 2
+
+
+@pytest.mark.django_db
+def test_the_official_households_are_exactly_the_rule(city):
+    """The form's list, the entry check and the import check agree at every edge of the rule."""
+    from visits.selectors import households_of_official, in_scope_rows
+
+    day = D(2020, 6, 15)
+    cadre = official("包村干部", unit=VILLAGE)
+    post(cadre, Post.TOWNSHIP_CADRE_FOR_VILLAGE, VILLAGE, start=day)  # from the day
+    post(cadre, Post.VILLAGE_SECRETARY, OTHER_VILLAGE, end=day - dt.timedelta(days=1))  # ended the eve
+    post(cadre, Post.TOWNSHIP_SECRETARY, "349901102000", start=day + dt.timedelta(days=1))  # next day
+    in_village, in_other = household(), household(village=OTHER_VILLAGE)
+    later_township = household(village="349901102201")
+    pairings = {
+        "ends on the day": (D(2015, 1, 1), day),
+        "starts on the day": (day, None),
+        "ended the eve": (D(2015, 1, 1), day - dt.timedelta(days=1)),
+        "starts the next day": (day + dt.timedelta(days=1), None),
+    }
+    paired = {}
+    for label, (start, end) in pairings.items():
+        target = household(village="349902101201")
+        HelpingCadrePairing.objects.create(official=cadre, household=target, valid_from=start, valid_to=end)
+        paired[label] = target
+    expected = {in_village, paired["ends on the day"], paired["starts on the day"]}
+    assert set(households_of_official(cadre, day)) == expected
+    everyone = [in_village, in_other, later_township, *paired.values()]
+    rows = in_scope_rows([(cadre.pk, h.pk, day) for h in everyone])
+    assert {everyone[i] for i in rows} == expected
+    assert set(households_of_official(cadre, day + dt.timedelta(days=1))) == {
+        in_village,
+        paired["starts on the day"],
+        paired["starts the next day"],
+        later_township,
+    }
+
+
+def visit_pages_queries(client, user, on: dt.date, household_id: int) -> tuple[int, int, int]:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as get:
+        assert client.get("/visits/new/").status_code == 200
+    with CaptureQueriesContext(connection) as post_:
+        response = client.post(
+            "/visits/new/", {"household": household_id, "on": on.isoformat(), "kind": "home"}
+        )
+        assert response.status_code == 302
+    with CaptureQueriesContext(connection) as mine:
+        assert client.get("/visits/mine/").status_code == 200
+    return len(get), len(post_), len(mine)
+
+
+@pytest.mark.django_db
+def test_visit_pages_run_a_fixed_number_of_queries(village_login, client):
+    """GET and POST of /visits/new/ and /visits/mine/: the same queries for 2 households or 60, with
+    pairings and a year of visits (pinned: a new query on these pages must be a decision)."""
+    who = village_login.official
+    today = dt.date.today()
+    first = [household() for _ in range(2)]
+    few = visit_pages_queries(client, village_login, today, first[0].pk)
+    more = [household() for _ in range(58)]
+    for target in more[:10]:
+        HelpingCadrePairing.objects.create(official=who, household=target, valid_from=D(2015, 1, 1))
+        visits(who, target, *(today - dt.timedelta(days=d) for d in range(1, 30, 3)))
+    many = visit_pages_queries(client, village_login, today, first[1].pk)
+    assert few == many == (9, 19, 23)
