@@ -690,4 +690,20 @@ def test_visit_pages_run_a_fixed_number_of_queries(village_login, client):
         HelpingCadrePairing.objects.create(official=who, household=target, valid_from=D(2015, 1, 1))
         visits(who, target, *(today - dt.timedelta(days=d) for d in range(1, 30, 3)))
     many = visit_pages_queries(client, village_login, today, first[1].pk)
-    assert few == many == (9, 19, 23)
+    assert few == many == (9, 15, 23)
+
+
+@pytest.mark.django_db
+def test_api_visit_entry_finds_the_household_through_the_officials_households(village_login, client):
+    """The API uses the form's rule: a household outside the official's answers 404 like one that
+    does not exist (it used to answer 400, telling that the id exists)."""
+    own, elsewhere = household(), household(village="349902101201")
+    client.force_login(village_login)
+    today = dt.date.today().isoformat()
+    outside = client.post(
+        "/api/visits/", {"household": elsewhere.pk, "on": today}, content_type="application/json"
+    )
+    missing = client.post("/api/visits/", {"household": 10**9, "on": today}, content_type="application/json")
+    assert (outside.status_code, missing.status_code) == (404, 404)
+    saved = client.post("/api/visits/", {"household": own.pk, "on": today}, content_type="application/json")
+    assert saved.status_code == 201 and Visit.objects.get().household == own
