@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from accountability.models import Official, Post, Quota
+from accountability.models import Official, Post, Quota, ResponsibilityAssignment
 from accountability.models.units import AdminUnit
 from accountability.profiles import profile_areas, versions_by_prefix
 from accountability.rules_quotas import (
@@ -252,9 +252,16 @@ def compliance(
     root: str, *, on: dt.date, today: dt.date, official_id: int | None = None
 ) -> list[ComplianceRow]:
     """Every official's compliance with every quota in the periods containing ``on``, in ``root``
-    (or one official's, wherever they hold posts, with ``root`` "")."""
+    (or one official's, wherever they hold posts, with ``root`` "": only the quotas of the posts
+    they have held are evaluated — one statement each, not one per quota of the profile)."""
+    tasks = plan(root, periods_containing(on))
+    if official_id is not None:
+        held = set(
+            ResponsibilityAssignment.objects.filter(official_id=official_id).values_list("post", flat=True)
+        )
+        tasks = [task for task in tasks if held.intersection(task.quota.posts)]
     rows = []
-    for task in plan(root, periods_containing(on)):
+    for task in tasks:
         rows += evaluate(task, today, official_id)
     return rows
 
