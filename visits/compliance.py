@@ -8,7 +8,9 @@ queries depends on the profiles, never on the number of officials, units or visi
 
 Who owes what (a decision, see docs/visits.md): a post held for part of a period owes the share of
 the days held, rounded up, counted over the days held; coverage quotas ask every household in scope
-to have been visited the required number of times during the days held.
+to have been visited the required number of times during the days held — except paired coverage
+(Q-9), owed per pairing pro rata to the pairing's days in the period (decision 0011). Only the visit
+kinds a quota lists count (a phone call is no 走访).
 """
 
 from __future__ import annotations
