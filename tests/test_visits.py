@@ -11,6 +11,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from accountability.demo.hierarchy import load_hierarchy
@@ -707,3 +710,70 @@ def test_api_visit_entry_finds_the_household_through_the_officials_households(vi
     assert (outside.status_code, missing.status_code) == (404, 404)
     saved = client.post("/api/visits/", {"household": own.pk, "on": today}, content_type="application/json")
     assert saved.status_code == 201 and Visit.objects.get().household == own
+
+
+SCOPE_UNITS = {
+    VILLAGE: Post.TOWNSHIP_CADRE_FOR_VILLAGE,
+    OTHER_VILLAGE: Post.TOWNSHIP_CADRE_FOR_VILLAGE,
+    "349901102201": Post.TOWNSHIP_CADRE_FOR_VILLAGE,
+    TOWNSHIP: Post.COUNTY_LEADER_FOR_TOWNSHIP,
+    "349901000000": Post.COUNTY_LEADER,
+}
+SCOPE_VILLAGES = [VILLAGE, OTHER_VILLAGE, "349901102201", "349902101201"]
+offsets = st.integers(-2, 2)
+tenures = st.tuples(offsets, st.one_of(st.none(), offsets)).filter(lambda t: t[1] is None or t[1] >= t[0])
+
+
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@example(posts={}, pairings={1: (-1, 0), 2: (0, None), 3: (-2, -1), 5: (1, None)}, shift=0)  # edges
+@example(posts={OTHER_VILLAGE: (-1, 0), TOWNSHIP: (0, None), "349901000000": (1, 2)}, pairings={}, shift=0)
+@given(
+    posts=st.dictionaries(st.sampled_from(sorted(SCOPE_UNITS)), tenures, max_size=3),
+    pairings=st.dictionaries(st.integers(0, 7), tenures, max_size=5),
+    shift=offsets,
+)
+def test_the_scope_rule_in_both_shapes_agrees_with_a_plain_reading(city, posts, pairings, shift):
+    """Property: for random posts and pairings around a day, the form's list (households_of_official),
+    the row check (in_scope_rows) and the rule read plainly in Python name the same households."""
+    from django.db import transaction
+
+    from visits.selectors import households_of_official, in_scope_rows
+
+    base, day = D(2020, 6, 15), D(2020, 6, 15) + dt.timedelta(days=shift)
+    with transaction.atomic():
+        who = official("干部", unit=VILLAGE)
+        targets = [household(village=SCOPE_VILLAGES[n % 4]) for n in range(8)]
+        for unit, (start, end) in posts.items():
+            post(
+                who,
+                SCOPE_UNITS[unit],
+                unit,
+                start=base + dt.timedelta(days=start),
+                end=None if end is None else base + dt.timedelta(days=end),
+            )
+        for n, (start, end) in pairings.items():
+            HelpingCadrePairing.objects.create(
+                official=who,
+                household=targets[n],
+                valid_from=base + dt.timedelta(days=start),
+                valid_to=None if end is None else base + dt.timedelta(days=end),
+            )
+
+        def in_force(start, end) -> bool:
+            return base + dt.timedelta(days=start) <= day and (
+                end is None or day <= base + dt.timedelta(days=end)
+            )
+
+        prefixes = [AdminUnit.objects.get(code=unit).prefix for unit, t in posts.items() if in_force(*t)]
+        expected = {
+            h
+            for n, h in enumerate(targets)
+            if (n in pairings and in_force(*pairings[n])) or any(h.village_id.startswith(p) for p in prefixes)
+        }
+        assert set(households_of_official(who, day)) == expected
+        rows = in_scope_rows([(who.pk, h.pk, day) for h in targets])
+        assert {targets[i] for i in rows} == expected
+        transaction.set_rollback(True)
