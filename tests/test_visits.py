@@ -777,3 +777,56 @@ def test_the_scope_rule_in_both_shapes_agrees_with_a_plain_reading(city, posts, 
         rows = in_scope_rows([(who.pk, h.pk, day) for h in targets])
         assert {targets[i] for i in rows} == expected
         transaction.set_rollback(True)
+
+
+#: pinned: a new query on one of these pages must be a decision (compliance: one statement per quota)
+VISIT_LIST_PAGES = {
+    "/visits/batch/": 8,
+    "/visits/compliance/": 21,
+    "/visits/compliance/?format=xlsx": 20,
+    "/visits/unvisited/": 9,
+    "/api/visits/": 8,
+    "/api/research-trips/": 8,
+    "/api/stationed-days/": 8,
+    "/api/compliance/": 19,
+}
+
+
+@pytest.mark.django_db
+def test_visit_list_pages_run_a_fixed_number_of_queries(city, client):
+    """Issue 19: every list page and API list of visits runs the same queries for 1 row or 30."""
+    clerk = UserFactory(username="county", jurisdiction_id="349901000000")
+    clerk.groups.set([role_group("county_office")])
+    village = AdminUnit.objects.get(code=VILLAGE)
+
+    def rows(n: int) -> None:
+        for k in range(n):
+            who = official(f"干部{k}", unit=VILLAGE)
+            post(who, Post.TOWNSHIP_CADRE_FOR_VILLAGE, VILLAGE)
+            target = household()
+            Visit.objects.create(official=who, household=target, on=D(2020, 6, 1), entered_by=clerk)
+            ResearchTrip.objects.create(
+                official=who, on=D(2020, 6, 1), unit=village, topic="调研", entered_by=clerk
+            )
+            StationedDay.objects.create(
+                official=who,
+                village=village,
+                on=D(2020, 6, 1),
+                source=StationedSource.SHEET,
+                entered_by=clerk,
+            )
+
+    def counts() -> list[int]:
+        client.force_login(clerk)
+        found = []
+        for url in VISIT_LIST_PAGES:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            found.append(len(queries))
+        return found
+
+    rows(1)
+    few = counts()
+    assert few == list(VISIT_LIST_PAGES.values())
+    rows(29)
+    assert counts() == few
