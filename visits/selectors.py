@@ -81,7 +81,8 @@ def in_scope_rows(triples: list[tuple[int, int, dt.date]]) -> set[int]:
 
 
 def is_household_of_official(official: Official, household: Household, on: dt.date) -> bool:
-    return bool(in_scope_rows([(official.pk, household.pk, on)]))
+    """The entry check of every door (form, batch entry, API): the form's own list, for the day."""
+    return households_of_official(official, on).filter(pk=household.pk).exists()
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:
