@@ -78,8 +78,8 @@ def main() -> None:
     from visits.models import Visit
     from visits.selectors import households_of_official
 
+    manage("migrate", "-v", "0")
     if not Household.objects.exists():
-        manage("migrate", "-v", "0")
         manage("generate_synthetic", "--persons", str(options.persons), "--seed", "1")
         manage("generate_synthetic_visits", "--year", "2020")
     if not HelpingCadrePairing.objects.exists():
