@@ -153,6 +153,7 @@ class QuotaInline(admin.TabularInline):
         "period_anchor_month",
         "required",
         "coverage_scope",
+        "visit_kinds",
     ]
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accountability.history import history_context
 from accountability.models import AdminUnit, EscalationRule, PolicyProfile, Post, Quota
+from accountability.models.policy import IN_PERSON_KINDS, VISIT_MEASURES
 from accountability.situations import AccountabilityForm
 
 P = Post
@@ -28,6 +29,8 @@ class QuotaPreset:
     required: int
     coverage_scope: str = ""
     period_anchor_month: int = 1
+    #: the visit kinds the seed's words count: 「走访」 in person (home or group), 「入户」 home only
+    visit_kinds: tuple[str, ...] = IN_PERSON_KINDS
 
 
 CITY_TEAM = (P.CITY_SECRETARY, P.CITY_MAYOR, P.CITY_LEADER_IN_CHARGE, P.CITY_LEADER)
@@ -266,7 +269,14 @@ PRESETS = {
         "004 篇2：帮扶干部每年走访所帮扶户不少于 8 次",
         tuple(
             QuotaPreset(
-                "Q-9", "包保干部每年走访所包每户 8 次", (P.HELPING_CADRE,), "coverage", 12, 8, "paired"
+                "Q-9",
+                "包保干部每年入户走访所包每户 8 次",
+                (P.HELPING_CADRE,),
+                "coverage",
+                12,
+                8,
+                "paired",
+                visit_kinds=("home",),  # 「入户对接次数要达到8次以上」
             )
             if q.code == "Q-9"
             else q
@@ -310,6 +320,7 @@ def install_preset(
                     "period_anchor_month": quota.period_anchor_month,
                     "required": quota.required,
                     "coverage_scope": quota.coverage_scope,
+                    "visit_kinds": list(quota.visit_kinds) if quota.measure in VISIT_MEASURES else [],
                 },
             )
         profile.quotas.exclude(code__in=[q.code for q in preset.quotas]).delete()

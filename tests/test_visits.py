@@ -11,6 +11,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from accountability.demo.hierarchy import load_hierarchy
@@ -24,6 +27,7 @@ from accountability.models import (
     Post,
     Quota,
     ResponsibilityAssignment,
+    User,
 )
 from accountability.presets import install_preset
 from accountability.roles import role_group, sync_roles
@@ -130,10 +134,10 @@ def household(village: str = VILLAGE, status: str = HouseholdStatus.NOT_EXITED) 
     )
 
 
-def visits(who: Official, target: Household, *days: dt.date) -> None:
-    clerk = UserFactory(username="clerk")
+def visits(who: Official, target: Household, *days: dt.date, kind: str = "home") -> None:
+    clerk, _ = User.objects.get_or_create(username="clerk")
     Visit.objects.bulk_create(
-        [Visit(official=who, household=target, on=day, entered_by=clerk) for day in days]
+        [Visit(official=who, household=target, on=day, kind=kind, entered_by=clerk) for day in days]
     )
 
 
@@ -272,6 +276,98 @@ def test_paired_coverage_needs_each_household_n_times(city):
     (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
     assert (row.required, row.done, row.per_household, row.status) == (2, 1, 10, QuotaStatus.MISSED)
     visits(cadre, second, D(2020, 12, 31))
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.done, row.status) == (2, QuotaStatus.MET)
+
+
+@pytest.mark.django_db
+def test_phone_calls_are_no_visits_for_the_quotas(city):
+    """A quota met only with phone calls is not met (issue 12 §6): which kinds count is quota data."""
+    secretary = official("乡镇书记")
+    post(secretary, Post.TOWNSHIP_SECRETARY, TOWNSHIP)
+    targets = [household() for _ in range(60)]
+    for target in targets:
+        visits(secretary, target, D(2020, 6, 1), kind="phone")
+    (row,) = rows_for(secretary, "Q-5", D(2020, 6, 10))
+    assert (row.required, row.done, row.status) == (60, 0, QuotaStatus.MISSED)
+    visits(secretary, targets[0], D(2020, 6, 2), kind="group")  # a group visit is a visit in person
+    for target in targets[1:]:
+        visits(secretary, target, D(2020, 6, 3))
+    (row,) = rows_for(secretary, "Q-5", D(2020, 6, 10))
+    assert (row.done, row.status) == (60, QuotaStatus.MET)
+    village_head = official("村书记", unit=VILLAGE)
+    post(village_head, Post.VILLAGE_SECRETARY, VILLAGE)
+    for target in targets:
+        visits(village_head, target, D(2020, 5, 1), kind="phone")
+    (row,) = rows_for(village_head, "Q-7", D(2020, 5, 1))  # coverage: every household by phone
+    assert (row.required, row.done, row.status) == (60, 0, QuotaStatus.MISSED)
+    assert {q.code: q.visit_kinds for q in Quota.objects.filter(profile__jurisdiction=None)} == {
+        "Q-1": [],
+        "Q-2": ["home", "group"],
+        "Q-3": [],
+        "Q-4": ["home", "group"],
+        "Q-5": ["home", "group"],
+        "Q-6": ["home", "group"],
+        "Q-7": ["home", "group"],
+        "Q-8": [],
+        "Q-9": ["home", "group"],
+    }
+
+
+@pytest.mark.django_db
+def test_home_visits_only_where_the_seed_says_entering_the_home(city):
+    """004 篇2 counts 「入户对接」: neither a phone call nor a group visit is one."""
+    PolicyProfile.objects.all().delete()
+    install_preset("helping_eight_a_year", jurisdiction=None, effective_from=D(2015, 1, 1))
+    cadre = official("帮扶干部", unit=VILLAGE)
+    post(cadre, Post.HELPING_CADRE, VILLAGE)
+    target = household()
+    HelpingCadrePairing.objects.create(official=cadre, household=target, valid_from=D(2015, 1, 1))
+    visits(cadre, target, *(D(2020, m, 1) for m in range(1, 8)))
+    visits(cadre, target, D(2020, 8, 1), kind="group")
+    visits(cadre, target, D(2020, 9, 1), kind="phone")
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.per_household, row.done, row.status) == (8, 0, QuotaStatus.MISSED)
+    visits(cadre, target, D(2020, 10, 1))
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.done, row.status) == (1, QuotaStatus.MET)
+
+
+def test_quota_visit_kinds_are_the_visit_kinds():
+    from accountability.models.policy import VISIT_KIND_CHOICES
+    from visits.models import VisitKind
+
+    assert [(k, str(label)) for k, label in VISIT_KIND_CHOICES] == [(k, str(v)) for k, v in VisitKind.choices]
+
+
+@pytest.mark.django_db
+def test_a_visit_quota_without_counted_kinds_is_refused(city):
+    from django.db import IntegrityError, transaction
+
+    quota = Quota.objects.get(profile__jurisdiction=None, code="Q-5")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Quota.objects.filter(pk=quota.pk).update(visit_kinds=[])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Quota.objects.filter(profile__jurisdiction=None, code="Q-1").update(visit_kinds=["home"])
+
+
+@pytest.mark.django_db
+def test_paired_coverage_is_owed_per_pairing_pro_rata(city):
+    """Q-9 (10 a year) is owed per pairing, pro rata to the pairing's days in the year (2020: 366):
+    from 1 July, 184 days → 6 visits, counted from that day; to 31 March, 91 days → 3, counted to it."""
+    cadre = official("帮扶干部", unit=VILLAGE)
+    post(cadre, Post.HELPING_CADRE, VILLAGE)
+    late, early = household(), household()
+    HelpingCadrePairing.objects.create(official=cadre, household=late, valid_from=D(2020, 7, 1))
+    HelpingCadrePairing.objects.create(
+        official=cadre, household=early, valid_from=D(2015, 1, 1), valid_to=D(2020, 3, 31)
+    )
+    visits(cadre, late, D(2020, 6, 30), *(D(2020, m, 1) for m in range(7, 12)))  # 5 in the pairing
+    visits(cadre, early, D(2020, 1, 1), D(2020, 2, 1), D(2020, 4, 1))  # 2 in the pairing
+    (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
+    assert (row.required, row.done, row.per_household, row.status) == (2, 0, 10, QuotaStatus.MISSED)
+    visits(cadre, late, D(2020, 12, 31))  # the 6th, on the period's last day
+    visits(cadre, early, D(2020, 3, 31))  # the 3rd, on the pairing's last day
     (row,) = rows_for(cadre, "Q-9", D(2020, 6, 1))
     assert (row.done, row.status) == (2, QuotaStatus.MET)
 
@@ -480,3 +576,257 @@ def test_the_check_in_button_shows_only_for_stationed_officials(village_login, c
     response = client.post("/visits/check-in/", follow=True)
     assert "今日驻村签到成功" in response.content.decode()
     assert StationedDay.objects.get().village_id == VILLAGE
+
+
+# --- the official's households: one rule, found by index; constant queries of the visit pages --------
+
+
+def household_rows_read(queryset) -> int:
+    """Rows of households_household the plan of ``queryset`` read (returned or filtered out)."""
+    import json
+
+    def walk(node):
+        if node.get("Relation Name") == "households_household":
+            loops = node.get("Actual Loops", 1)
+            yield (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)) * loops
+            yield node.get("Rows Removed by Index Recheck", 0)
+        for child in node.get("Plans", []):
+            yield from walk(child)
+
+    (plan,) = json.loads(queryset.explain(format="json", analyze=True))
+    return sum(walk(plan["Plan"]))
+
+
+@pytest.mark.django_db
+def test_the_official_households_are_found_by_index_not_by_scanning_all(village_login):
+    """Issue 19: the form's list read every household of the city (0.7–2.3 s on 86k); it reads the
+    official's (pairings, and the posted units' code ranges)."""
+    from visits.selectors import households_of_official
+
+    who = village_login.official
+    own = [household() for _ in range(3)]
+    Household.objects.bulk_create(
+        [
+            Household(
+                number=f"X{n:05d}",
+                village_id="349902101201",
+                head_name="户主",
+                attribute="ordinary",
+                main_cause="illness",
+                identified_year=2016,
+                status=HouseholdStatus.NOT_EXITED,
+                member_count=3,
+            )
+            for n in range(2000)
+        ]
+    )
+    paired = Household.objects.filter(village_id="349902101201").first()
+    HelpingCadrePairing.objects.create(official=who, household=paired, valid_from=D(2015, 1, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE households_household")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table may be scanned whole: not ours
+    found = households_of_official(who, dt.date.today())
+    assert set(found) == {*own, paired}
+    assert household_rows_read(found) <= 2 * len(found) + 2
+
+
+@pytest.mark.django_db
+def test_the_official_households_are_exactly_the_rule(city):
+    """The form's list, the entry check and the import check agree at every edge of the rule."""
+    from visits.selectors import households_of_official, in_scope_rows
+
+    day = D(2020, 6, 15)
+    cadre = official("包村干部", unit=VILLAGE)
+    post(cadre, Post.TOWNSHIP_CADRE_FOR_VILLAGE, VILLAGE, start=day)  # from the day
+    post(cadre, Post.VILLAGE_SECRETARY, OTHER_VILLAGE, end=day - dt.timedelta(days=1))  # ended the eve
+    post(cadre, Post.TOWNSHIP_SECRETARY, "349901102000", start=day + dt.timedelta(days=1))  # next day
+    in_village, in_other = household(), household(village=OTHER_VILLAGE)
+    later_township = household(village="349901102201")
+    pairings = {
+        "ends on the day": (D(2015, 1, 1), day),
+        "starts on the day": (day, None),
+        "ended the eve": (D(2015, 1, 1), day - dt.timedelta(days=1)),
+        "starts the next day": (day + dt.timedelta(days=1), None),
+    }
+    paired = {}
+    for label, (start, end) in pairings.items():
+        target = household(village="349902101201")
+        HelpingCadrePairing.objects.create(official=cadre, household=target, valid_from=start, valid_to=end)
+        paired[label] = target
+    expected = {in_village, paired["ends on the day"], paired["starts on the day"]}
+    assert set(households_of_official(cadre, day)) == expected
+    everyone = [in_village, in_other, later_township, *paired.values()]
+    rows = in_scope_rows([(cadre.pk, h.pk, day) for h in everyone])
+    assert {everyone[i] for i in rows} == expected
+    assert set(households_of_official(cadre, day + dt.timedelta(days=1))) == {
+        in_village,
+        paired["starts on the day"],
+        paired["starts the next day"],
+        later_township,
+    }
+
+
+def visit_pages_queries(client, user, on: dt.date, household_id: int) -> tuple[int, int, int]:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as get:
+        assert client.get("/visits/new/").status_code == 200
+    with CaptureQueriesContext(connection) as post_:
+        response = client.post(
+            "/visits/new/", {"household": household_id, "on": on.isoformat(), "kind": "home"}
+        )
+        assert response.status_code == 302
+    with CaptureQueriesContext(connection) as mine:
+        assert client.get("/visits/mine/").status_code == 200
+    return len(get), len(post_), len(mine)
+
+
+@pytest.mark.django_db
+def test_visit_pages_run_a_fixed_number_of_queries(village_login, client):
+    """GET and POST of /visits/new/ and /visits/mine/: the same queries for 2 households or 60, with
+    pairings and a year of visits (pinned: a new query on these pages must be a decision)."""
+    who = village_login.official
+    today = dt.date.today()
+    first = [household() for _ in range(2)]
+    few = visit_pages_queries(client, village_login, today, first[0].pk)
+    more = [household() for _ in range(58)]
+    for target in more[:10]:
+        HelpingCadrePairing.objects.create(official=who, household=target, valid_from=D(2015, 1, 1))
+        visits(who, target, *(today - dt.timedelta(days=d) for d in range(1, 30, 3)))
+    many = visit_pages_queries(client, village_login, today, first[1].pk)
+    assert few == many == (9, 15, 16)
+
+
+@pytest.mark.django_db
+def test_api_visit_entry_finds_the_household_through_the_officials_households(village_login, client):
+    """The API uses the form's rule: a household outside the official's answers 404 like one that
+    does not exist (it used to answer 400, telling that the id exists)."""
+    own, elsewhere = household(), household(village="349902101201")
+    client.force_login(village_login)
+    today = dt.date.today().isoformat()
+    outside = client.post(
+        "/api/visits/", {"household": elsewhere.pk, "on": today}, content_type="application/json"
+    )
+    missing = client.post("/api/visits/", {"household": 10**9, "on": today}, content_type="application/json")
+    assert (outside.status_code, missing.status_code) == (404, 404)
+    saved = client.post("/api/visits/", {"household": own.pk, "on": today}, content_type="application/json")
+    assert saved.status_code == 201 and Visit.objects.get().household == own
+
+
+SCOPE_UNITS = {
+    VILLAGE: Post.TOWNSHIP_CADRE_FOR_VILLAGE,
+    OTHER_VILLAGE: Post.TOWNSHIP_CADRE_FOR_VILLAGE,
+    "349901102201": Post.TOWNSHIP_CADRE_FOR_VILLAGE,
+    TOWNSHIP: Post.COUNTY_LEADER_FOR_TOWNSHIP,
+    "349901000000": Post.COUNTY_LEADER,
+}
+SCOPE_VILLAGES = [VILLAGE, OTHER_VILLAGE, "349901102201", "349902101201"]
+offsets = st.integers(-2, 2)
+tenures = st.tuples(offsets, st.one_of(st.none(), offsets)).filter(lambda t: t[1] is None or t[1] >= t[0])
+
+
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@example(posts={}, pairings={1: (-1, 0), 2: (0, None), 3: (-2, -1), 5: (1, None)}, shift=0)  # edges
+@example(posts={OTHER_VILLAGE: (-1, 0), TOWNSHIP: (0, None), "349901000000": (1, 2)}, pairings={}, shift=0)
+@given(
+    posts=st.dictionaries(st.sampled_from(sorted(SCOPE_UNITS)), tenures, max_size=3),
+    pairings=st.dictionaries(st.integers(0, 7), tenures, max_size=5),
+    shift=offsets,
+)
+def test_the_scope_rule_in_both_shapes_agrees_with_a_plain_reading(city, posts, pairings, shift):
+    """Property: for random posts and pairings around a day, the form's list (households_of_official),
+    the row check (in_scope_rows) and the rule read plainly in Python name the same households."""
+    from django.db import transaction
+
+    from visits.selectors import households_of_official, in_scope_rows
+
+    base, day = D(2020, 6, 15), D(2020, 6, 15) + dt.timedelta(days=shift)
+    with transaction.atomic():
+        who = official("干部", unit=VILLAGE)
+        targets = [household(village=SCOPE_VILLAGES[n % 4]) for n in range(8)]
+        for unit, (start, end) in posts.items():
+            post(
+                who,
+                SCOPE_UNITS[unit],
+                unit,
+                start=base + dt.timedelta(days=start),
+                end=None if end is None else base + dt.timedelta(days=end),
+            )
+        for n, (start, end) in pairings.items():
+            HelpingCadrePairing.objects.create(
+                official=who,
+                household=targets[n],
+                valid_from=base + dt.timedelta(days=start),
+                valid_to=None if end is None else base + dt.timedelta(days=end),
+            )
+
+        def in_force(start, end) -> bool:
+            return base + dt.timedelta(days=start) <= day and (
+                end is None or day <= base + dt.timedelta(days=end)
+            )
+
+        prefixes = [AdminUnit.objects.get(code=unit).prefix for unit, t in posts.items() if in_force(*t)]
+        expected = {
+            h
+            for n, h in enumerate(targets)
+            if (n in pairings and in_force(*pairings[n])) or any(h.village_id.startswith(p) for p in prefixes)
+        }
+        assert set(households_of_official(who, day)) == expected
+        rows = in_scope_rows([(who.pk, h.pk, day) for h in targets])
+        assert {targets[i] for i in rows} == expected
+        transaction.set_rollback(True)
+
+
+#: pinned: a new query on one of these pages must be a decision (compliance: one statement per quota)
+VISIT_LIST_PAGES = {
+    "/visits/batch/": 8,
+    "/visits/compliance/": 21,
+    "/visits/compliance/?format=xlsx": 20,
+    "/visits/unvisited/": 9,
+    "/api/visits/": 8,
+    "/api/research-trips/": 8,
+    "/api/stationed-days/": 8,
+    "/api/compliance/": 19,
+}
+
+
+@pytest.mark.django_db
+def test_visit_list_pages_run_a_fixed_number_of_queries(city, client):
+    """Issue 19: every list page and API list of visits runs the same queries for 1 row or 30."""
+    clerk = UserFactory(username="county", jurisdiction_id="349901000000")
+    clerk.groups.set([role_group("county_office")])
+    village = AdminUnit.objects.get(code=VILLAGE)
+
+    def rows(n: int) -> None:
+        for k in range(n):
+            who = official(f"干部{k}", unit=VILLAGE)
+            post(who, Post.TOWNSHIP_CADRE_FOR_VILLAGE, VILLAGE)
+            target = household()
+            Visit.objects.create(official=who, household=target, on=D(2020, 6, 1), entered_by=clerk)
+            ResearchTrip.objects.create(
+                official=who, on=D(2020, 6, 1), unit=village, topic="调研", entered_by=clerk
+            )
+            StationedDay.objects.create(
+                official=who,
+                village=village,
+                on=D(2020, 6, 1),
+                source=StationedSource.SHEET,
+                entered_by=clerk,
+            )
+
+    def counts() -> list[int]:
+        client.force_login(clerk)
+        found = []
+        for url in VISIT_LIST_PAGES:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            found.append(len(queries))
+        return found
+
+    rows(1)
+    few = counts()
+    assert few == list(VISIT_LIST_PAGES.values())
+    rows(29)
+    assert counts() == few

@@ -8,7 +8,9 @@ queries depends on the profiles, never on the number of officials, units or visi
 
 Who owes what (a decision, see docs/visits.md): a post held for part of a period owes the share of
 the days held, rounded up, counted over the days held; coverage quotas ask every household in scope
-to have been visited the required number of times during the days held.
+to have been visited the required number of times during the days held — except paired coverage
+(Q-9), owed per pairing pro rata to the pairing's days in the period (decision 0011). Only the visit
+kinds a quota lists count (a phone call is no 走访).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from accountability.models import Official, Post, Quota
+from accountability.models import Official, Post, Quota, ResponsibilityAssignment
 from accountability.models.units import AdminUnit
 from accountability.profiles import profile_areas, versions_by_prefix
 from accountability.rules_quotas import (
@@ -115,11 +117,13 @@ POOR_IN_PERIOD = """hh.identified_year <= extract(year FROM h.p_end)
        AND (hh.status = ANY(%(poor)s)
             OR (hh.status = 'exited' AND hh.exit_year >= extract(year FROM h.p_start)))"""
 
+#: the visit kinds the quota counts (profile data: a phone call is no 走访)
+COUNTED = "v.kind = ANY(%(kinds)s)"
 DONE = {
     "visits": "(SELECT count(*) FROM visits_visit v WHERE v.official_id = h.official_id "
-    "AND v.on BETWEEN h.h_start AND h.h_end)",
+    f"AND v.on BETWEEN h.h_start AND h.h_end AND {COUNTED})",
     "households": "(SELECT count(DISTINCT v.household_id) FROM visits_visit v "
-    "WHERE v.official_id = h.official_id AND v.on BETWEEN h.h_start AND h.h_end)",
+    f"WHERE v.official_id = h.official_id AND v.on BETWEEN h.h_start AND h.h_end AND {COUNTED})",
     "trips": "(SELECT count(*) FROM visits_researchtrip t WHERE t.official_id = h.official_id "
     "AND t.on BETWEEN h.h_start AND h.h_end)",
     "stationed_days": "(SELECT count(*) FROM visits_stationedday s WHERE s.official_id = h.official_id "
@@ -132,7 +136,7 @@ COVERAGE_UNIT_SQL = (
     HELD
     + f"""
 SELECT h.*, count(hh.id) FILTER (WHERE (SELECT count(*) FROM visits_visit v WHERE v.household_id = hh.id
-              AND v.official_id = h.official_id AND v.on BETWEEN h.h_start AND h.h_end)
+              AND v.official_id = h.official_id AND v.on BETWEEN h.h_start AND h.h_end AND {COUNTED})
            >= {EACH_DUE}) AS done,
        count(hh.id) AS total
   FROM held h
@@ -142,14 +146,19 @@ SELECT h.*, count(hh.id) FILTER (WHERE (SELECT count(*) FROM visits_visit v WHER
  GROUP BY h.official_id, h.post, h.scope_unit_id, h.scope_level, h.p_start, h.p_end, h.h_start, h.h_end
 """
 )
+#: paired coverage (Q-9) is owed per pairing: each household of a pairing in force during the
+#: post-holding owes the quota's number pro rata to the pairing's days in the period, counted over
+#: those days (not over the post's tenure)
+PAIRED_FROM = "GREATEST(h.p_start, pr.valid_from)"
+PAIRED_TO = "LEAST(h.p_end, COALESCE(pr.valid_to, h.p_end))"
 COVERAGE_PAIRED_SQL = (
     HELD
     + f"""
 SELECT h.*, count(DISTINCT pr.household_id) FILTER (WHERE (SELECT count(*) FROM visits_visit v
               WHERE v.household_id = pr.household_id AND v.official_id = h.official_id
-                AND v.on BETWEEN GREATEST(h.h_start, pr.valid_from)
-                             AND LEAST(h.h_end, COALESCE(pr.valid_to, h.h_end))
-           ) >= {EACH_DUE}) AS done,
+                AND v.on BETWEEN {PAIRED_FROM} AND {PAIRED_TO} AND {COUNTED}
+           ) >= ceil(%(each)s::numeric * ({PAIRED_TO} - {PAIRED_FROM} + 1) / (h.p_end - h.p_start + 1))
+       ) AS done,
        count(DISTINCT pr.household_id) AS total
   FROM held h
   LEFT JOIN households_helpingcadrepairing pr ON pr.official_id = h.official_id
@@ -201,6 +210,7 @@ def evaluate(task: QuotaTask, today: dt.date, official_id: int | None = None) ->
         "poor": list(POOR_STATUSES),
         "each": quota.required,
         "official": official_id,
+        "kinds": list(quota.visit_kinds),
     }
     if quota.measure == "coverage":
         sql = COVERAGE_PAIRED_SQL if quota.coverage_scope == "paired" else COVERAGE_UNIT_SQL
@@ -213,7 +223,10 @@ def evaluate(task: QuotaTask, today: dt.date, official_id: int | None = None) ->
     rows = []
     for r in records:
         period, held = Period(r["p_start"], r["p_end"]), Period(r["h_start"], r["h_end"])
-        if quota.measure == "coverage":
+        if quota.measure == "coverage" and quota.coverage_scope == "paired":
+            # owed per pairing (pro rata to its days): the full period's number is shown
+            required, per_household = r["total"], quota.required
+        elif quota.measure == "coverage":
             required, per_household = r["total"], pro_rata_required(quota.required, held, period)
         else:
             required, per_household = pro_rata_required(quota.required, held, period), None
@@ -241,9 +254,16 @@ def compliance(
     root: str, *, on: dt.date, today: dt.date, official_id: int | None = None
 ) -> list[ComplianceRow]:
     """Every official's compliance with every quota in the periods containing ``on``, in ``root``
-    (or one official's, wherever they hold posts, with ``root`` "")."""
+    (or one official's, wherever they hold posts, with ``root`` "": only the quotas of the posts
+    they have held are evaluated — one statement each, not one per quota of the profile)."""
+    tasks = plan(root, periods_containing(on))
+    if official_id is not None:
+        held = set(
+            ResponsibilityAssignment.objects.filter(official_id=official_id).values_list("post", flat=True)
+        )
+        tasks = [task for task in tasks if held.intersection(task.quota.posts)]
     rows = []
-    for task in plan(root, periods_containing(on)):
+    for task in tasks:
         rows += evaluate(task, today, official_id)
     return rows
 

@@ -76,7 +76,10 @@ def visit_create(
     )
     if photo:
         visit.photo = photo
-    visit.full_clean(validate_unique=False, validate_constraints=False)
+    # the official, household and user are rows already read: no query to check they exist
+    visit.full_clean(
+        exclude=["official", "household", "entered_by"], validate_unique=False, validate_constraints=False
+    )
     try:
         with transaction.atomic(), history_context(actor=actor, reason="录入走访记录"):
             visit.save()

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -35,7 +35,7 @@ def visit_new(request):
     if official is None:
         return redirect("visit-batch")
     today = timezone.localdate()
-    households = selectors.households_of_official(official, today).order_by("village_id", "number")
+    households = list(selectors.households_of_official(official, today).order_by("village_id", "number"))
     form = VisitForm(request.POST or None, request.FILES or None, households=households)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -43,7 +43,8 @@ def visit_new(request):
             services.visit_create(
                 actor=request.user,
                 official=official,
-                household=get_object_or_404(Household, pk=data["household"]),
+                # one of the choices (the form checked it): the row already read
+                household=next(h for h in households if h.pk == data["household"]),
                 on=data["on"],
                 kind=data["kind"],
                 checked=data["checked"],

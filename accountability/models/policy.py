@@ -118,6 +118,14 @@ class QuotaMeasure(models.TextChoices):
     COVERAGE = "coverage", _("覆盖：每户至少走访 N 次")
 
 
+#: the measures that count visit logs (the others count research trips and stationed days)
+VISIT_MEASURES = (QuotaMeasure.VISITS, QuotaMeasure.HOUSEHOLDS, QuotaMeasure.COVERAGE)
+#: the kinds of visit logs (visits.models.VisitKind; a test keeps the two lists equal)
+VISIT_KIND_CHOICES = [("home", _("入户走访")), ("phone", _("电话联系")), ("group", _("集中走访"))]
+#: what the seeds' 「走访」 counts: visits in person (a phone call is no visit, CHECKLIST §quotas)
+IN_PERSON_KINDS = ("home", "group")
+
+
 class CoverageScope(models.TextChoices):
     UNIT = "unit", _("岗位所在单位的全部贫困户")
     PAIRED = "paired", _("本人结对帮扶的户")
@@ -148,6 +156,13 @@ class Quota(models.Model):
     coverage_scope = models.CharField(
         _("覆盖范围"), max_length=10, choices=CoverageScope.choices, blank=True, help_text=_("仅覆盖型")
     )
+    visit_kinds = ArrayField(
+        models.CharField(max_length=10, choices=VISIT_KIND_CHOICES),
+        verbose_name=_("计入的走访方式"),
+        default=list,
+        blank=True,
+        help_text=_("走访类指标计入哪些走访方式（如 home,group；电话联系不算走访）；调研、驻村指标留空"),
+    )
 
     class Meta:
         verbose_name = _("走访考核指标")
@@ -163,6 +178,12 @@ class Quota(models.Model):
                 condition=Q(measure=QuotaMeasure.COVERAGE, coverage_scope__in=["unit", "paired"])
                 | (~Q(measure=QuotaMeasure.COVERAGE) & Q(coverage_scope="")),
                 name="quota_coverage_scope_only_for_coverage",
+            ),
+            models.CheckConstraint(
+                condition=Q(measure__in=VISIT_MEASURES, visit_kinds__len__gt=0)
+                | (~Q(measure__in=VISIT_MEASURES) & Q(visit_kinds__len=0)),
+                name="quota_visit_kinds_only_for_visits",
+                violation_error_message=_("走访类指标须指定计入的走访方式；调研、驻村指标不填走访方式"),
             ),
         ]
 

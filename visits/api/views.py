@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet
 from accountability.dates import parse_day
 from accountability.models import AdminUnit, Official
+from accountability.scoping import visible_to
 from households.models import Household
 from visits import selectors, services
 from visits.models import ResearchTrip, StationedDay, Visit, VisitCheck, VisitKind
@@ -67,13 +68,18 @@ class VisitViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.Re
         )
         if official is None:
             raise serializers.ValidationError({"official": "请指定走访人"})
-        household = get_object_or_404(Household, pk=values.pop("household"))
+        on = values.pop("on", None) or timezone.localdate()
+        own = services.own_official(request.user)
+        # the official's own entry: one of his households that day (the form's rule), else 404; a
+        # clerk's: a household of the clerk's jurisdiction, else 404 (the service checks the rule)
+        households = (
+            selectors.households_of_official(official, on)
+            if own is not None and own.pk == official.pk
+            else visible_to(Household.objects.all(), request.user)
+        )
+        household = get_object_or_404(households, pk=values.pop("household"))
         visit = services.visit_create(
-            actor=request.user,
-            official=official,
-            household=household,
-            on=values.pop("on", None) or timezone.localdate(),
-            **values,
+            actor=request.user, official=official, household=household, on=on, **values
         )
         return Response(VisitSerializer(visit).data, status=201)
 
