@@ -187,7 +187,16 @@ def test(argv: list[str]) -> int:
     with services() as env:
         env["APP_ENV"] = "test"
         compile_translations(env)
-        return subprocess.run([sys.executable, "-m", "pytest", *argv], cwd=BASE_DIR, env=env).returncode
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", *parallel(argv), *argv], cwd=BASE_DIR, env=env
+        ).returncode
+
+
+def parallel(argv: list[str]) -> list[str]:
+    """One pytest-xdist worker per core (each with its own test database), unless told otherwise."""
+    if any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in argv) or "no:xdist" in argv:
+        return []
+    return ["-n", "auto"]
 
 
 def manage_command(argv: list[str]) -> int:
