@@ -102,7 +102,7 @@ def test_every_bad_row_is_reported(xlsx, county_user, people):
     rows = [
         member(V1, "A1", "甲", bad_check),  # 2: check character
         member(V1, "A2", "乙", male, sex="女"),  # 3: sex contradicts the ID
-        member(V1, "A3", "丙", shared),  # 4: ok, but its ID also appears in A4
+        member(V1, "A3", "丙", shared),  # 4: its ID also appears in A4: an error on both rows
         member(V1, "A4", "丁", shared),  # 5: duplicate ID across households
         member(V1, "A5", "戊", people.id_number(V1), relation="配偶"),  # 6: household without head
         member(V1, "A6", "己", people.id_number(V1)),  # 7
@@ -118,14 +118,15 @@ def test_every_bad_row_is_reported(xlsx, county_user, people):
     found = errors_by_row(job)
     assert found[2][0][0] == "证件号码" and "校验位错误" in found[2][0][1]
     assert found[3] == [("性别", "性别与证件号码不符（证件号码第 17 位表示男性）")]
-    assert 4 not in found
-    assert found[5] == [("证件号码", "该证件号码已出现在第 4 行的另一户")]
+    assert found[4] == [("证件号码", "该证件号码在本文件中重复出现（另见第 5 行）")]
+    assert found[5] == [("证件号码", "该证件号码在本文件中重复出现（另见第 4 行）")]
     assert found[6] == [("与户主关系", "户 A5 没有户主")]
     assert found[8] == [("与户主关系", "户 A6 有两名户主（另见第 7 行）")]
     assert found[9] == [("行政区划代码", "村 349901101299 不存在，请先导入行政区划")]
     assert found[10] == [("行政区划代码", f"村 {OTHER_COUNTY} 不在您的管辖范围内")]
     assert found[11][0][0] == "贫困户属性" and "“富裕户”不在可选值中" in found[11][0][1]
     assert found[13] == [("行政区划代码", "与同户第 12 行不一致（同一户的户信息须相同）")]
+    assert found[12] == [("户编号", "同户第 13 行有错误，本户未导入")]  # the household is whole or nothing
     assert found[14] == [("脱贫年度", "户状态为已脱贫时须填写脱贫年度")]
     assert Household.objects.count() == 0
 
