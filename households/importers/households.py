@@ -28,7 +28,7 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.models import AdminLevel, AdminUnit, Official
-from accountability.scoping import unit_code_in_jurisdiction, visible_to
+from accountability.scoping import unit_code_in_jurisdiction
 from households.models import (
     Health,
     HelpingCadrePairing,
@@ -145,12 +145,9 @@ class HouseholdsImport(ImportKind):
             ).values_list("code", "level")
         )
         cadres = {r.values["cadre_id_number"] for r in rows if r.values.get("cadre_id_number")}
-        # a helping cadre is looked up among the officials the importer may see (scoping selector)
-        self.cadres = dict(
-            visible_to(Official.objects.filter(id_number__in=cadres), self.user).values_list(
-                "id_number", "pk"
-            )
-        )
+        # helping cadres often belong to units outside the village: not limited to the jurisdiction,
+        # as on the household page (docs/registry.md); the pairing is a record of this household
+        self.cadres = dict(Official.objects.filter(id_number__in=cadres).values_list("id_number", "pk"))
         for row in rows:
             self._check_row(row, villages)
         by_household: dict[str, list[Row]] = defaultdict(list)
@@ -207,21 +204,25 @@ class HouseholdsImport(ImportKind):
         """An ID number on two rows of the file is an error on both (every) rows; an ID number that is
         an active member of another household in the database is an error too, naming that household
         only when the importer may see it."""
-        rows_of: dict[str, list[Row]] = defaultdict(list)
+        first: dict[str, Row] = {}
+        repeated: dict[str, list[Row]] = {}  # only the ID numbers seen more than once get a list
         for row in rows:
-            if row.values.get("id_number"):
-                rows_of[row.values["id_number"]].append(row)
-        for same in rows_of.values():
-            if len(same) > 1:
-                for row in same:
-                    others = "、".join(str(other.number) for other in same if other is not row)
-                    row.error(
-                        "证件号码", _("该证件号码在本文件中重复出现（另见第 %(rows)s 行）") % {"rows": others}
-                    )
+            id_number = row.values.get("id_number")
+            if not id_number:
+                continue
+            seen = first.setdefault(id_number, row)
+            if seen is not row:
+                repeated.setdefault(id_number, [seen]).append(row)
+        for same in repeated.values():
+            for row in same:
+                others = "、".join(str(other.number) for other in same if other is not row)
+                row.error(
+                    "证件号码", _("该证件号码在本文件中重复出现（另见第 %(rows)s 行）") % {"rows": others}
+                )
         elsewhere = {
             id_number: (number, village)
             for id_number, number, village in Member.objects.filter(
-                active=True, id_number__any=list(rows_of)
+                active=True, id_number__any=list(first)
             ).values_list("id_number", "household__number", "household__village_id")
         }
         for row in rows:
