@@ -139,7 +139,7 @@ def snapshot() -> tuple:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=25,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
