@@ -54,7 +54,8 @@ def column(name: str) -> int:
 
 @st.composite
 def household_files(draw):
-    """(rows, bad household numbers): a file's member rows and the households that must be refused."""
+    """(rows, bad, clean): a file's member rows, the households that must be refused, and the rows of
+    the households already in the database before the file is imported."""
     people = People(seed=draw(st.integers(0, 10**6)))
     sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=5))
     households: dict[str, list[list]] = {}
@@ -72,6 +73,14 @@ def household_files(draw):
             for i in range(size - 1)
         ]
         households[number] = rows
+    # some households are in the database already (as the clean rows say); the file may change their
+    # income (every row of the household alike, not a fault)
+    existing = draw(st.lists(st.sampled_from(sorted(households)), unique=True, max_size=len(households)))
+    clean = [list(row) for number in existing for row in households[number]]
+    for rows in households.values():
+        if draw(st.booleans()):
+            for row in rows:
+                row[column("人均纯收入")] = "4100.00"
     faulted = draw(st.lists(st.sampled_from(sorted(households)), unique=True, max_size=len(households)))
     bad = set(faulted)
     for number in faulted:
@@ -124,17 +133,38 @@ def household_files(draw):
         else:  # two_heads or inconsistent in a household of one
             row[column("姓名")] = ""
     ordered = draw(st.permutations([row for rows in households.values() for row in rows]))
-    return ordered, bad
+    return ordered, bad, clean
 
 
 def snapshot() -> tuple:
     households = sorted(
-        Household.objects.values_list("number", "village_id", "head_name", "member_count", "status")
+        Household.objects.values_list(
+            "number", "village_id", "head_name", "member_count", "status", "income_per_capita"
+        )
     )
     members = sorted(
         Member.objects.values_list("household__number", "id_number", "name", "relation", "active")
     )
     return households, members
+
+
+def households_of(rows: list[list]) -> dict[str, tuple]:
+    """What a household's rows say: village, income, and its members (ID, name), for comparison."""
+    result: dict[str, tuple] = {}
+    for row in rows:
+        number = row[column("户编号")]
+        members = result[number][2] if number in result else frozenset()
+        member_ = (row[column("证件号码")], row[column("姓名")])
+        result[number] = (row[column("行政区划代码")], row[column("人均纯收入")], members | {member_})
+    return result
+
+
+def database_households() -> dict[str, tuple]:
+    result = {}
+    for household in Household.objects.prefetch_related("members"):
+        members = frozenset((m.id_number, m.name) for m in household.members.all() if m.active)
+        result[household.number] = (household.village_id, f"{household.income_per_capita:.2f}", members)
+    return result
 
 
 @pytest.mark.django_db
@@ -145,29 +175,31 @@ def snapshot() -> tuple:
 )
 @given(case=household_files())
 def test_households_are_imported_whole_or_not_at_all(case, xlsx, county_user):
-    rows, bad = case
+    rows, bad, clean = case
     number_column = column("户编号")
-    all_numbers = {row[number_column] for row in rows}
-    good = all_numbers - bad
+    in_file = households_of(rows)
+    good = set(in_file) - bad
     try:
         with transaction.atomic():
+            if clean:
+                first = run_import(kind="households", path=xlsx(clean, headers=HEADERS), actor=county_user)
+                assert (first.status, first.written_rows, first.invalid_rows) == ("done", len(clean), 0)
+            start = snapshot()
+            expected = database_households()  # refused households stay as they are
+            expected.update({number: in_file[number] for number in good})  # the others as the file says
+
             path = xlsx(rows, headers=HEADERS)
             strict = run_import(kind="households", path=path, actor=county_user, strict=True)
             assert strict.status == "done", strict.message
             if bad:
-                assert (
-                    strict.written_rows == 0
-                    and not Household.objects.exists()
-                    and not Member.objects.exists()
-                )
+                assert strict.written_rows == 0 and snapshot() == start
             else:
-                assert strict.written_rows == len(rows)
+                assert database_households() == expected
                 raise Rollback  # nothing more to learn from a clean file
 
             normal = run_import(kind="households", path=path, actor=county_user)
             assert normal.status == "done", normal.message
-            assert set(Household.objects.values_list("number", flat=True)) == good
-            assert Member.objects.count() == sum(1 for row in rows if row[number_column] in good)
+            assert database_households() == expected
             error_rows = {error["row"] for error in normal.errors}
             bad_rows = {index for index, row in enumerate(rows, start=2) if row[number_column] in bad}
             assert error_rows == bad_rows  # every row of a refused household is marked, no other
