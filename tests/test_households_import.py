@@ -102,7 +102,7 @@ def test_every_bad_row_is_reported(xlsx, county_user, people):
     rows = [
         member(V1, "A1", "甲", bad_check),  # 2: check character
         member(V1, "A2", "乙", male, sex="女"),  # 3: sex contradicts the ID
-        member(V1, "A3", "丙", shared),  # 4: ok, but its ID also appears in A4
+        member(V1, "A3", "丙", shared),  # 4: its ID also appears in A4: an error on both rows
         member(V1, "A4", "丁", shared),  # 5: duplicate ID across households
         member(V1, "A5", "戊", people.id_number(V1), relation="配偶"),  # 6: household without head
         member(V1, "A6", "己", people.id_number(V1)),  # 7
@@ -118,14 +118,15 @@ def test_every_bad_row_is_reported(xlsx, county_user, people):
     found = errors_by_row(job)
     assert found[2][0][0] == "证件号码" and "校验位错误" in found[2][0][1]
     assert found[3] == [("性别", "性别与证件号码不符（证件号码第 17 位表示男性）")]
-    assert 4 not in found
-    assert found[5] == [("证件号码", "该证件号码已出现在第 4 行的另一户")]
+    assert found[4] == [("证件号码", "该证件号码在本文件中重复出现（另见第 5 行）")]
+    assert found[5] == [("证件号码", "该证件号码在本文件中重复出现（另见第 4 行）")]
     assert found[6] == [("与户主关系", "户 A5 没有户主")]
     assert found[8] == [("与户主关系", "户 A6 有两名户主（另见第 7 行）")]
     assert found[9] == [("行政区划代码", "村 349901101299 不存在，请先导入行政区划")]
     assert found[10] == [("行政区划代码", f"村 {OTHER_COUNTY} 不在您的管辖范围内")]
     assert found[11][0][0] == "贫困户属性" and "“富裕户”不在可选值中" in found[11][0][1]
     assert found[13] == [("行政区划代码", "与同户第 12 行不一致（同一户的户信息须相同）")]
+    assert found[12] == [("户编号", "同户第 13 行有错误，本户未导入")]  # the household is whole or nothing
     assert found[14] == [("脱贫年度", "户状态为已脱贫时须填写脱贫年度")]
     assert Household.objects.count() == 0
 
@@ -231,3 +232,123 @@ def test_export_masks_ids_for_roles_without_the_right(client, xlsx, county_user,
     assert [c.value for c in sheet[1]] == HEADERS
     assert sheet["D2"].value == id_number[:6] + "********" + id_number[-4:]
     assert ExportRecord.objects.get(created_by=viewer).masked is True
+
+
+# --- issue 11 §2: an import never changes a record outside the importer's jurisdiction -------------
+
+NOT_HERE_HOUSEHOLD = "该户编号不能在本辖区导入：请联系其所在辖区"
+NOT_HERE_ID = "该证件号码不能在本辖区导入：请联系其所在辖区"
+
+
+@pytest.mark.django_db
+def test_another_countys_household_is_neither_changed_nor_moved_nor_named(xlsx, county_user, people):
+    head, spouse = people.id_number(V1, sex="male"), people.id_number(V1, sex="female")
+    rows = [
+        member(V1, "E1", "张大", head, 联系电话="13900000001"),
+        member(V1, "E1", "李二", spouse, relation="配偶", 联系电话="13900000001"),
+    ]
+    assert (
+        run_import(kind="households", path=xlsx(rows, headers=HEADERS), actor=county_user).written_rows == 2
+    )
+    west = UserFactory(username="west", jurisdiction_id="349902000000")
+
+    # the same members with a village of the other county, a new phone and status: not moved
+    moved = [
+        member(OTHER_COUNTY, "E1", "张大", head, status="已脱贫", exit_year=2019, 联系电话="13800000000"),
+        member(
+            OTHER_COUNTY,
+            "E1",
+            "李二",
+            spouse,
+            "配偶",
+            status="已脱贫",
+            exit_year=2019,
+            联系电话="13800000000",
+        ),
+    ]
+    job = run_import(kind="households", path=xlsx(moved, headers=HEADERS), actor=west)
+    assert (job.status, job.written_rows) == ("done", 0)
+    assert errors_by_row(job) == {2: [("户编号", NOT_HERE_HOUSEHOLD)], 3: [("户编号", NOT_HERE_HOUSEHOLD)]}
+    household = Household.objects.get(number="E1")
+    assert (household.village_id, household.phone, household.status) == (V1, "13900000001", "not_exited")
+
+    # the same household number with other people: a row error, not a 500 and a job stuck in "writing"
+    others = [
+        member(OTHER_COUNTY, "E1", "王五", people.id_number(OTHER_COUNTY)),
+        member(OTHER_COUNTY, "E1", "赵六", people.id_number(OTHER_COUNTY), relation="配偶"),
+    ]
+    job = run_import(kind="households", path=xlsx(others, headers=HEADERS), actor=west)
+    assert (job.status, job.written_rows, job.invalid_rows) == ("done", 0, 2)
+    assert set(Member.objects.filter(household=household).values_list("id_number", flat=True)) == {
+        head,
+        spouse,
+    }
+
+    # its head's ID number in a household of the other county: refused without naming household E1
+    job = run_import(
+        kind="households", path=xlsx([member(OTHER_COUNTY, "W1", "张大", head)], headers=HEADERS), actor=west
+    )
+    assert errors_by_row(job) == {2: [("证件号码", NOT_HERE_ID)]}
+    assert "E1" not in str(job.errors) and not Household.objects.filter(number="W1").exists()
+
+
+@pytest.mark.django_db
+def test_an_import_neither_moves_a_household_to_another_village_nor_changes_its_head(
+    xlsx, county_user, people
+):
+    head = people.id_number(V1, sex="male")
+    rows = [member(V1, "E2", "张大", head), member(V1, "E2", "李二", people.id_number(V1), relation="配偶")]
+    run_import(kind="households", path=xlsx(rows, headers=HEADERS), actor=county_user)
+    moved = [member(V2, *row[1:4], relation=row[4]) for row in rows]
+    job = run_import(kind="households", path=xlsx(moved, headers=HEADERS), actor=county_user)
+    message = f"该户在系统中属于村 {V1}；户迁移须办理迁移手续，不能通过导入变更"
+    assert errors_by_row(job) == {2: [("行政区划代码", message)], 3: [("行政区划代码", message)]}
+    assert Household.objects.get(number="E2").village_id == V1
+
+    new_head = [
+        member(V1, "E2", "王五", people.id_number(V1)),
+        member(V1, "E2", "张大", head, relation="之子"),
+    ]
+    job = run_import(kind="households", path=xlsx(new_head, headers=HEADERS), actor=county_user)
+    assert job.status == "done" and job.written_rows == 0
+    assert errors_by_row(job) == {
+        2: [("与户主关系", "该户在系统中的户主是另一人；更换户主请先在户页面为原户主办理减员，再导入")],
+        3: [("户编号", "同户第 2 行有错误，本户未导入")],
+    }
+    assert Member.objects.get(id_number=head).relation == Relation.HEAD
+
+
+# --- issue 12 §7: a household is imported whole or not at all ------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_bad_head_row_rejects_its_household_only_and_the_cli_ends_cleanly(
+    xlsx, county_user, people, capsys
+):
+    from django.core.management import call_command
+
+    good = people.id_number(V1, sex="male")
+    bad_head = good[:-1] + ("0" if good[-1] != "0" else "1")
+    rows = [
+        member(V1, "G1", "张大", bad_head),
+        member(V1, "G1", "李二", people.id_number(V1), relation="配偶"),
+        member(V1, "G2", "王三", people.id_number(V1)),
+        member(V1, "G2", "赵四", people.id_number(V1), relation="之子"),
+    ]
+    call_command("import_xlsx", "households", str(xlsx(rows, headers=HEADERS)), "--as", county_user.username)
+    out = capsys.readouterr().out
+    assert "第 3 行  【户编号】 同户第 2 行有错误，本户未导入" in out
+    assert not Household.objects.filter(number="G1").exists()
+    assert Household.objects.get(number="G2").member_count == 2
+
+
+@pytest.mark.django_db
+def test_an_id_number_on_two_rows_of_one_household_is_an_error_on_both(xlsx, county_user, people):
+    twice = people.id_number(V1)
+    rows = [member(V1, "G3", "张大", twice), member(V1, "G3", "张大", twice, relation="之子")]
+    job = run_import(kind="households", path=xlsx(rows, headers=HEADERS), actor=county_user)
+    assert errors_by_row(job) == {
+        2: [("证件号码", "该证件号码在本文件中重复出现（另见第 3 行）")],
+        3: [("证件号码", "该证件号码在本文件中重复出现（另见第 2 行）")],
+    }
+    assert (job.status, Household.objects.count()) == ("done", 0)

@@ -221,3 +221,130 @@ def test_a_known_id_number_with_another_name_is_refused(xlsx, county_office):
     ]
     job = run_import(kind="officials", path=xlsx(rows, headers=HEADERS), actor=county_office, dry_run=True)
     assert errors_by_row(job)[2][0][0] == "姓名"
+
+
+# --- issue 11 §2: an import never changes a record outside the importer's jurisdiction -------------
+
+NOT_HERE_ID = "该证件号码不能在本辖区导入：请联系其所在辖区"
+
+
+def east_village_secretary() -> Official:
+    return Official.objects.get(
+        assignments__post=Post.VILLAGE_SECRETARY,
+        assignments__scope_unit_id="349901101203",
+        assignments__valid_to__isnull=True,
+    )
+
+
+@pytest.mark.django_db
+def test_another_countys_official_is_neither_changed_nor_moved_nor_named(xlsx):
+    official = east_village_secretary()
+    before = (official.name, official.mobile, official.title, official.organisation_id)
+    west = User.objects.get(username="county2_office")
+    rows = [
+        [
+            official.name,
+            official.id_number,
+            "13999999999",
+            "河湾镇新村两委",
+            "书记",
+            "帮扶责任人",
+            "349902101201",
+            "2026-01-01",
+            "",
+        ],
+        [
+            "别人",
+            official.id_number,
+            "",
+            "河湾镇新村两委",
+            "",
+            "帮扶责任人",
+            "349902101202",
+            "2026-01-01",
+            "",
+        ],
+    ]
+    job = run_import(kind="officials", path=xlsx(rows, headers=HEADERS), actor=west)
+    assert errors_by_row(job) == {2: [("证件号码", NOT_HERE_ID)], 3: [("证件号码", NOT_HERE_ID)]}
+    assert official.name not in str(job.errors)  # no name for an ID number of another county
+    official.refresh_from_db()
+    assert (official.name, official.mobile, official.title, official.organisation_id) == before
+    assert not official.assignments.filter(scope_unit__code__startswith="349902").exists()
+
+
+@pytest.mark.django_db
+def test_an_official_is_not_moved_to_another_county_by_import(xlsx):
+    official = east_village_secretary()
+    west_organisation = Organisation.objects.filter(unit__code__startswith="349902").first()
+    city = User.objects.get(username="city_office")  # may import in both counties, still may not move him
+    row = [
+        official.name,
+        official.id_number,
+        official.mobile,
+        west_organisation.name,
+        official.title,
+        "帮扶责任人",
+        "349902101201",
+        "2026-01-01",
+        "",
+    ]
+    job = run_import(kind="officials", path=xlsx([row], headers=HEADERS), actor=city)
+    assert errors_by_row(job) == {
+        2: [
+            (
+                "单位",
+                "该干部在系统中属于另一县（区）的单位；干部跨县（区）调动须办理调动手续，不能通过导入变更",
+            )
+        ]
+    }
+    official.refresh_from_db()
+    assert official.organisation.unit_id.startswith("349901")
+
+
+@pytest.mark.django_db
+def test_an_official_of_a_unit_above_is_given_posts_here_but_not_changed(xlsx, county_office):
+    city = User.objects.get(username="city_office")
+    row = ["市一", C, "13900000009", "示范市扶贫办", "科员", "帮扶责任人", "349901101201", "2026-01-01", ""]
+    assert run_import(kind="officials", path=xlsx([row], headers=HEADERS), actor=city).written_rows == 1
+    again = run_import(kind="officials", path=xlsx([row], headers=HEADERS), actor=county_office)
+    assert (again.unchanged_rows, again.invalid_rows) == (1, 0)  # he holds a post here: he is seen here
+    second_post = [*row[:6], "349901101202", "2026-01-01", ""]
+    job = run_import(kind="officials", path=xlsx([second_post], headers=HEADERS), actor=county_office)
+    assert (job.new_rows, job.written_rows) == (1, 1), job.errors
+    changed = [
+        "市一",
+        C,
+        "13911111111",
+        "示范市扶贫办",
+        "科员",
+        "帮扶责任人",
+        "349901101203",
+        "2026-01-01",
+        "",
+    ]
+    job = run_import(kind="officials", path=xlsx([changed], headers=HEADERS), actor=county_office)
+    assert (
+        errors_by_row(job)[2][0][0] == "单位"
+        and "不能修改其姓名、手机号码、职务或单位" in job.errors[0]["message"]
+    )
+    assert Official.objects.get(id_number=C).mobile == "13900000009"
+
+
+@pytest.mark.django_db
+def test_an_organisation_of_another_county_is_not_used(xlsx):
+    west = User.objects.get(username="county2_office")
+    east_organisation = Organisation.objects.filter(unit_id="349901000000").first()
+    row = [
+        "新人",
+        PEOPLE.id_number("349902"),
+        "",
+        east_organisation.name,
+        "",
+        "帮扶责任人",
+        "349902101201",
+        "2026-01-01",
+        "",
+    ]
+    job = run_import(kind="officials", path=xlsx([row], headers=HEADERS), actor=west)
+    assert errors_by_row(job) == {2: [("单位", f"单位“{east_organisation.name}”不在您的管辖范围内")]}

@@ -132,6 +132,20 @@ def test_units_outside_the_importers_jurisdiction_are_refused(xlsx, demo_city, u
 
 
 @pytest.mark.django_db
+def test_an_existing_unit_of_another_county_is_not_changed(xlsx, demo_city, user_in):
+    """The row's code is the matched record's place: another county's village is refused (issue 11 §2).
+    (Held before the change too: a guard, not a fix.)"""
+    west_village = AdminUnit.objects.filter(code__startswith="349902", level="village").first()
+    job = run_import(
+        kind="units",
+        path=xlsx([[west_village.code, "改名村", "村", "", "是", "", ""]]),
+        actor=user_in("349901000000"),
+    )
+    assert errors_by_row(job) == {2: [("行政区划代码", f"代码 {west_village.code} 不在您的管辖范围内")]}
+    assert AdminUnit.objects.get(code=west_village.code).name == west_village.name
+
+
+@pytest.mark.django_db
 def test_missing_required_headers_reject_the_file(xlsx, superuser):
     job = run_import(
         kind="units", path=xlsx([["349900000000", "示范市"]], headers=["代码", "单位名称"]), actor=superuser

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from accountability.importing.kinds import (
     CellError,
     Column,
@@ -31,7 +33,7 @@ from accountability.models import (
 )
 from accountability.models.posts import post_by_label
 from accountability.models.units import CODE_LENGTH, code_prefix
-from accountability.scoping import unit_code_in_jurisdiction
+from accountability.scoping import unit_code_in_jurisdiction, visible_to
 
 POSTS_BY_LABEL = post_by_label()
 HELPING_POSTS = {Post.HELPING_UNIT_HEAD, Post.HELPING_CADRE}
@@ -122,15 +124,27 @@ class OfficialsImport(ImportKind):
         codes = {row.values["scope_code"] for row in rows if row.values.get("scope_code")}
         self.units = {u.code: u for u in AdminUnit.objects.filter(code__in=codes)}
         ids = {row.values["id_number"] for row in rows if row.values.get("id_number")}
-        known_names = dict(Official.objects.filter(id_number__in=ids).values_list("id_number", "name"))
+        self.known = {
+            o.id_number: o for o in Official.objects.filter(id_number__in=ids).select_related("organisation")
+        }
+        # an official the importer may not see (scoping selector) is another jurisdiction's record
+        self.visible = set(
+            visible_to(Official.objects.filter(id_number__in=ids), self.user).values_list(
+                "id_number", flat=True
+            )
+        )
+        names = {row.values["organisation_name"] for row in rows if row.values.get("organisation_name")}
+        self.candidates: dict[str, list[Organisation]] = defaultdict(list)
+        for organisation in Organisation.objects.filter(name__in=names).select_related("unit"):
+            self.candidates[organisation.name].append(organisation)
         names_in_file: dict[str, tuple[str, int]] = {}
         for row in rows:
-            self._check_row(row, known_names, names_in_file)
+            self._check_row(row, names_in_file)
+            if row.valid:
+                self._check_jurisdiction(row)
         self._check_overlaps(rows)
 
-    def _check_row(
-        self, row: Row, known_names: dict[str, str], names_in_file: dict[str, tuple[str, int]]
-    ) -> None:
+    def _check_row(self, row: Row, names_in_file: dict[str, tuple[str, int]]) -> None:
         values = row.values
         code, post = values.get("scope_code"), values.get("post")
         unit = self.units.get(code) if code else None
@@ -150,15 +164,54 @@ class OfficialsImport(ImportKind):
         if values.get("valid_from") and values.get("valid_to") and values["valid_to"] < values["valid_from"]:
             row.error("终止日期", "终止日期不能早于起始日期")
         id_number, name = values.get("id_number"), values.get("name")
+        if id_number and id_number in self.known and id_number not in self.visible:
+            # say nothing about the other record (no name, no unit): only that it is not imported here
+            row.error("证件号码", _("该证件号码不能在本辖区导入：请联系其所在辖区"))
+            return
         if id_number and name:
-            if id_number in known_names and known_names[id_number] != name:
+            known = self.known.get(id_number)
+            if known is not None and known.name != name:
                 row.error(
                     "姓名",
-                    f"证件号码 {id_number[:6]}…已登记为干部“{known_names[id_number]}”，与本行姓名不一致",
+                    f"证件号码 {id_number[:6]}…已登记为干部“{known.name}”，与本行姓名不一致",
                 )
             first = names_in_file.setdefault(id_number, (name, row.number))
             if first[0] != name:
                 row.error("姓名", f"同一证件号码在第 {first[1]} 行的姓名为“{first[0]}”，与本行不一致")
+
+    def _check_jurisdiction(self, row: Row) -> None:
+        """The row's organisation must be one the importer may use, and an existing official is
+        neither moved to another county nor, when his unit is another jurisdiction's (he is seen here
+        through a post), changed at all: the import only adds or ends his posts here."""
+        v = row.values
+        organisation = self._match_organisation(v["organisation_name"], v["scope_code"])
+        if organisation is None and self.candidates[v["organisation_name"]]:
+            row.error("单位", _("单位“%(name)s”不在您的管辖范围内") % {"name": v["organisation_name"]})
+            return
+        official = self.known.get(v["id_number"])
+        if official is None:
+            return
+        target = organisation.unit_id if organisation else self._home_unit(v["scope_code"])
+        current = official.organisation.unit_id
+        if code_prefix(target, AdminLevel.COUNTY) != code_prefix(current, AdminLevel.COUNTY):
+            row.error(
+                "单位",
+                _("该干部在系统中属于另一县（区）的单位；干部跨县（区）调动须办理调动手续，不能通过导入变更"),
+            )
+        elif not unit_code_in_jurisdiction(self.user, current) and (
+            official.name != v["name"]
+            or official.mobile != (v["mobile"] or "")
+            or official.title != (v["title"] or "")
+            or organisation is None
+            or organisation.pk != official.organisation_id
+        ):
+            row.error(
+                "单位",
+                _(
+                    "该干部属于其他辖区的单位：本辖区只能导入其在本辖区的岗位，"
+                    "不能修改其姓名、手机号码、职务或单位"
+                ),
+            )
 
     def _check_overlaps(self, rows: list[Row]) -> None:
         """Single-holder posts: no two tenures may overlap, in the file or against the database."""
@@ -266,37 +319,39 @@ class OfficialsImport(ImportKind):
             return jurisdiction.code
         return home
 
+    def _match_organisation(self, name: str, scope: str) -> Organisation | None:
+        """The existing organisation a row names: among those of that name in the importer's
+        jurisdiction or above it (a city department helping a village), the one whose unit contains
+        the scope unit most closely. None when it must be created (or is another jurisdiction's)."""
+        jurisdiction = self.user.jurisdiction if not self.user.is_superuser else None
+        allowed = [
+            o
+            for o in self.candidates[name]
+            if jurisdiction is None
+            or o.unit_id.startswith(jurisdiction.prefix)
+            or jurisdiction.prefix.startswith(o.unit.prefix)
+        ]
+        closest = sorted(
+            (o for o in allowed if scope.startswith(o.unit.prefix)),
+            key=lambda o: -len(o.unit.prefix),
+        )
+        return (closest or allowed or [None])[0]
+
     def _organisations(self, rows: list[Row]) -> dict[tuple[str, str], Organisation]:
         """(organisation name, scope code) → organisation, creating the ones that do not exist."""
-        names = {row.values["organisation_name"] for row in rows}
-        candidates = defaultdict(list)
-        for organisation in Organisation.objects.filter(name__in=names).select_related("unit"):
-            candidates[organisation.name].append(organisation)
         result = {}
         for row in rows:
             name, scope = row.values["organisation_name"], row.values["scope_code"]
-            # prefer the organisation whose unit contains the scope unit most closely
-            matches = (
-                sorted(
-                    (
-                        o
-                        for o in candidates[name]
-                        if scope.startswith(o.unit_id.rstrip("0")) or o.unit_id == scope
-                    ),
-                    key=lambda o: -len(o.unit_id.rstrip("0")),
-                )
-                or candidates[name]
-            )
-            if not matches:
+            organisation = self._match_organisation(name, scope)
+            if organisation is None:
                 kind, department = organisation_kind_for(name, row.values["post"])
-                organisation, _ = Organisation.objects.get_or_create(
+                organisation, _created = Organisation.objects.get_or_create(
                     unit_id=self._home_unit(scope),
                     name=name,
                     defaults={"kind": kind, "department": department},
                 )
-                candidates[name].append(organisation)
-                matches = [organisation]
-            result[(name, scope)] = matches[0]
+                self.candidates[name].append(organisation)
+            result[(name, scope)] = organisation
         return result
 
     def _officials(self, rows: list[Row], organisations) -> dict[str, Official]:

@@ -4,6 +4,7 @@ then write the valid rows in one transaction (or nothing, in strict mode)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accountability.history import history_context
 from accountability.models import ImportJob, ImportStatus
@@ -22,6 +24,8 @@ from .reader import stream_first_sheet
 from .safety import ImportFileError, check_xlsx
 
 PROGRESS_EVERY = 5000
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -183,6 +187,20 @@ def _reject(job: ImportJob, error: ImportFileError) -> None:
     job.save()
 
 
+def _fail(job: ImportJob, step: str) -> None:
+    """An unexpected error: logged with the job id (and traceback) for the administrator; the job
+    ends as failed with a Chinese message, never in an intermediate state. Call after the
+    transaction that was writing has rolled back, so nothing of the import is in the database."""
+    logger.exception("import job %s (%s) failed while %s", job.pk, job.kind, step)
+    job.status = ImportStatus.FAILED
+    job.message = _("导入过程中发生意外错误，未写入任何数据。请将导入记录编号 #%(job)s 告知系统管理员。") % {
+        "job": job.pk
+    }
+    job.written_rows = 0
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "written_rows", "finished_at"])
+
+
 def validate_job(job: ImportJob) -> ImportJob:
     """Dry run: count new, changed, unchanged and invalid rows and list every error. Writes no data."""
     job.status = ImportStatus.VALIDATING
@@ -191,6 +209,9 @@ def validate_job(job: ImportJob) -> ImportJob:
         analysis = analyse(job)
     except ImportFileError as error:
         _reject(job, error)
+        return job
+    except Exception:
+        _fail(job, "validating")
         return job
     _record(
         job, analysis, ImportStatus.VALIDATED, summary(job.kind, analysis, wrote=False, strict=job.strict)
@@ -203,18 +224,29 @@ def confirm_job(job: ImportJob, *, actor, reason: str = "") -> ImportJob:
 
     The file is analysed again under a lock on the job, so the rows written are checked against
     the database as it is now, and a second delivery of the same task finds every row unchanged.
+    An unexpected error rolls the whole transaction back and marks the job failed.
     """
     if job.status not in {ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.WRITING}:
         raise ValueError(f"导入记录状态为“{job.get_status_display()}”，不能确认写入")
     job.status = ImportStatus.WRITING
     job.save(update_fields=["status"])
+    try:
+        _write(job, actor=actor, reason=reason)
+    except Exception:
+        _fail(job, "writing")
+        return job
+    report_progress(job, job.total_rows)
+    return job
+
+
+def _write(job: ImportJob, *, actor, reason: str) -> None:
     with transaction.atomic():
         list(ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("pk", flat=True))
         try:
             analysis = analyse(job, actor)
         except ImportFileError as error:
             _reject(job, error)
-            return job
+            return
         written = 0
         if not (job.strict and analysis.invalid):
             with history_context(
@@ -227,8 +259,6 @@ def confirm_job(job: ImportJob, *, actor, reason: str = "") -> ImportJob:
         job.written_rows = written
         job.finished_at = timezone.now()
         _record(job, analysis, ImportStatus.DONE, summary(job.kind, analysis, wrote=True, strict=job.strict))
-    report_progress(job, job.total_rows)
-    return job
 
 
 def rerun_rules(year: int, reason: str) -> None:

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accountability.importing import service
 from accountability.importing.kinds import REGISTRY
 from accountability.models import ImportStatus, User
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -25,7 +29,13 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"找不到文件：{file}")
         actor = self._actor(username)
-        job = service.run_import(kind=kind, path=file, actor=actor, strict=strict, dry_run=dry_run)
+        try:
+            job = service.run_import(kind=kind, path=file, actor=actor, strict=strict, dry_run=dry_run)
+        except (
+            Exception
+        ) as error:  # the job itself ends failed; anything before it must not print a traceback
+            logger.exception("import_xlsx %s %s failed", kind, file)
+            raise CommandError(_("导入失败：发生意外错误，未写入任何数据。详情已记入日志。")) from error
         self.stdout.write(f"导入记录 #{job.pk}  文件 {job.file_name}  SHA-256 {job.sha256}")
         self.stdout.write(f"状态：{job.get_status_display()}")
         if job.message:
@@ -34,7 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  第 {error['row']} 行  【{error['column']}】 {error['message']}")
         if dry_run:
             self.stdout.write("（预览：未写入任何数据）")
-        if job.status == ImportStatus.REJECTED:
+        if job.status in {ImportStatus.REJECTED, ImportStatus.FAILED}:
             raise CommandError(job.message)
         if job.errors and strict:
             raise CommandError("严格模式：存在错误，未写入任何数据。")
