@@ -53,7 +53,8 @@ def counted_households(*, year: int, root: str, sources=()) -> list[Counted]:
         assessment_year=year,
         kind__in=[FindingKind.MISIDENTIFIED, FindingKind.OMISSION, FindingKind.WRONG_EXIT],
     ).filter(
-        Q(household__village_id__startswith=root) | Q(household__isnull=True, village_id__startswith=root)
+        Q(household__village__code__startswith=root)
+        | Q(household__isnull=True, village__code__startswith=root)
     )
     if sources:
         findings = findings.filter(source__in=list(sources))
@@ -154,7 +155,7 @@ def registered_persons(*, year: int, level: str, root: str) -> dict[str, int]:
     """Persons of the households registered during ``year`` (households/registered.py), by unit."""
     digits = DIGITS[level]
     return dict(
-        Household.objects.filter(registered_during_q(year), village_id__startswith=root)
+        Household.objects.filter(registered_during_q(year), village__code__startswith=root)
         .annotate(head=Substr("village_id", 1, digits))
         .order_by()
         .values("head")
