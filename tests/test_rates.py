@@ -204,7 +204,7 @@ def test_the_removal_date_is_filled_from_the_procedure_history(city):
 
 
 @pytest.mark.django_db
-def test_a_city_supervision_finding_raises_the_article_40_rule_only(city):
+def test_a_city_supervision_finding_raises_the_article_40_rule_only(city, client):
     finding(household(VILLAGE), "misidentified", FindingSource.CITY_INSPECTION)
     out = io.StringIO()
     call_command("run_rules", "--year", str(YEAR), "--as-of", AS_OF.isoformat(), "--json", stdout=out)
@@ -214,6 +214,9 @@ def test_a_city_supervision_finding_raises_the_article_40_rule_only(city):
     assert "视情追究" in alert.action and "有权机关" in alert.action
     assert EscalationRule.objects.get(code="E-11").forms == []  # it proposes no consequence
     assert alert.evidence["finding_sources"] == sorted(BELOW_PROVINCIAL)
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    page = client.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "市级督查（市级）" in page and "视情追究" in page
 
 
 @pytest.mark.django_db
@@ -226,10 +229,21 @@ def test_a_provincial_finding_raises_article_39_and_not_article_40(city):
 @pytest.mark.django_db
 def test_the_per_mille_rules_count_only_provincial_sources(city):
     household(VILLAGE, 1000 - 40)
-    finding(household(VILLAGE, 20), "wrong_exit", FindingSource.COUNTY_AUDIT)
-    finding(household(VILLAGE, 20), "wrong_exit", FindingSource.CITY_MONITORING)
+    finding(household(VILLAGE, 20), "wrong_exit", FindingSource.COUNTY_AUDIT, persons_affected=20)
+    finding(household(VILLAGE, 20), "wrong_exit", FindingSource.CITY_MONITORING, persons_affected=20)
     assert {"E-6", "E-7"} & county_rules() == set()  # 40 ‰ of findings below provincial level
     assert rate(sources=PROVINCIAL_OR_ABOVE) is None and rate().numerator == 40
+
+
+@pytest.mark.django_db
+def test_rules_edited_in_the_admin_name_known_sources(city):
+    from django.core.exceptions import ValidationError
+
+    rule = EscalationRule.objects.get(code="E-1")
+    assert rule.finding_sources == list(PROVINCIAL_OR_ABOVE)
+    rule.finding_sources = ["provincial_assessment", "somewhere"]
+    with pytest.raises(ValidationError, match="somewhere"):
+        rule.clean()
 
 
 def test_the_source_vocabulary_carries_levels():
