@@ -241,7 +241,9 @@ def test_exit_procedure_in_order(actors):
 def test_exit_notices_are_a_profile_setting(actors):
     """The 004 篇5 variant: a village notice, then a township review without a notice of its own."""
     from accountability.models import PolicyProfile
+    from accountability.presets import ensure_default_profile
 
+    ensure_default_profile()
     PolicyProfile.objects.update(exit_notices="village_notice")
     household = exit_ready(apply(actors))
     step(actors, "village_official", household, "exit", "village_assessment", D(2020, 10, 1))
@@ -261,7 +263,9 @@ def test_exit_notices_are_a_profile_setting(actors):
 @pytest.mark.django_db
 def test_exit_requires_safe_water_only_where_the_profile_says_so(actors):
     from accountability.models import PolicyProfile
+    from accountability.presets import ensure_default_profile
 
+    ensure_default_profile()
     household = exit_ready(apply(actors))
     household.drinking_water_safe = None
     household.save()
