@@ -138,7 +138,18 @@ class ExportRecordAdmin(admin.ModelAdmin):
 class RuleInline(admin.StackedInline):
     model = EscalationRule
     extra = 0
-    fields = ["code", "label", "level", "conditions", "targets", "action", "severity", "forms", "situation"]
+    fields = [
+        "code",
+        "label",
+        "level",
+        "conditions",
+        "targets",
+        "action",
+        "severity",
+        "forms",
+        "situation",
+        "finding_sources",
+    ]
 
 
 class QuotaInline(admin.TabularInline):

@@ -6,9 +6,10 @@ the rule engine asks for them by name. A metric is a function of keyword argumen
 plain dataclasses, computed set-based over the whole hierarchy.
 
 Unit metrics take ``year``, ``level`` (village / township / county / helping_unit), ``root`` (a code
-prefix) and ``denominator`` (the profile's E-6/E-7 setting) and return ``{subject key: Fact}`` — the
-subject key is a unit code, or ``org:<id>`` for helping units. ``quota_missed`` takes ``year``,
-``as_of`` and ``root`` and returns the missed quota periods.
+prefix), ``denominator`` (the profile's E-6/E-7 setting) and ``sources`` (the finding sources the
+rule counts, accountability/sources.py; empty: all — metrics not about findings ignore it) and
+return ``{subject key: Fact}`` — the subject key is a unit code, or ``org:<id>`` for helping units.
+``quota_missed`` takes ``year``, ``as_of`` and ``root`` and returns the missed quota periods.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ in the admin, each change kept in the history and each new version applying from
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 
@@ -15,6 +15,7 @@ from accountability.history import history_context
 from accountability.models import AdminUnit, EscalationRule, PolicyProfile, Post, Quota
 from accountability.models.policy import IN_PERSON_KINDS, VISIT_MEASURES
 from accountability.situations import AccountabilityForm
+from accountability.sources import BELOW_PROVINCIAL, PROVINCIAL_OR_ABOVE
 
 P = Post
 
@@ -77,6 +78,7 @@ class RulePreset:
     severity: str
     forms: tuple[str, ...]
     situation: str
+    finding_sources: tuple[str, ...] = ()  # the finding sources the rule counts (empty: all)
 
 
 F = AccountabilityForm
@@ -210,6 +212,18 @@ SUZHOU_RULES = (
         "A-8.2",
     ),
     RulePreset(
+        "E-11",
+        "市县巡察、督查、审计、监测等发现识别、退出不精准（视情追究）",
+        "village",
+        ((MIS, "1", "count"), (WRONG, "1", "count")),
+        ((P.VILLAGE_SECRETARY, SUBJECT), (P.VILLAGE_DIRECTOR, SUBJECT), (P.FIRST_SECRETARY, SUBJECT)),
+        "第四十条：视情追究——请有权机关按干部管理权限决定是否问责及问责方式；本预警不提出问责方式",
+        "minor",
+        (),
+        "A-6.1",
+        BELOW_PROVINCIAL,
+    ),
+    RulePreset(
         "Q",
         "走访、调研、驻村考核指标未完成",
         "official",
@@ -220,6 +234,14 @@ SUZHOU_RULES = (
         (F.ADMONISHING_TALK, F.WRITTEN_SELF_EXAMINATION),
         "A-8.4",
     ),
+)
+
+#: Art. 39 counts the findings of 「省年度脱贫攻坚成效考核等工作」: sources at provincial level or above
+#: (accountability/sources.py); the others go to E-11 (Art. 40, 视情追究)
+ART_39_FINDING_RULES = ("E-1", "E-2", "E-4", "E-6", "E-7")
+SUZHOU_RULES = tuple(
+    replace(rule, finding_sources=PROVINCIAL_OR_ABOVE) if rule.code in ART_39_FINDING_RULES else rule
+    for rule in SUZHOU_RULES
 )
 
 #: Jinan measures Art. 12: severity → forms for units and for individuals
@@ -326,7 +348,9 @@ def install_preset(
         profile.quotas.exclude(code__in=[q.code for q in preset.quotas]).delete()
         for rule in preset.rules:
             EscalationRule.objects.update_or_create(
-                profile=profile, code=rule.code, defaults=rule_fields(rule)
+                profile=profile,
+                code=rule.code,
+                defaults={**rule_fields(rule), "finding_sources": [str(s) for s in rule.finding_sources]},
             )
         profile.rules.exclude(code__in=[r.code for r in preset.rules]).delete()
     return profile

@@ -79,7 +79,8 @@ def period_end(year: int, as_of: dt.date) -> dt.date:
 
 def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> list[Triggered]:
     conditions = parse_conditions(rule.conditions)
-    by_metric = {c.metric: facts_of(c.metric, rule.level) for c in conditions}
+    sources = tuple(sorted(rule.finding_sources or ()))
+    by_metric = {c.metric: facts_of(c.metric, rule.level, sources) for c in conditions}
     subjects = sorted({key for facts in by_metric.values() for key in facts})
     found = []
     for subject in subjects:
@@ -95,6 +96,8 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
         if not governs(area, unit_code):
             continue
         evidence = {**result.fact.evidence, "conditions": result.checked, "situation": rule.situation}
+        if sources:
+            evidence["finding_sources"] = list(sources)
         found.append(
             Triggered(
                 rule=rule,
@@ -162,15 +165,17 @@ def evaluate(*, year: int, as_of: dt.date, root: str = "") -> list[Triggered]:
     """Every rule of every profile version governing ``root`` in ``year`` (the version in force on
     1 January), for every subject: what triggers."""
     versions = versions_by_prefix("rules")
-    cache: dict[tuple[str, str, str], dict[str, Fact]] = {}
+    cache: dict[tuple, dict[str, Fact]] = {}
     found: list[Triggered] = []
     for area in profile_areas(root, dt.date(year, 1, 1), versions):
         denominator = area.profile.denominator
 
-        def facts_of(name: str, level: str, denominator=denominator) -> dict[str, Fact]:
-            key = (name, level, denominator)
+        def facts_of(name: str, level: str, sources: tuple = (), denominator=denominator) -> dict[str, Fact]:
+            key = (name, level, denominator, sources)
             if key not in cache:
-                cache[key] = metric(name)(year=year, level=level, root=root, denominator=denominator)
+                cache[key] = metric(name)(
+                    year=year, level=level, root=root, denominator=denominator, sources=sources
+                )
             return cache[key]
 
         for rule in area.profile.rules.all():

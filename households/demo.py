@@ -66,6 +66,12 @@ def load_households() -> int:
                     "exit_year": identified + 3
                     if status in {HouseholdStatus.EXITED, HouseholdStatus.RETURNED}
                     else None,
+                    "returned_on": dt.date(identified + 4, 3, 1)
+                    if status == HouseholdStatus.RETURNED
+                    else None,
+                    "removed_on": dt.date(identified + 2, 6, 30)
+                    if status == HouseholdStatus.REMOVED
+                    else None,
                     "food_clothing_secure": True,
                     "compulsory_education_secure": True,
                     "basic_medical_secure": status != HouseholdStatus.RETURNED,

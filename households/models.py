@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.history import tracked
 from accountability.models.responsibility import Tenure
+from accountability.sources import FindingSource
 from households.procedures import Procedure
 
 
@@ -75,6 +76,12 @@ class Household(models.Model):
     identified_year = models.PositiveSmallIntegerField(_("识别年度"))
     status = models.CharField(_("户状态"), max_length=20, choices=HouseholdStatus.choices)
     exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    returned_on = models.DateField(
+        _("返贫认定日期"), null=True, blank=True, help_text=_("返贫后，此前的脱贫不再有效；再次脱贫时保留")
+    )
+    removed_on = models.DateField(
+        _("清退日期"), null=True, blank=True, help_text=_("清退当年仍计入当年在册，此后年度不计")
+    )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     member_count = models.PositiveSmallIntegerField(_("家庭人口"), default=0)
     has_handbook = models.BooleanField(_("有扶贫手册"), default=False)
@@ -256,15 +263,6 @@ class FindingKind(models.TextChoices):
     WRONG_EXIT = "wrong_exit", _("退出不精准")
     OMISSION = "omission", _("漏评")
     OTHER = "other", _("其他")
-
-
-class FindingSource(models.TextChoices):
-    PROVINCIAL_ASSESSMENT = "provincial_assessment", _("省级考核")
-    THIRD_PARTY = "third_party", _("第三方评估")
-    CITY_INSPECTION = "city_inspection", _("市级督查")
-    DATA_COMPARISON = "data_comparison", _("数据比对")
-    AUDIT = "audit", _("审计")
-    PETITION = "petition", _("信访")
 
 
 class FindingStatus(models.TextChoices):

@@ -1,5 +1,6 @@
-"""Numbers of the registry's procedures (DOMAIN §8, S-7): the notice period and the exit incidence
-limit come from the policy profile governing the unit on the day (accountability/profiles.py);
+"""Numbers of the registry's procedures (DOMAIN §8, S-7): the notice period, the exit incidence
+limit, whether household exit requires safe drinking water and which notices an exit goes through
+come from the policy profile governing the unit on the day (accountability/profiles.py);
 the national poverty line is national data, kept here.
 """
 
@@ -29,6 +30,8 @@ NATIONAL_POVERTY_LINE = {
 class RegistryPolicy:
     notice_days: int = 7  # public notice period of identification and exit (公示期)
     exit_incidence_limit_percent: Decimal = Decimal("2")  # S-7: a village or county exits below 2 %
+    exit_requires_drinking_water: bool = False  # S-7: not in 004 篇3's standard unless the profile says so
+    exit_notices: str = "two_notices"  # 002 §12 两公示一公告, or "village_notice" (004 篇5)
     adjustment_deadline: tuple[int, int] = (3, 31)  # annual dynamic adjustment done by 31 March
     poverty_line: dict[int, Decimal] = field(default_factory=lambda: dict(NATIONAL_POVERTY_LINE))
 
@@ -44,5 +47,8 @@ def registry_policy_for(unit_code: str, on: dt.date | None = None, versions=None
     if profile is None:
         return RegistryPolicy()
     return RegistryPolicy(
-        notice_days=profile.notice_days, exit_incidence_limit_percent=profile.exit_incidence_limit_percent
+        notice_days=profile.notice_days,
+        exit_incidence_limit_percent=profile.exit_incidence_limit_percent,
+        exit_requires_drinking_water=profile.exit_requires_drinking_water,
+        exit_notices=profile.exit_notices,
     )

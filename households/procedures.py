@@ -1,7 +1,8 @@
 """The official procedures of the registry as data, and the pure rule that orders their steps.
 
-Identification (两公示一公告) and exit follow DOMAIN §8 / seed 002 §12; a village official
-proposes, the township approves, the county announces.
+Identification and exit (两公示一公告) follow DOMAIN §8 / seed 002 §12; the exit's notices are a
+profile setting (``exit_notices``: 002 §12, or 004 篇5 with a village notice only). A village
+official proposes, the township approves, the county announces.
 """
 
 from __future__ import annotations
@@ -44,16 +45,38 @@ PROCEDURES: dict[str, tuple[Step, ...]] = {
         Step("township_notice", "乡镇审核并公示", Authority.TOWNSHIP, notice=True),
         Step("county_announcement", "县级复核并公告", Authority.COUNTY, sets_status="not_exited"),
     ),
+    # 002 §12(7): 「村委会审核公示、乡镇审批公示、县复核公告」 — two notices and an announcement
     Procedure.EXIT: (
+        Step("village_assessment", "村级评估（驻村工作队参与）", Authority.VILLAGE, sets_status="exiting"),
+        Step("household_consent", "贫困户认可", Authority.VILLAGE),
+        Step("village_notice", "村委会审核并公示", Authority.VILLAGE, notice=True),
+        Step("township_notice", "乡镇审批并公示", Authority.TOWNSHIP, notice=True),
+        Step("county_announcement", "县级复核并公告", Authority.COUNTY, sets_status="exited"),
+    ),
+    Procedure.RETURN: (Step("county_decision", "县级认定返贫", Authority.COUNTY, sets_status="returned"),),
+    Procedure.REMOVAL: (Step("county_decision", "县级认定清退", Authority.COUNTY, sets_status="removed"),),
+}
+
+#: the exit procedures of the profile setting ``exit_notices`` (the one above is "two_notices")
+EXIT_VARIANTS: dict[str, tuple[Step, ...]] = {
+    "two_notices": PROCEDURES[Procedure.EXIT],
+    # 004 篇5: village notice without objection, township review, county leading group approval
+    "village_notice": (
         Step("village_assessment", "村级评估（驻村工作队参与）", Authority.VILLAGE, sets_status="exiting"),
         Step("household_consent", "贫困户认可", Authority.VILLAGE),
         Step("village_notice", "村内公示无异议", Authority.VILLAGE, notice=True),
         Step("township_review", "乡镇审核", Authority.TOWNSHIP),
         Step("county_announcement", "县级审定并公告", Authority.COUNTY, sets_status="exited"),
     ),
-    Procedure.RETURN: (Step("county_decision", "县级认定返贫", Authority.COUNTY, sets_status="returned"),),
-    Procedure.REMOVAL: (Step("county_decision", "县级认定清退", Authority.COUNTY, sets_status="removed"),),
 }
+
+
+def steps_for(procedure: str, exit_notices: str = "two_notices") -> tuple[Step, ...]:
+    """The steps of ``procedure``; for an exit, those of the profile's ``exit_notices`` variant."""
+    if procedure == Procedure.EXIT:
+        return EXIT_VARIANTS.get(exit_notices, PROCEDURES[Procedure.EXIT])
+    return PROCEDURES[procedure]
+
 
 #: household statuses from which a procedure may start
 STARTS_FROM = {
@@ -64,8 +87,14 @@ STARTS_FROM = {
 }
 
 
-def step_of(procedure: str, code: str) -> Step:
-    for step in PROCEDURES[procedure]:
+def step_of(procedure: str, code: str, steps: tuple[Step, ...] | None = None) -> Step:
+    """The step ``code`` of ``procedure`` (of ``steps`` when given; else of any variant)."""
+    candidates = steps or (
+        [s for variant in EXIT_VARIANTS.values() for s in variant]
+        if procedure == Procedure.EXIT
+        else PROCEDURES[procedure]
+    )
+    for step in candidates:
         if step.code == code:
             return step
     raise KeyError(f"{procedure}.{code}")
@@ -82,10 +111,18 @@ class Done:
 
 
 def step_problem(
-    *, procedure: str, step: str, status: str, done: list[Done], on: dt.date, today: dt.date
+    *,
+    procedure: str,
+    step: str,
+    status: str,
+    done: list[Done],
+    on: dt.date,
+    today: dt.date,
+    steps: tuple[Step, ...] | None = None,
 ) -> str | None:
-    """Why ``step`` cannot be taken now, or None. Pure: the caller supplies the facts."""
-    steps = PROCEDURES[procedure]
+    """Why ``step`` cannot be taken now, or None. Pure: the caller supplies the facts (and the
+    procedure's steps, when they depend on the profile)."""
+    steps = steps or PROCEDURES[procedure]
     codes = [s.code for s in steps]
     if step not in codes:
         return f"“{Procedure(procedure).label}”没有“{step}”这一步"
@@ -101,7 +138,7 @@ def step_problem(
         return f"“{steps[index].label}”已经办理过"
     expected = codes[len(taken)] if len(taken) < len(codes) else None
     if taken != codes[: len(taken)] or expected != step:
-        return f"请先办理“{step_of(procedure, expected).label}”" if expected else "程序已经完成"
+        return f"请先办理“{step_of(procedure, expected, steps).label}”" if expected else "程序已经完成"
     previous = done[-1]
     if previous.on > on:
         return f"办理日期不能早于上一步（{previous.on}）"

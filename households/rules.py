@@ -24,35 +24,51 @@ def missing_four_haves(
 
 def incidence_percent(poor_persons: int, population: int | None) -> Decimal | None:
     """S-6: poverty incidence = registered poor persons not exited / rural registered population, in %
-    (two decimals). None when the population is not known."""
+    (two decimals, for display only: the exit standard compares exactly, ``below_limit``). None when
+    the population is not known."""
     if not population:
         return None
     return (Decimal(100) * poor_persons / population).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def below_limit(poor_persons: int, population: int | None, limit_percent: Decimal) -> bool | None:
+    """S-7 「低于2%」: incidence below the limit, compared exactly from the counts (1.999… % is below
+    2 %, although it shows as 2.00 %). None when the population is not known."""
+    if not population:
+        return None
+    return Decimal(poor_persons) * 100 < Decimal(limit_percent) * population
 
 
 @dataclass(frozen=True)
 class VillageExitVerdict:
     state: str  # exited / late / due / planned
     label: str
-    meets_standard: bool | None  # S-7: incidence below the limit (None: population unknown)
+    meets_standard: bool | None  # S-7: both conditions below (None: population unknown)
+    below_limit: bool | None = None  # incidence below the limit
+    remediated: bool = False  # 重度贫困村小组村庄整治建设全部完成 by the end of the year
 
 
 def poor_village_verdict(
     *,
     planned_exit_year: int | None,
     exit_year: int | None,
-    incidence: Decimal | None,
+    poor_persons: int,
+    population: int | None,
     limit_percent: Decimal,
     year: int,
+    remediated: bool,
 ) -> VillageExitVerdict:
     """Where a poor village stands in ``year``: exited, late (planned year passed, not exited — E-8/E-9),
-    due this year, or planned for later; and whether it meets the exit standard (< limit, S-7)."""
-    meets = None if incidence is None else incidence < limit_percent
+    due this year, or planned for later; and whether it meets the exit standard (S-7, 004 篇3):
+    incidence below the limit **and** the remediation of its heavily poor village groups complete."""
+    below = below_limit(poor_persons, population, limit_percent)
+    meets = None if below is None else (below and remediated)
+    facts = {"below_limit": below, "remediated": remediated}
     if exit_year is not None and exit_year <= year:
         late = planned_exit_year is not None and exit_year > planned_exit_year
-        return VillageExitVerdict("exited", "已出列（逾期）" if late else "已出列", meets)
+        return VillageExitVerdict("exited", "已出列（逾期）" if late else "已出列", meets, **facts)
     if planned_exit_year is not None and planned_exit_year < year:
-        return VillageExitVerdict("late", f"未按期出列（计划 {planned_exit_year} 年）", meets)
+        return VillageExitVerdict("late", f"未按期出列（计划 {planned_exit_year} 年）", meets, **facts)
     if planned_exit_year == year:
-        return VillageExitVerdict("due", "本年度计划出列", meets)
-    return VillageExitVerdict("planned", "未出列", meets)
+        return VillageExitVerdict("due", "本年度计划出列", meets, **facts)
+    return VillageExitVerdict("planned", "未出列", meets, **facts)

@@ -28,7 +28,6 @@ from accountability.models.units import SIGNIFICANT_DIGITS
 from accountability.profiles import versions_by_prefix
 from accountability.scoping import visible_to
 from households.models import (
-    POOR_STATUSES,
     HelpingCadrePairing,
     HelpingMeasure,
     Household,
@@ -39,7 +38,14 @@ from households.models import (
 )
 from households.policy import registry_policy_for
 from households.procedures import Procedure, step_of
-from households.rules import VillageExitVerdict, incidence_percent, missing_four_haves, poor_village_verdict
+from households.registered import poor_at_year_end_q
+from households.rules import (
+    VillageExitVerdict,
+    below_limit,
+    incidence_percent,
+    missing_four_haves,
+    poor_village_verdict,
+)
 
 
 @dataclass(frozen=True)
@@ -163,15 +169,6 @@ def steps_of(household: Household) -> list[StepView]:
 # --- poor villages and poverty incidence (S-6, S-7) ---------------------------------------------
 
 
-def poor_at_year_end_q(year: int, prefix: str = "") -> Q:
-    """Households registered poor and not exited at the end of ``year``: identified by then, and
-    either still poor now or exited only in a later year (removed households never count)."""
-    return Q(**{f"{prefix}identified_year__lte": year}) & (
-        Q(**{f"{prefix}status__in": POOR_STATUSES})
-        | Q(**{f"{prefix}status": HouseholdStatus.EXITED, f"{prefix}exit_year__gt": year})
-    )
-
-
 @dataclass(frozen=True)
 class PoorVillageRow:
     village: AdminUnit
@@ -212,12 +209,15 @@ def poor_villages(user, year: int, under: str = "") -> list[PoorVillageRow]:
         limit = registry_policy_for(
             village.code, dt.date(year, 12, 31), versions
         ).exit_incidence_limit_percent
+        remediated = village.groups_remediated_on
         verdict = poor_village_verdict(
             planned_exit_year=village.planned_exit_year,
             exit_year=village.exit_year,
-            incidence=incidence,
+            poor_persons=village.poor_persons,
+            population=village.rural_population,
             limit_percent=limit,
             year=year,
+            remediated=remediated is not None and remediated <= dt.date(year, 12, 31),
         )
         rows.append(
             PoorVillageRow(village, village.poor_households, village.poor_persons, incidence, verdict)
@@ -263,9 +263,7 @@ def incidence_by_unit(user, year: int, level: str = AdminLevel.COUNTY) -> list[I
         people, persons = population.get(unit.prefix) or 0, poor.get(unit.prefix) or 0
         incidence = incidence_percent(persons, people)
         limit = registry_policy_for(unit.code, dt.date(year, 12, 31), versions).exit_incidence_limit_percent
-        rows.append(
-            IncidenceRow(unit, people, persons, incidence, None if incidence is None else incidence < limit)
-        )
+        rows.append(IncidenceRow(unit, people, persons, incidence, below_limit(persons, people, limit)))
     return rows
 
 

@@ -27,7 +27,7 @@ from households.models import (
     VerificationFinding,
 )
 from households.policy import registry_policy_for
-from households.procedures import PROCEDURES, Done, Procedure, step_of, step_problem
+from households.procedures import PROCEDURES, Done, Procedure, Step, step_of, step_problem, steps_for
 
 PERMISSION_OF = {
     "propose": "households.propose_procedure",
@@ -37,7 +37,8 @@ PERMISSION_OF = {
 
 
 def exit_standard_problems(household: Household, year: int) -> list[str]:
-    """S-7: income stably above the line for the year, 两不愁三保障 met (and safe water)."""
+    """S-7: income stably above the line for the year and 两不愁三保障 met; safe drinking water only
+    where the profile requires it (004 篇3's standard does not name it)."""
     policy = registry_policy_for(household.village_id)
     line = policy.line_for(year)
     problems = []
@@ -50,20 +51,28 @@ def exit_standard_problems(household: Household, year: int) -> list[str]:
         "compulsory_education_secure": "义务教育有保障",
         "basic_medical_secure": "基本医疗有保障",
         "housing_safe": "住房安全有保障",
-        "drinking_water_safe": "饮水安全",
     }
+    if policy.exit_requires_drinking_water:
+        checks["drinking_water_safe"] = "饮水安全"
     problems += [
         f"“{label}”未达标或未核实" for field, label in checks.items() if getattr(household, field) is not True
     ]
     return problems
 
 
+def procedure_steps(household: Household, procedure: str) -> tuple[Step, ...]:
+    """The steps of ``procedure`` for the household (an exit's notices follow its unit's profile)."""
+    if procedure != Procedure.EXIT:
+        return PROCEDURES[procedure]
+    return steps_for(procedure, registry_policy_for(household.village_id).exit_notices)
+
+
 def current_run(household: Household, procedure: str) -> tuple[int, list[ProcedureStep]]:
     """The number of the procedure's latest run and its steps so far (a new run after completion)."""
     run = household.steps.filter(procedure=procedure).aggregate(run=Max("run"))["run"] or 0
     steps = list(household.steps.filter(procedure=procedure, run=run).order_by("on", "pk")) if run else []
-    if steps and len(steps) == len(PROCEDURES[procedure]):
-        return run + 1, []  # the last run was completed: a new one starts
+    if steps and steps[-1].step == PROCEDURES[procedure][-1].code:
+        return run + 1, []  # the last run was completed (every variant ends alike): a new one starts
     if steps and steps[-1].step == "rejected":
         return run + 1, []
     return max(run, 1), steps
@@ -84,8 +93,9 @@ def take_step(
     household = Household.objects.select_for_update().get(pk=household.pk)
     require_in_jurisdiction(actor, household.village_id)
     try:
-        definition = step_of(procedure, step)
-    except KeyError:
+        steps_defined = procedure_steps(household, procedure)
+        definition = step_of(procedure, step, steps_defined)
+    except (KeyError, ValueError):
         raise ValidationError(f"未知的程序步骤：{procedure}.{step}") from None
     require_permission(actor, PERMISSION_OF[definition.authority])
     on = on or timezone.localdate()
@@ -98,6 +108,7 @@ def take_step(
         on=on,
         today=timezone.localdate(),
         done=[Done(s.step, s.on, s.notice_until, s.objection_open) for s in steps],
+        steps=steps_defined,
     )
     if problem:
         raise ValidationError(problem)
@@ -124,9 +135,15 @@ def take_step(
             household.status = definition.sets_status
             if definition.sets_status == HouseholdStatus.EXITED:
                 household.exit_year = on.year
+            if definition.sets_status == HouseholdStatus.RETURNED:
+                household.returned_on = on  # supersedes the exit (households/registered.py)
+            if definition.sets_status == HouseholdStatus.REMOVED:
+                household.removed_on = on  # registered during this year, not after it
             if procedure == Procedure.IDENTIFICATION and definition.sets_status == HouseholdStatus.NOT_EXITED:
                 household.identified_year = on.year
-            household.save(update_fields=["status", "exit_year", "identified_year"])
+            household.save(
+                update_fields=["status", "exit_year", "identified_year", "returned_on", "removed_on"]
+            )
     return event
 
 
@@ -272,11 +289,11 @@ def allowed_next_steps(user, household: Household) -> list[tuple[str, str, str]]
     options = []
     for procedure in Procedure:
         _run, steps = current_run(household, procedure)
-        codes = [s.code for s in PROCEDURES[procedure]]
+        defined = procedure_steps(household, procedure)
         index = len(steps)
-        if index >= len(codes):
+        if index >= len(defined):
             continue
-        definition = PROCEDURES[procedure][index]
+        definition = defined[index]
         if not user.has_perm(PERMISSION_OF[definition.authority]):
             continue
         status = "" if household.status == HouseholdStatus.IDENTIFYING and not steps else household.status
@@ -287,6 +304,7 @@ def allowed_next_steps(user, household: Household) -> list[tuple[str, str, str]]
             on=timezone.localdate(),
             today=timezone.localdate(),
             done=[Done(s.step, s.on, s.notice_until, s.objection_open) for s in steps],
+            steps=defined,
         )
         if problem is None:
             options.append((procedure.value, definition.code, f"{procedure.label}：{definition.label}"))

@@ -165,7 +165,7 @@ def test_beat_runs_the_rules_and_the_worker_records_alerts_and_digests(worker, q
             main_cause="illness", identified_year=2016, status="not_exited", member_count=3,
         )  # fmt: skip
         VerificationFinding.objects.create(
-            village_id="349902101201", household=household, kind="misidentified", source="provincial",
+            village_id="349902101201", household=household, kind="misidentified", source="third_party",
             found_date=dt.date(year, 1, 2), assessment_year=year, persons_affected=3, status="confirmed",
         )  # fmt: skip
     hourly, _ = IntervalSchedule.objects.get_or_create(every=1, period="hours")

@@ -16,7 +16,7 @@ from accountability.models import AdminUnit, Official, Organisation
 from accountability.roles import role_group, sync_roles
 from households import selectors, services
 from households.models import HelpingCadrePairing, Household, HouseholdStatus, Member, ProcedureStep
-from households.rules import incidence_percent, poor_village_verdict
+from households.rules import below_limit, incidence_percent, poor_village_verdict
 from tests.factories import UserFactory
 
 VILLAGE = "349901101201"  # poor village, planned exit 2019
@@ -34,21 +34,65 @@ def test_incidence(poor, population, expected):
 
 
 @pytest.mark.parametrize(
-    ("planned", "exited", "incidence", "year", "state", "meets"),
+    ("planned", "exited", "poor", "population", "year", "state", "meets"),
     [
-        (2019, 2019, Decimal("1.99"), 2020, "exited", True),
-        (2019, None, Decimal("2.00"), 2019, "due", False),
-        (2019, None, Decimal("2.00"), 2020, "late", False),
-        (2019, 2020, None, 2020, "exited", None),
-        (2021, None, Decimal("5"), 2020, "planned", False),
-        (2019, 2021, Decimal("1"), 2020, "late", True),  # exited later than the year viewed
+        (2019, 2019, 199, 10_000, 2020, "exited", True),
+        (2019, None, 20, 1000, 2019, "due", False),
+        (2019, None, 20, 1000, 2020, "late", False),
+        (2019, 2020, 5, None, 2020, "exited", None),
+        (2021, None, 50, 1000, 2020, "planned", False),
+        (2019, 2021, 10, 1000, 2020, "late", True),  # exited later than the year viewed
     ],
 )
-def test_poor_village_verdict(planned, exited, incidence, year, state, meets):
+def test_poor_village_verdict(planned, exited, poor, population, year, state, meets):
     verdict = poor_village_verdict(
-        planned_exit_year=planned, exit_year=exited, incidence=incidence, limit_percent=TWO, year=year
+        planned_exit_year=planned,
+        exit_year=exited,
+        poor_persons=poor,
+        population=population,
+        limit_percent=TWO,
+        year=year,
+        remediated=True,
     )
     assert (verdict.state, verdict.meets_standard) == (state, meets)
+
+
+@pytest.mark.parametrize(
+    ("poor", "population", "below"),
+    [
+        (1999, 100_000, True),  # 1.999 %: shown as 2.00 %, below 2 % all the same
+        (19_999_999, 1_000_000_000, True),
+        (2000, 100_000, False),  # 2.00 % is not below 2 %
+        (2001, 100_000, False),
+        (0, 10, True),
+        (3, None, None),
+    ],
+)
+def test_incidence_is_compared_exactly(poor, population, below):
+    assert below_limit(poor, population, TWO) is below
+    verdict = poor_village_verdict(
+        planned_exit_year=2020,
+        exit_year=None,
+        poor_persons=poor,
+        population=population,
+        limit_percent=TWO,
+        year=2020,
+        remediated=True,
+    )
+    assert verdict.below_limit is below and verdict.meets_standard is below
+
+
+def test_village_exit_needs_the_group_remediation_too():
+    verdict = poor_village_verdict(
+        planned_exit_year=2020,
+        exit_year=None,
+        poor_persons=1,
+        population=1000,
+        limit_percent=TWO,
+        year=2020,
+        remediated=False,
+    )
+    assert (verdict.below_limit, verdict.remediated, verdict.meets_standard) == (True, False, False)
 
 
 def household(number: str, village: str, persons: int, **fields) -> Household:
@@ -98,6 +142,7 @@ def test_incidence_at_year_end_counts_later_exits_and_not_removals(city):
         LATE_VILLAGE
     ].verdict.state == "late"
     Household.objects.filter(number="F").update(status=HouseholdStatus.EXITED, exit_year=2020)
+    AdminUnit.objects.filter(code=VILLAGE).update(groups_remediated_on=dt.date(2020, 6, 30))
     row = {r.village.code: r for r in selectors.poor_villages(user, 2020)}[VILLAGE]
     assert (row.poor_persons, row.incidence, row.verdict.meets_standard) == (19, Decimal("1.90"), True)
 
@@ -260,6 +305,45 @@ def test_the_exit_limit_is_a_profile_setting(city):
     ].verdict.meets_standard is False
     profile.exit_incidence_limit_percent = Decimal("3")
     profile.save()
+    AdminUnit.objects.filter(code=VILLAGE).update(groups_remediated_on=dt.date(2020, 6, 30))
     assert {r.village.code: r for r in selectors.poor_villages(user, 2020)}[
         VILLAGE
     ].verdict.meets_standard is True
+
+
+@pytest.mark.django_db
+def test_poor_villages_compare_exactly_and_need_the_remediation(city, client):
+    """1,999 poor persons of 100,000 is 1.999 %: shown as 2.00 %, below 2 % all the same (the rounded
+    value failed it); and the village meets the exit standard only once the remediation of its
+    heavily poor groups is recorded complete by the year's end."""
+    AdminUnit.objects.filter(code=VILLAGE).update(rural_population=100_000, groups_remediated_on=None)
+    household("A", VILLAGE, 1999)
+    user = county_user()
+    row = {r.village.code: r for r in selectors.poor_villages(user, 2020)}[VILLAGE]
+    assert (row.incidence, row.verdict.below_limit, row.verdict.meets_standard) == (
+        Decimal("2.00"),
+        True,
+        False,
+    )
+    AdminUnit.objects.filter(code=VILLAGE).update(groups_remediated_on=dt.date(2021, 3, 1))
+    row = {r.village.code: r for r in selectors.poor_villages(user, 2020)}[VILLAGE]
+    assert row.verdict.meets_standard is False  # completed only after the year viewed
+    row = {r.village.code: r for r in selectors.poor_villages(user, 2021)}[VILLAGE]
+    assert row.verdict.meets_standard is True
+    client.force_login(user)
+    page = client.get("/poor-villages/?year=2021").content.decode()
+    assert "村小组整治建设" in page and "2021-03-01" in page
+    api = {r["code"]: r for r in client.get("/api/poor-villages/?year=2020").json()}[VILLAGE]
+    assert (api["below_incidence_limit"], api["meets_exit_standard"], api["groups_remediated_on"]) == (
+        True,
+        False,
+        "2021-03-01",
+    )
+
+
+@pytest.mark.django_db
+def test_county_incidence_is_compared_exactly(city):
+    AdminUnit.objects.filter(code=VILLAGE).update(rural_population=99_000)  # with OTHER: 100,000
+    household("A", VILLAGE, 1999)
+    row = {r.unit.code: r for r in selectors.incidence_by_unit(county_user(), 2020)}["349901000000"]
+    assert (row.incidence, row.meets_standard) == (Decimal("2.00"), True)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.people import People
 from accountability.roles import role_group, sync_roles
-from households import services
+from households import selectors, services
 from households.models import Household, HouseholdStatus, ProcedureStep
 from households.procedures import Done, step_problem
 from tests.factories import UserFactory
@@ -223,13 +223,65 @@ def test_exit_procedure_in_order(actors):
     assert household.status == HouseholdStatus.EXITING
     step(actors, "village_official", household, "exit", "household_consent", D(2020, 10, 2))
     step(actors, "village_official", household, "exit", "village_notice", D(2020, 10, 3))
-    step(actors, "township_staff", household, "exit", "township_review", D(2020, 10, 10))
-    step(actors, "county_office", household, "exit", "county_announcement", D(2020, 10, 15))
+    with pytest.raises(ValidationError, match="请先办理“乡镇审批并公示”"):
+        step(actors, "county_office", household, "exit", "county_announcement", D(2020, 10, 10))
+    township = step(actors, "township_staff", household, "exit", "township_notice", D(2020, 10, 10))
+    assert township.notice_until == D(2020, 10, 16)  # 002 §12: the township's notice runs its period
+    with pytest.raises(ValidationError, match="公示期满后"):
+        step(actors, "county_office", household, "exit", "county_announcement", D(2020, 10, 15))
+    step(actors, "county_office", household, "exit", "county_announcement", D(2020, 10, 17))
     household.refresh_from_db()
     assert (household.status, household.exit_year) == (HouseholdStatus.EXITED, 2020)
     step(actors, "county_office", household, "return", "county_decision", D(2021, 5, 1))
     household.refresh_from_db()
-    assert household.status == HouseholdStatus.RETURNED
+    assert (household.status, household.returned_on) == (HouseholdStatus.RETURNED, D(2021, 5, 1))
+
+
+@pytest.mark.django_db
+def test_exit_notices_are_a_profile_setting(actors):
+    """The 004 篇5 variant: a village notice, then a township review without a notice of its own."""
+    from accountability.models import PolicyProfile
+    from accountability.presets import ensure_default_profile
+
+    ensure_default_profile()
+    PolicyProfile.objects.update(exit_notices="village_notice")
+    household = exit_ready(apply(actors))
+    step(actors, "village_official", household, "exit", "village_assessment", D(2020, 10, 1))
+    step(actors, "village_official", household, "exit", "household_consent", D(2020, 10, 2))
+    step(actors, "village_official", household, "exit", "village_notice", D(2020, 10, 3))
+    with pytest.raises(ValidationError):
+        step(actors, "township_staff", household, "exit", "township_notice", D(2020, 10, 10))
+    review = step(actors, "township_staff", household, "exit", "township_review", D(2020, 10, 10))
+    assert review.notice_until is None
+    step(actors, "county_office", household, "exit", "county_announcement", D(2020, 10, 11))
+    household.refresh_from_db()
+    assert household.status == HouseholdStatus.EXITED
+    labels = [view.step_label for view in selectors.steps_of(household)]
+    assert "乡镇审核" in labels
+
+
+@pytest.mark.django_db
+def test_exit_requires_safe_water_only_where_the_profile_says_so(actors):
+    from accountability.models import PolicyProfile
+    from accountability.presets import ensure_default_profile
+
+    ensure_default_profile()
+    household = exit_ready(apply(actors))
+    household.drinking_water_safe = None
+    household.save()
+    assert services.exit_standard_problems(household, 2020) == []  # 004 篇3: 两不愁三保障 only
+    PolicyProfile.objects.update(exit_requires_drinking_water=True)
+    assert services.exit_standard_problems(household, 2020) == ["“饮水安全”未达标或未核实"]
+    with pytest.raises(ValidationError, match="饮水安全"):
+        step(actors, "village_official", household, "exit", "village_assessment", D(2020, 10, 1))
+
+
+@pytest.mark.django_db
+def test_removal_records_its_date(actors):
+    household = exit_ready(apply(actors))
+    step(actors, "county_office", household, "removal", "county_decision", D(2020, 11, 2))
+    household.refresh_from_db()
+    assert (household.status, household.removed_on) == (HouseholdStatus.REMOVED, D(2020, 11, 2))
 
 
 @pytest.mark.django_db

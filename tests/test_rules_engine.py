@@ -116,7 +116,7 @@ def findings(
             village_id=village,
             household=target,
             kind=kind,
-            source="provincial",
+            source="provincial_assessment",
             found_date=D(YEAR, 11, 1),
             assessment_year=YEAR,
             persons_affected=persons,
@@ -172,12 +172,15 @@ def test_township_rule(city, misidentified, e4):
     [(299, set()), (300, {"E-6"}), (999, {"E-6"}), (1000, {"E-6", "E-7"})],
 )
 def test_county_per_mille(city, persons, expected):
-    for _ in range(4):
-        household("349902102201", persons=25_000)  # 100,000 registered persons in the county
-    target = household("349902102201", persons=0)
+    """100,000 persons registered in the county, ``persons`` of them in a wrongly exited household:
+    the numerator is part of the denominator (it was built outside it before)."""
+    for _ in range(3):
+        household("349902102201", persons=25_000)
+    household("349902102202", persons=25_000 - persons)
+    target = household("349902102201", persons=persons, status=HouseholdStatus.EXITED, exit_year=2018)
     VerificationFinding.objects.create(
         village_id="349902102201", household=target, kind="wrong_exit", source="third_party",
-        found_date=D(YEAR, 11, 1), assessment_year=YEAR, persons_affected=persons, status="confirmed",
+        found_date=D(YEAR, 11, 1), assessment_year=YEAR, persons_affected=1, status="confirmed",
     )  # fmt: skip
     result = {rule for rule, unit in triggered() if unit == COUNTY and rule in ("E-6", "E-7")}
     assert result == expected
@@ -238,7 +241,7 @@ def test_targets_are_whoever_held_the_post_at_the_period_end(city):
     ).official
     target = household(HANDOVER_VILLAGE)
     VerificationFinding.objects.create(
-        village_id=HANDOVER_VILLAGE, household=target, kind="misidentified", source="audit",
+        village_id=HANDOVER_VILLAGE, household=target, kind="misidentified", source="provincial_audit",
         found_date=D(2026, 3, 1), assessment_year=2026, persons_affected=3, status="confirmed",
     )  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from accountability.models import AdminLevel, AdminUnit
@@ -25,6 +26,7 @@ class DemoUnit:
     planned_exit_year: int | None = None
     exit_year: int | None = None
     rural_population: int | None = None
+    groups_remediated_on: dt.date | None = None  # S-7: an exited poor village had completed it
 
 
 def demo_units() -> list[DemoUnit]:
@@ -48,6 +50,7 @@ def demo_units() -> list[DemoUnit]:
                         planned_exit_year=(2019 if v == 1 else 2020) if poor else None,
                         exit_year=exited,
                         rural_population=900 + 150 * v + 40 * t,
+                        groups_remediated_on=dt.date(exited, 6, 30) if exited else None,
                     )
                 )
     return units
@@ -64,6 +67,7 @@ def load_hierarchy() -> int:
         "planned_exit_year",
         "exit_year",
         "rural_population",
+        "groups_remediated_on",
     ]
     to_create, to_update = [], []
     for demo in demo_units():
@@ -76,6 +80,7 @@ def load_hierarchy() -> int:
             planned_exit_year=demo.planned_exit_year,
             exit_year=demo.exit_year,
             rural_population=demo.rural_population,
+            groups_remediated_on=demo.groups_remediated_on,
         )
         current = existing.get(demo.code)
         if current is None:

@@ -65,6 +65,21 @@ class PolicyProfile(models.Model):
         default=2,
         help_text=_("贫困村、县贫困发生率低于此值为出列/摘帽标准之一（S-7）"),
     )
+    exit_requires_drinking_water = models.BooleanField(
+        _("贫困户退出须饮水安全"),
+        default=False,
+        help_text=_("004 篇3 的退出标准（两不愁三保障）不含饮水安全；勾选则退出评估时也核对饮水安全"),
+    )
+    exit_notices = models.CharField(
+        _("退出公示方式"),
+        max_length=20,
+        default="two_notices",
+        choices=[
+            ("two_notices", _("两公示一公告：村委会审核公示、乡镇审批公示、县复核公告（002 第十二条）")),
+            ("village_notice", _("村内公示、乡镇审核、县审定公告（004 篇5）")),
+        ],
+        help_text=_("贫困户退出程序的公示环节"),
+    )
     quotas_monitored_from = models.DateField(
         _("走访考核起算日期"),
         null=True,
@@ -75,7 +90,10 @@ class PolicyProfile(models.Model):
         _("E-6/E-7 分母"),
         max_length=20,
         default="registered",
-        choices=[("registered", _("当年在册建档立卡人口（含此后清退的）")), ("rural", _("农村户籍人口"))],
+        choices=[
+            ("registered", _("当年在册建档立卡人口（含已脱贫的、当年清退的，加漏评户）")),
+            ("rural", _("农村户籍人口")),
+        ],
         help_text=_("识别、退出不精准人数千分比的分母；报告中注明所用口径"),
     )
     severity_forms = models.JSONField(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability.history import tracked
 from accountability.models.policy import PolicyProfile, governing_q
 from accountability.situations import AccountabilityForm, Severity
+from accountability.sources import FindingSource
 
 
 class SubjectLevel(models.TextChoices):
@@ -32,7 +33,7 @@ class Measure(models.TextChoices):
 
 
 class Denominator(models.TextChoices):
-    REGISTERED = "registered", _("当年在册建档立卡人口（含此后清退的）")
+    REGISTERED = "registered", _("当年在册建档立卡人口（含已脱贫的、当年清退的，加漏评户）")
     RURAL = "rural", _("农村户籍人口")
 
 
@@ -58,6 +59,13 @@ class EscalationRule(models.Model):
         blank=True,
     )
     situation = models.CharField(_("问责情形"), max_length=20, blank=True, help_text=_("如 A-6.1"))
+    finding_sources = ArrayField(
+        models.CharField(max_length=30, choices=FindingSource.choices),
+        verbose_name=_("计入的发现来源"),
+        default=list,
+        blank=True,
+        help_text=_("核查结果类规则只计这些来源的已确认结果；留空为全部来源"),
+    )
 
     class Meta:
         verbose_name = _("问责规则")
@@ -92,6 +100,9 @@ class EscalationRule(models.Model):
                 errors.append(f"第 {n} 个问责对象的 post 不是已知的岗位代码")
             elif target.get("at", "subject") not in ("subject", "evidence_village", "evidence_township"):
                 errors.append(f"第 {n} 个问责对象的 at 应为 subject、evidence_village 或 evidence_township")
+        unknown = set(self.finding_sources or []) - set(FindingSource.values)
+        if unknown:
+            errors.append(f"计入的发现来源不是已知的来源代码：{'、'.join(sorted(unknown))}")
         if errors:
             raise ValidationError({"conditions": errors})
 

@@ -61,6 +61,12 @@ class AdminUnit(models.Model):
     is_poor_village = models.BooleanField(_("是否贫困村"), default=False)
     planned_exit_year = models.PositiveSmallIntegerField(_("计划出列年度"), null=True, blank=True)
     exit_year = models.PositiveSmallIntegerField(_("出列年度"), null=True, blank=True)
+    groups_remediated_on = models.DateField(
+        _("重度贫困村小组村庄整治建设全部完成日期"),
+        null=True,
+        blank=True,
+        help_text=_("贫困村出列标准之二（004 篇3）；未记录视为未完成"),
+    )
     rural_population = models.PositiveIntegerField(
         _("农村户籍人口"),
         null=True,

@@ -47,3 +47,11 @@ def level_label(code: str) -> str:
         return str(AdminLevel(code).label)
     except ValueError:
         return code
+
+
+@register.filter
+def source_labels(codes) -> str:
+    """Finding sources with their level (accountability/sources.py), for an alert's evidence."""
+    from accountability.sources import source_label
+
+    return "、".join(source_label(code) for code in codes or [])

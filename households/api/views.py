@@ -94,6 +94,8 @@ class PoorVillageSerializer(serializers.Serializer):
     state = serializers.CharField(source="verdict.state")
     state_label = serializers.CharField(source="verdict.label")
     meets_exit_standard = serializers.BooleanField(source="verdict.meets_standard", allow_null=True)
+    below_incidence_limit = serializers.BooleanField(source="verdict.below_limit", allow_null=True)
+    groups_remediated_on = serializers.DateField(source="village.groups_remediated_on", allow_null=True)
 
 
 class PoorVillageViewSet(JurisdictionScopedMixin, viewsets.GenericViewSet):
