@@ -21,6 +21,7 @@ from django.utils import timezone
 from accountability.history import bind_context_to_transaction, history_context
 from accountability.metrics import Fact, metric
 from accountability.models import (
+    AdminUnit,
     Alert,
     AlertStatus,
     EscalationRule,
@@ -225,10 +226,14 @@ def _resolve_targets(found: list[Triggered], on: dt.date, root: str) -> None:
         if organisations
         else {}
     )
+    units = {u["unit"] for t in found for u in t.unit_targets if "unit" in u}
+    unit_names = dict(AdminUnit.objects.filter(pk__in=units).values_list("pk", "name")) if units else {}
     for t in found:
         if t.unit_targets:
             t.evidence["unit_targets"] = [
-                {**u, "name": org_names.get(u["organisation"], "")} if "organisation" in u else u
+                {**u, "name": org_names.get(u["organisation"], "")}
+                if "organisation" in u
+                else {**u, "name": unit_names.get(u["unit"], "")}
                 for u in t.unit_targets
             ]
         if t.official_id:
