@@ -128,7 +128,7 @@ def test_cases_propose_exactly_the_consequence_the_seed_names_for_each_post(peop
 
 
 @pytest.mark.django_db
-def test_removal_and_resignation_wait_for_the_approval_of_the_authority_above(people):
+def test_removal_and_resignation_wait_for_the_approval_of_the_authority_above(people, client):
     findings("misidentified", 5, village=VILLAGE)  # E-4: township leaders (county-managed) are removed
     run_rules(year=YEAR, as_of=AS_OF)
     alert = Alert.objects.get(rule_code="E-4", unit_id=TOWNSHIP)
@@ -143,6 +143,9 @@ def test_removal_and_resignation_wait_for_the_approval_of_the_authority_above(pe
     assert case.decided_forms == ["removal", "party_government_discipline"]
     with pytest.raises(ValidationError, match="上级批准"):
         case_services.case_step(actor=people["office"], case=case, step="execute")
+    client.force_login(people["office"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'value="approve"' in page and 'value="execute"' not in page and "免职、党纪政纪处分" in page
     with pytest.raises(PermissionDenied, match="市级"):  # the county decided: the city approves
         case_services.case_step(actor=people["county_discipline"], case=case, step="approve", documents="x")
     with pytest.raises(ValidationError, match="批准文件"):
@@ -383,3 +386,29 @@ def test_the_api_opens_cases_from_an_alert_with_the_source_level(people, client)
     assert {tuple(c["proposed_forms"]) for c in body} == {("hold_accountable",), ("corresponding_handling",)}
     assert Consequence.objects.count() == 0 and Organisation.objects.exists()
     assert ConsequenceKind.VETO == "veto"
+
+
+@pytest.mark.django_db
+def test_the_pages_set_the_veto_triggers_by_hand(people, client):
+    findings("misidentified", 1)
+    run_rules(year=YEAR, as_of=AS_OF)
+    alert = Alert.objects.get(rule_code="E-1", unit_id=VILLAGE)
+    client.force_login(people["office"])
+    assert "发现问题的工作层级" in client.get(f"/alerts/{alert.pk}/").content.decode()
+    response = client.post(
+        f"/alerts/{alert.pk}/cases/", {"source_level": "central", "serious_influence": "1"}
+    )
+    assert response.status_code == 302
+    assert set(AccountabilityCase.objects.values_list("source_level", "serious_influence")) == {
+        ("central", True)
+    }
+    response = client.post(
+        "/cases/new/",
+        {
+            "unit": TOWNSHIP, "situation": "A-9.3", "severity": "serious", "facts": "重大涉贫信访事件",
+            "origin": "manual", "year": str(YEAR), "serious_influence": "on",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    case = AccountabilityCase.objects.get(unit_id=TOWNSHIP)
+    assert (case.year, case.serious_influence, case.official) == (YEAR, True, None)
