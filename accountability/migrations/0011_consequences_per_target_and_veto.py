@@ -52,6 +52,17 @@ def name_consequences_per_post(apps, schema_editor):
         rule.save(update_fields=["targets", "action", "forms"])
 
 
+def record_earlier_vetoes(apps, schema_editor):
+    """Vetoes executed before consequences were records (a unit case from E-3/E-5) become records, so
+    that the assessment's selector sees them; their leaders' eligibility was never recorded."""
+    AccountabilityCase = apps.get_model("accountability", "AccountabilityCase")
+    Consequence = apps.get_model("accountability", "Consequence")
+    Consequence.objects.bulk_create(
+        Consequence(case=case, kind="veto", year=case.veto_year, unit_id=case.unit_id, ground="failed_task")
+        for case in AccountabilityCase.objects.filter(veto_year__isnull=False)
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -308,4 +319,5 @@ class Migration(migrations.Migration):
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='db7f974b1cce3dd993a5e28a2248415c7865f614', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_6dc94', table='accountability_consequenceevent', when='BEFORE')),
         ),
         migrations.RunPython(name_consequences_per_post, migrations.RunPython.noop),
+        migrations.RunPython(record_earlier_vetoes, migrations.RunPython.noop),
     ]
