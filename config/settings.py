@@ -126,10 +126,7 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Only PostgreSQL is supported (DATABASE_URL must start with postgres://)")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# the test database is named after the database in use, so that checkouts sharing a server never collide
-DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
-    "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}"
-)
+DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME", "test_fupin")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache, Celery --------------------------------------------------------------------
