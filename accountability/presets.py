@@ -73,7 +73,7 @@ class RulePreset:
     label: str
     level: str
     conditions: tuple[tuple[str, str, str], ...]  # (metric, threshold, measure): any of them
-    targets: tuple[tuple[str, str], ...]  # (post, at)
+    targets: tuple[dict, ...]  # T(post, at, forms) per person, U(unit, forms) for the unit itself
     action: str
     severity: str
     forms: tuple[str, ...]
@@ -85,13 +85,41 @@ F = AccountabilityForm
 MIS, WRONG = "misidentified_households", "wrong_exit_households"
 SUBJECT, EV_VILLAGE, EV_TOWNSHIP = "subject", "evidence_village", "evidence_township"
 
+
+def T(post: str, at: str, *forms: str, to: str = "", enabled: bool = True) -> dict:
+    """A person the seed names, with the consequence it names for that post (Art. 39)."""
+    target = {"post": str(post), "at": at, "forms": [str(f) for f in forms]}
+    if to:
+        target["to"] = to
+    if not enabled:
+        target["enabled"] = False
+    return target
+
+
+def U(unit: str, *forms: str) -> dict:
+    """A consequence for the unit itself: the subject unit, or the helping unit (organisation)."""
+    return {"unit": unit, "forms": [str(f) for f in forms]}
+
+
+TO_CITY = "市委、市政府"
+ACCOUNTABLE, HANDLING, DISCIPLINE = (
+    F.HOLD_ACCOUNTABLE,
+    F.CORRESPONDING_HANDLING,
+    F.PARTY_GOVERNMENT_DISCIPLINE,
+)
+
 SUZHOU_RULES = (
     RulePreset(
         "E-1",
         "村：识别不精准 ≥1 户或退出不精准 ≥2 户",
         "village",
         ((MIS, "1", "count"), (WRONG, "2", "count")),
-        ((P.VILLAGE_SECRETARY, SUBJECT), (P.VILLAGE_DIRECTOR, SUBJECT), (P.FIRST_SECRETARY, SUBJECT)),
+        (
+            T(P.VILLAGE_SECRETARY, SUBJECT, ACCOUNTABLE),
+            T(P.VILLAGE_DIRECTOR, SUBJECT, ACCOUNTABLE),
+            T(P.FIRST_SECRETARY, SUBJECT, HANDLING),
+            T(P.VILLAGE_HOUSEHOLD_CADRE, SUBJECT, F.AT_DISCRETION, enabled=False),  # 视情: a profile switch
+        ),
         "问责村党组织书记、村委会主任；对第一书记作相应处理；视情问责包户干部",
         "minor",
         (F.ADMONISHING_TALK, F.WRITTEN_SELF_EXAMINATION, F.CORRESPONDING_HANDLING),
@@ -102,7 +130,7 @@ SUZHOU_RULES = (
         "村：识别不精准 ≥2 户或退出不精准 ≥3 户",
         "village",
         ((MIS, "2", "count"), (WRONG, "3", "count")),
-        ((P.TOWNSHIP_CADRE_FOR_VILLAGE, SUBJECT),),
+        (T(P.TOWNSHIP_CADRE_FOR_VILLAGE, SUBJECT, ACCOUNTABLE),),
         "问责包村干部",
         "minor",
         (F.ADMONISHING_TALK, F.WRITTEN_SELF_EXAMINATION),
@@ -113,8 +141,13 @@ SUZHOU_RULES = (
         "乡镇：未完成年度脱贫任务",
         "township",
         (("exit_task_shortfall", "1", "count"),),
-        ((P.TOWNSHIP_SECRETARY, SUBJECT), (P.TOWNSHIP_HEAD, SUBJECT), (P.TOWNSHIP_LEADER_IN_CHARGE, SUBJECT)),
-        "问责乡镇党委书记、乡镇长、分管负责人",
+        (
+            T(P.TOWNSHIP_SECRETARY, SUBJECT, ACCOUNTABLE),
+            T(P.TOWNSHIP_HEAD, SUBJECT, ACCOUNTABLE),
+            T(P.TOWNSHIP_LEADER_IN_CHARGE, SUBJECT, ACCOUNTABLE),
+            U(SUBJECT, F.ONE_VOTE_VETO),  # Art. 41: 未完成年度脱贫任务的 → 一票否决
+        ),
+        "问责乡镇党委书记、乡镇长、分管负责人；年度目标考核一票否决",
         "serious",
         (F.CIRCULATION, F.ADMONITION),
         "A-5.7",
@@ -125,12 +158,12 @@ SUZHOU_RULES = (
         "township",
         ((MIS, "5", "count"), (WRONG, "10", "count")),
         (
-            (P.TOWNSHIP_SECRETARY, SUBJECT),
-            (P.TOWNSHIP_HEAD, SUBJECT),
-            (P.TOWNSHIP_LEADER_IN_CHARGE, SUBJECT),
-            (P.COUNTY_LEADER_FOR_TOWNSHIP, SUBJECT),
+            T(P.TOWNSHIP_SECRETARY, SUBJECT, F.REMOVAL, DISCIPLINE),
+            T(P.TOWNSHIP_HEAD, SUBJECT, F.REMOVAL, DISCIPLINE),
+            T(P.TOWNSHIP_LEADER_IN_CHARGE, SUBJECT, F.REMOVAL, DISCIPLINE),
+            T(P.COUNTY_LEADER_FOR_TOWNSHIP, SUBJECT, DISCIPLINE),
         ),
-        "乡镇党委书记、乡镇长、分管负责人免职并给予党纪政纪处分；包乡镇县领导问责",
+        "乡镇党委书记、乡镇长、分管负责人免职并追究党纪政纪责任；包保该乡镇的县区几套班子负责人追究党纪政纪责任",
         "severe",
         (F.REMOVAL, F.DISCIPLINARY_SANCTION),
         "A-6.1",
@@ -140,8 +173,13 @@ SUZHOU_RULES = (
         "县区：未完成年度脱贫任务",
         "county",
         (("exit_task_shortfall", "1", "count"),),
-        ((P.COUNTY_LEADER_IN_CHARGE, SUBJECT), (P.COUNTY_SECRETARY, SUBJECT), (P.COUNTY_HEAD, SUBJECT)),
-        "分管县领导党纪政纪处分；县委书记、县长向市委市政府写出检查",
+        (
+            T(P.COUNTY_LEADER_IN_CHARGE, SUBJECT, DISCIPLINE),
+            T(P.COUNTY_SECRETARY, SUBJECT, F.SELF_CRITICISM_TO_UPPER, to=TO_CITY),
+            T(P.COUNTY_HEAD, SUBJECT, F.SELF_CRITICISM_TO_UPPER, to=TO_CITY),
+            U(SUBJECT, F.ONE_VOTE_VETO),  # Art. 41
+        ),
+        "分管县领导党纪政纪处分；县委书记、县长向市委市政府写出检查；年度目标考核一票否决",
         "serious",
         (F.DISCIPLINARY_SANCTION, F.SELF_CRITICISM_TO_UPPER),
         "A-5.7",
@@ -151,8 +189,12 @@ SUZHOU_RULES = (
         "县区：识别、退出不精准人数 ≥3‰",
         "county",
         (("imprecise_persons", "3", "permille"),),
-        ((P.COUNTY_LEADER_IN_CHARGE, SUBJECT), (P.COUNTY_SECRETARY, SUBJECT), (P.COUNTY_HEAD, SUBJECT)),
-        "分管县领导免职并给予党纪政纪处分；县委书记、县长写出检查",
+        (
+            T(P.COUNTY_LEADER_IN_CHARGE, SUBJECT, F.REMOVAL, DISCIPLINE),
+            T(P.COUNTY_SECRETARY, SUBJECT, F.SELF_CRITICISM_TO_UPPER, to=TO_CITY),
+            T(P.COUNTY_HEAD, SUBJECT, F.SELF_CRITICISM_TO_UPPER, to=TO_CITY),
+        ),
+        "分管县领导免职并给予党纪政纪处分；县委书记、县长向市委、市政府写出检查",
         "severe",
         (F.REMOVAL, F.DISCIPLINARY_SANCTION, F.SELF_CRITICISM_TO_UPPER),
         "A-6.1",
@@ -162,8 +204,8 @@ SUZHOU_RULES = (
         "县区：识别、退出不精准人数 ≥10‰",
         "county",
         (("imprecise_persons", "10", "permille"),),
-        ((P.COUNTY_SECRETARY, SUBJECT), (P.COUNTY_HEAD, SUBJECT)),
-        "县委书记、县长引咎辞职（按程序报批）",
+        (T(P.COUNTY_SECRETARY, SUBJECT, F.RESIGNATION), T(P.COUNTY_HEAD, SUBJECT, F.RESIGNATION)),
+        "报请上级批准同意后，县委书记、县长引咎辞职",
         "severe",
         (F.RESIGNATION,),
         "A-6.1",
@@ -174,14 +216,16 @@ SUZHOU_RULES = (
         "county",
         (("late_poor_villages", "1", "count"),),
         (
-            (P.COUNTY_LEADER_IN_CHARGE, SUBJECT),
-            (P.COUNTY_SECRETARY, SUBJECT),
-            (P.COUNTY_HEAD, SUBJECT),
-            (P.COUNTY_LEADER_FOR_TOWNSHIP, EV_TOWNSHIP),
-            (P.TOWNSHIP_SECRETARY, EV_TOWNSHIP),
-            (P.VILLAGE_SECRETARY, EV_VILLAGE),
-            (P.HELPING_UNIT_HEAD, EV_VILLAGE),
-            (P.FIRST_SECRETARY, EV_VILLAGE),
+            T(P.COUNTY_LEADER_IN_CHARGE, SUBJECT, F.REMOVAL, DISCIPLINE),
+            T(P.COUNTY_LEADER_FOR_TOWNSHIP, EV_TOWNSHIP, DISCIPLINE),
+            T(P.COUNTY_SECRETARY, SUBJECT, F.SELF_CRITICISM_TO_UPPER, to=TO_CITY),
+            T(P.COUNTY_HEAD, SUBJECT, F.SELF_CRITICISM_TO_UPPER, to=TO_CITY),
+            T(P.TOWNSHIP_SECRETARY, EV_TOWNSHIP, HANDLING),
+            T(P.TOWNSHIP_HEAD, EV_TOWNSHIP, HANDLING),
+            T(P.VILLAGE_SECRETARY, EV_VILLAGE, HANDLING),
+            T(P.VILLAGE_DIRECTOR, EV_VILLAGE, HANDLING),
+            T(P.HELPING_UNIT_HEAD, EV_VILLAGE, HANDLING),
+            T(P.FIRST_SECRETARY, EV_VILLAGE, HANDLING),
         ),
         "分管县领导免职并给予党纪政纪处分；包乡镇县领导党纪政纪处分；县委书记、县长写出检查；"
         "乡镇、村、包保单位主要负责人和第一书记相应处理",
@@ -194,8 +238,8 @@ SUZHOU_RULES = (
         "县区：2 个及以上贫困村未按期出列",
         "county",
         (("late_poor_villages", "2", "count"),),
-        ((P.COUNTY_SECRETARY, SUBJECT), (P.COUNTY_HEAD, SUBJECT), (P.COUNTY_LEADER_IN_CHARGE, SUBJECT)),
-        "在 E-8 基础上，给予县委书记、县长党纪政纪处分",
+        (T(P.COUNTY_SECRETARY, SUBJECT, DISCIPLINE), T(P.COUNTY_HEAD, SUBJECT, DISCIPLINE)),
+        "在 E-8 基础上，追究县委书记、县长党纪政纪责任",
         "severe",
         (F.DISCIPLINARY_SANCTION,),
         "A-5.7",
@@ -205,10 +249,10 @@ SUZHOU_RULES = (
         "包保单位：所包贫困村未按期出列",
         "helping_unit",
         (("late_poor_villages", "1", "count"),),
-        ((P.HELPING_UNIT_HEAD, EV_VILLAGE),),
-        "取消包保单位当年度绩效奖励资格",
+        (U("organisation", F.PERFORMANCE_AWARD_INELIGIBLE),),
+        "取消该单位年度绩效考评评优资格",
         "serious",
-        (F.AWARD_INELIGIBLE,),
+        (F.PERFORMANCE_AWARD_INELIGIBLE,),
         "A-8.2",
     ),
     RulePreset(
@@ -216,7 +260,7 @@ SUZHOU_RULES = (
         "市县巡察、督查、审计、监测等发现识别、退出不精准（视情追究）",
         "village",
         ((MIS, "1", "count"), (WRONG, "1", "count")),
-        ((P.VILLAGE_SECRETARY, SUBJECT), (P.VILLAGE_DIRECTOR, SUBJECT), (P.FIRST_SECRETARY, SUBJECT)),
+        (T(P.VILLAGE_SECRETARY, SUBJECT), T(P.VILLAGE_DIRECTOR, SUBJECT), T(P.FIRST_SECRETARY, SUBJECT)),
         "第四十条：视情追究——请有权机关按干部管理权限决定是否问责及问责方式；本预警不提出问责方式",
         "minor",
         (),
@@ -368,7 +412,7 @@ def rule_fields(rule: RulePreset) -> dict:
         "label": rule.label,
         "level": rule.level,
         "conditions": [{"metric": m, "threshold": t, "measure": u} for m, t, u in rule.conditions],
-        "targets": [{"post": str(post), "at": at} for post, at in rule.targets],
+        "targets": [dict(target) for target in rule.targets],
         "action": rule.action,
         "severity": rule.severity,
         "forms": [str(f) for f in rule.forms],

@@ -21,10 +21,12 @@ from django.utils import timezone
 from accountability.history import bind_context_to_transaction, history_context
 from accountability.metrics import Fact, metric
 from accountability.models import (
+    AdminUnit,
     Alert,
     AlertStatus,
     EscalationRule,
     Official,
+    Organisation,
     RuleRun,
     SubjectLevel,
     User,
@@ -70,7 +72,10 @@ class Triggered:
     evidence: dict
     official_id: int | None = None
     organisation_id: int | None = None
-    target_slots: list[tuple[str, str]] = field(default_factory=list)  # (unit code, post)
+    target_slots: list[tuple[str, str, tuple[str, ...], str]] = field(
+        default_factory=list
+    )  # unit, post, forms, to
+    unit_targets: list[dict] = field(default_factory=list)  # consequences for the unit / helping unit
 
 
 def period_end(year: int, as_of: dt.date) -> dt.date:
@@ -112,22 +117,48 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
                 denominator=result.fact.denominator,
                 evidence=evidence,
                 organisation_id=organisation_id,
-                target_slots=_slots(rule.targets, unit_code, villages),
+                target_slots=_slots(rule, unit_code, villages),
+                unit_targets=_unit_targets(rule, unit_code, organisation_id),
             )
         )
     return found
 
 
-def _slots(targets: list[dict], unit_code: str, villages: list[str]) -> list[tuple[str, str]]:
+def target_forms(rule: EscalationRule, target: dict) -> tuple[str, ...]:
+    """The consequence the rule names for this target (Art. 39), or the rule's forms as a fallback."""
+    return tuple(target.get("forms") or rule.forms or ())
+
+
+def _slots(rule: EscalationRule, unit_code: str, villages: list[str]) -> list[tuple[str, str, tuple, str]]:
     slots = []
-    for target in targets:
-        if target["at"] == "subject":
-            slots.append((unit_code, target["post"]))
-        elif target["at"] == "evidence_village":
-            slots += [(village, target["post"]) for village in villages]
-        elif target["at"] == "evidence_township":
-            slots += [(code_prefix(v, "township").ljust(12, "0"), target["post"]) for v in villages]
+    for target in rule.targets:
+        if "unit" in target or target.get("enabled", True) is False:
+            continue
+        post, forms, to = target["post"], target_forms(rule, target), target.get("to", "")
+        at = target.get("at", "subject")
+        if at == "subject":
+            slots.append((unit_code, post, forms, to))
+        elif at == "evidence_village":
+            slots += [(village, post, forms, to) for village in villages]
+        elif at == "evidence_township":
+            slots += [(code_prefix(v, "township").ljust(12, "0"), post, forms, to) for v in villages]
     return list(dict.fromkeys(slots))
+
+
+def _unit_targets(rule: EscalationRule, unit_code: str, organisation_id: int | None) -> list[dict]:
+    """Consequences for the unit itself: the subject unit (the one-vote veto of a failed annual task)
+    or the helping unit (E-10: 取消该单位年度绩效考评评优资格)."""
+    found = []
+    for target in rule.targets:
+        if "unit" not in target or target.get("enabled", True) is False:
+            continue
+        forms = list(target_forms(rule, target))
+        if target["unit"] == "organisation":
+            if organisation_id is not None:
+                found.append({"organisation": organisation_id, "forms": forms})
+        else:
+            found.append({"unit": unit_code, "forms": forms})
+    return found
 
 
 def _quota_rule(rule: EscalationRule, area: ProfileArea, year: int, as_of: dt.date) -> list[Triggered]:
@@ -188,24 +219,47 @@ def evaluate(*, year: int, as_of: dt.date, root: str = "") -> list[Triggered]:
 
 
 def _resolve_targets(found: list[Triggered], on: dt.date, root: str) -> None:
-    """Name the officials who held the target posts at the period's end (one query)."""
-    posts = {post for t in found for _, post in t.target_slots}
+    """Name the officials who held the target posts at the period's end (one query), each with the
+    consequence the rule names for the post; name the helping units of unit consequences."""
+    posts = {slot[1] for t in found for slot in t.target_slots}
     held = holders_on(on, posts=posts, within=root) if posts else {}
     officials = {t.official_id for t in found if t.official_id}
     names = dict(Official.objects.filter(pk__in=officials).values_list("pk", "name")) if officials else {}
+    organisations = {u["organisation"] for t in found for u in t.unit_targets if "organisation" in u}
+    org_names = (
+        dict(Organisation.objects.filter(pk__in=organisations).values_list("pk", "name"))
+        if organisations
+        else {}
+    )
+    units = {u["unit"] for t in found for u in t.unit_targets if "unit" in u}
+    unit_names = dict(AdminUnit.objects.filter(pk__in=units).values_list("pk", "name")) if units else {}
     for t in found:
+        if t.unit_targets:
+            t.evidence["unit_targets"] = [
+                {**u, "name": org_names.get(u["organisation"], "")}
+                if "organisation" in u
+                else {**u, "name": unit_names.get(u["unit"], "")}
+                for u in t.unit_targets
+            ]
         if t.official_id:
             t.evidence["targets"] = [
-                {"official": t.official_id, "name": names.get(t.official_id, ""), "post": t.evidence["post"]}
+                {
+                    "official": t.official_id,
+                    "name": names.get(t.official_id, ""),
+                    "post": t.evidence["post"],
+                    "forms": list(t.rule.forms),
+                }
             ]
             continue
         named = []
-        for unit, post in t.target_slots:
+        for unit, post, forms, to in t.target_slots:
+            extra = {"forms": list(forms), **({"to": to} if to else {})}
             holders = held.get((unit, post), [])
             if not holders:
-                named.append({"official": None, "name": "（空缺）", "post": post, "unit": unit})
+                named.append({"official": None, "name": "（空缺）", "post": post, "unit": unit, **extra})
             named += [
-                {"official": h.official_id, "name": h.name, "post": post, "unit": unit} for h in holders
+                {"official": h.official_id, "name": h.name, "post": post, "unit": unit, **extra}
+                for h in holders
             ]
         t.evidence["targets"] = named
 

@@ -93,7 +93,7 @@ class Severity(models.TextChoices):
 
 
 class AccountabilityForm(models.TextChoices):
-    # for units (Art. 11) and individuals; 002 §11(10) and Suzhou add the last ones
+    # for units (Art. 11) and individuals; 002 §11(10) and Suzhou (seed 000 Art. 39, 41) add the rest
     WRITTEN_SELF_EXAMINATION = "written_self_examination", _("责令作出书面检查")
     DEADLINE_RECTIFICATION = "deadline_rectification", _("责令限期整改")
     PUBLIC_APOLOGY = "public_apology", _("责令公开道歉")
@@ -105,15 +105,74 @@ class AccountabilityForm(models.TextChoices):
     DISCIPLINARY_SANCTION = "disciplinary_sanction", _("纪律处分")
     REMOVAL = "removal", _("免职")
     RESIGNATION = "resignation", _("引咎辞职")
-    SELF_CRITICISM_TO_UPPER = "self_criticism_to_upper", _("向上级写出检查")
+    SELF_CRITICISM_TO_UPPER = "self_criticism_to_upper", _("写出检查")
     AWARD_INELIGIBLE = "award_ineligible", _("取消评先评优资格")
     CORRESPONDING_HANDLING = "corresponding_handling", _("相应处理")
+    # seed 000 Art. 39 in its own words
+    HOLD_ACCOUNTABLE = "hold_accountable", _("追究责任")
+    AT_DISCRETION = "at_discretion", _("视情追究")
+    PARTY_GOVERNMENT_DISCIPLINE = "party_government_discipline", _("党纪政纪处分")
+    PERFORMANCE_AWARD_INELIGIBLE = "performance_award_ineligible", _("取消年度绩效考评评优资格")
+    # seed 000 Art. 41, 002 §11(12)
+    ONE_VOTE_VETO = "one_vote_veto", _("一票否决")
+    # seed 002 §11(10)
+    CRITICISM_EDUCATION = "criticism_education", _("批评教育")
+    TRANSFER_FROM_POST = "transfer_from_post", _("调离现工作岗位")
+    SUSPENSION = "suspension", _("停职检查")
+    ORDERED_RESIGNATION = "ordered_resignation", _("责令辞职")
 
+
+F = AccountabilityForm
 
 UNIT_FORMS = {
-    AccountabilityForm.WRITTEN_SELF_EXAMINATION,
-    AccountabilityForm.DEADLINE_RECTIFICATION,
-    AccountabilityForm.PUBLIC_APOLOGY,
-    AccountabilityForm.CIRCULATED_CRITICISM,
-    AccountabilityForm.AWARD_INELIGIBLE,
+    F.WRITTEN_SELF_EXAMINATION,
+    F.DEADLINE_RECTIFICATION,
+    F.PUBLIC_APOLOGY,
+    F.CIRCULATED_CRITICISM,
+    F.AWARD_INELIGIBLE,
+    F.CRITICISM_EDUCATION,
+    F.PERFORMANCE_AWARD_INELIGIBLE,
+    F.ONE_VOTE_VETO,
 }
+
+#: forms that take effect only after the authority above approves (seed 000 Art. 39(6)
+#: 「报请上级批准同意后」; removal and resignation are decided per cadre-management authority)
+NEEDS_APPROVAL = frozenset({F.REMOVAL, F.RESIGNATION, F.ORDERED_RESIGNATION})
+
+#: 「通报批评及以上问责」 (Art. 41): circulated criticism and every heavier form, for units and persons
+#: (Jinan Art. 11–12 order: 通报 ranks with 通报批评; 诫勉, organisational handling, discipline, and the
+#: 002 §11(10) forms after 通报批评 are heavier)
+CIRCULATED_CRITICISM_OR_HEAVIER = frozenset(
+    {
+        F.CIRCULATED_CRITICISM,
+        F.CIRCULATION,
+        F.ADMONITION,
+        F.ORGANISATIONAL_HANDLING,
+        F.DISCIPLINARY_SANCTION,
+        F.PARTY_GOVERNMENT_DISCIPLINE,
+        F.TRANSFER_FROM_POST,
+        F.SUSPENSION,
+        F.ORDERED_RESIGNATION,
+        F.REMOVAL,
+        F.RESIGNATION,
+        F.ONE_VOTE_VETO,
+    }
+)
+
+
+class SourceLevel(models.TextChoices):
+    """The level of the work in which a problem was found (Art. 39–41 tell them apart)."""
+
+    CENTRAL = "central", _("中央")
+    PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+
+
+class FaultTolerance(models.TextChoices):
+    """容错 (seed 001 Art. 14): responsibility lightened, reduced or exempted."""
+
+    NONE = "", _("—")
+    LIGHTER = "lighter", _("从轻")
+    REDUCED = "reduced", _("减轻")
+    EXEMPTED = "exempted", _("免除")

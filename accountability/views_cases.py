@@ -18,7 +18,13 @@ from accountability.errors import error_text, form_error
 from accountability.models import AdminUnit, AlertStatus, CaseStatus, Transfer
 from accountability.rules_cases import STEP_LABELS, allowed_steps
 from accountability.selectors import official_by_id_number
-from accountability.situations import AccountabilityForm, Severity, situation_choices
+from accountability.situations import (
+    AccountabilityForm,
+    FaultTolerance,
+    Severity,
+    SourceLevel,
+    situation_choices,
+)
 from accountability.widgets import DayInput
 
 PAGE_SIZE = 50
@@ -37,6 +43,13 @@ class CaseForm(forms.Form):
         label=_("来源"), choices=[("manual", _("人工立案")), ("inspection", _("督查巡查发现"))]
     )
     source_reference = forms.CharField(label=_("来源说明"), required=False, max_length=200)
+    year = forms.IntegerField(label=_("考核年度（默认今年）"), required=False, min_value=2000, max_value=2100)
+    source_level = forms.ChoiceField(
+        label=_("发现问题的工作层级"), choices=[("", "—"), *SourceLevel.choices], required=False
+    )
+    serious_influence = forms.BooleanField(
+        label=_("发生重大涉贫信访事件或其他造成严重不良影响（一票否决）"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +70,11 @@ class StepForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     transfer = forms.ChoiceField(label=_("移送"), choices=Transfer.choices, required=False)
+    fault_tolerance = forms.ChoiceField(
+        label=_("容错（作出决定时：从轻、减轻，理由写在上栏）"),
+        choices=[("", "—"), (FaultTolerance.LIGHTER, _("从轻")), (FaultTolerance.REDUCED, _("减轻"))],
+        required=False,
+    )
 
 
 @login_required
@@ -75,7 +93,11 @@ def alert_detail(request, pk: int):
     return render(
         request,
         "accountability/alert_detail.html",
-        {"alert": alert, "cases": alert.cases.select_related("official")},
+        {
+            "alert": alert,
+            "cases": alert.cases.select_related("official", "organisation"),
+            "source_levels": SourceLevel.choices,
+        },
     )
 
 
@@ -84,7 +106,15 @@ def alert_detail(request, pk: int):
 def alert_open_cases(request, pk: int):
     alert = selectors.alert_for(request.user, pk)
     try:
-        opened = case_services.case_open_from_alert(actor=request.user, alert=alert)
+        source_level = request.POST.get("source_level", "")
+        if source_level not in ("", *SourceLevel.values):
+            raise ValidationError("发现问题的工作层级不正确")
+        opened = case_services.case_open_from_alert(
+            actor=request.user,
+            alert=alert,
+            source_level=source_level,
+            serious_influence=request.POST.get("serious_influence") == "1",
+        )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
         return redirect("alert-detail", pk=pk)
@@ -130,6 +160,9 @@ def case_new(request):
                 severity=data["severity"],
                 origin=data["origin"],
                 source_reference=data["source_reference"],
+                year=data["year"],
+                source_level=data["source_level"],
+                serious_influence=data["serious_influence"],
             )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, error_text(error))
@@ -142,10 +175,16 @@ def case_new(request):
 @login_required
 def case_detail(request, pk: int):
     case = selectors.case_for(request.user, pk)
-    steps = [(s, STEP_LABELS[s]) for s in allowed_steps(case.status)]
+    steps = [(s, STEP_LABELS[s]) for s in allowed_steps(case.status, case.decided_forms)]
     form = StepForm(initial={"on": timezone.localdate(), "chosen_forms": case.proposed_forms})
     form.fields["step"].choices = steps
-    context = {"case": case, "events": case.steps.select_related("actor"), "form": form, "steps": steps}
+    context = {
+        "case": case,
+        "events": case.steps.select_related("actor"),
+        "form": form,
+        "steps": steps,
+        "consequences": case.consequence_records.select_related("unit", "organisation", "official"),
+    }
     return render(request, "accountability/case_detail.html", context)
 
 
@@ -167,6 +206,7 @@ def case_step(request, pk: int):
             documents=data["documents"],
             forms=data["chosen_forms"],
             transfer=data["transfer"] or "",
+            fault_tolerance=data["fault_tolerance"] or "",
         )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))

@@ -357,7 +357,7 @@ def test_case_workflow_and_authority(people):
     alert.refresh_from_db()
     assert alert.status == AlertStatus.CASE_OPENED
     case = next(c for c in cases if c.authority_level == "county")
-    assert case.proposed_forms == ["organisational_handling", "disciplinary_sanction"]  # severe, individual
+    assert case.proposed_forms == ["removal", "party_government_discipline"]  # Art. 39(3): the post's own
     with pytest.raises(ValidationError, match="不能"):
         case_services.case_step(actor=people["county_discipline"], case=case, step="decide", reason="x")
     case_services.case_step(actor=people["office"], case=case, step="review", reason="调查")

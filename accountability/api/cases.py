@@ -13,7 +13,7 @@ from accountability import selectors_cases as selectors
 from accountability.api.base import ScopedReadOnlyViewSet
 from accountability.models import AccountabilityCase, AdminUnit, Alert, CaseEvent, Official, Transfer
 from accountability.rules_cases import STEP_LABELS
-from accountability.situations import AccountabilityForm, Severity
+from accountability.situations import AccountabilityForm, FaultTolerance, Severity, SourceLevel
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -42,6 +42,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "evidence", "severity", "proposed_forms", "authority_level", "status", "decided_forms",
             "decision", "decided_on", "transfer", "exemption_reason", "executed_on",
             "award_ineligible_year", "appraisal", "veto_year", "steps",
+            "organisation", "grounds", "year", "source_level", "serious_influence", "fault_tolerance",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -57,6 +58,18 @@ class CaseOpenSerializer(serializers.Serializer):
         choices=[("manual", "manual"), ("inspection", "inspection")], default="manual"
     )
     source_reference = serializers.CharField(required=False, allow_blank=True, default="")
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=2000, max_value=2100)
+    source_level = serializers.ChoiceField(
+        choices=SourceLevel.choices, required=False, allow_blank=True, default=""
+    )
+    serious_influence = serializers.BooleanField(required=False, default=False)
+
+
+class AlertCasesSerializer(serializers.Serializer):
+    source_level = serializers.ChoiceField(
+        choices=SourceLevel.choices, required=False, allow_blank=True, default=""
+    )
+    serious_influence = serializers.BooleanField(required=False, default=False)
 
 
 class CaseStepSerializer(serializers.Serializer):
@@ -68,6 +81,9 @@ class CaseStepSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=AccountabilityForm.choices), required=False
     )
     transfer = serializers.ChoiceField(choices=Transfer.choices, required=False, default="")
+    fault_tolerance = serializers.ChoiceField(
+        choices=[FaultTolerance.LIGHTER, FaultTolerance.REDUCED], required=False, allow_blank=True, default=""
+    )
 
 
 class CaseViewSet(ScopedReadOnlyViewSet):
@@ -123,9 +139,14 @@ class AlertViewSet(ScopedReadOnlyViewSet):
             self.request.user, selectors.AlertFilters.from_params(self.request.query_params)
         )
 
-    @extend_schema(request=None, responses={201: CaseListSerializer})
+    @extend_schema(request=AlertCasesSerializer, responses={201: CaseListSerializer})
     @action(detail=True, methods=["post"])
     def cases(self, request, pk=None):
-        """Open a case per official the alert names."""
-        opened = case_services.case_open_from_alert(actor=request.user, alert=self.get_object())
+        """Open a case per official the alert names (once each, every ground listed) and one per unit
+        consequence (one-vote veto, a helping unit's loss of award eligibility)."""
+        data = AlertCasesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        opened = case_services.case_open_from_alert(
+            actor=request.user, alert=self.get_object(), **data.validated_data
+        )
         return Response(CaseSerializer(opened, many=True).data, status=201)

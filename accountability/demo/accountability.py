@@ -59,22 +59,13 @@ def _cases() -> int:
             forms=["admonition"],
         )
         case_services.case_step(actor=office, case=case, step="execute", reason="已宣布问责决定")
-    # E-3 in the first township: the township as a unit — decided by the county, executed: one-vote veto
+    # E-3 in the first township: opened from the alert — the township's principal heads and the unit,
+    # whose one-vote veto the county decides and executes
     alert = Alert.objects.filter(rule_code="E-3", unit_id="349901101000", period="2020").first()
     if alert is not None:
-        unit_case = case_services.case_open(
-            actor=office,
-            unit=alert.unit,
-            situation="A-5.7",
-            facts=(
-                f"{alert.rule_label}：2020 年脱贫户数任务 {alert.evidence['target']['households']} 户，"
-                f"年末实际脱贫 {alert.evidence['done']['households']} 户。"
-            ),
-            severity="serious",
-            origin="alert",
-            alert=alert,
-        )
-        count += 1
+        opened = case_services.case_open_from_alert(actor=office, alert=alert)
+        unit_case = next(c for c in opened if c.official_id is None)
+        count += len(opened)
         case_services.case_step(
             actor=office, case=unit_case, step="review", reason="核对年度脱贫任务完成情况"
         )
@@ -82,8 +73,8 @@ def _cases() -> int:
             actor=county_discipline,
             case=unit_case,
             step="decide",
-            reason="责令公开道歉",
-            forms=["public_apology"],
+            reason="未完成年度脱贫任务，年度目标考核一票否决",
+            forms=["one_vote_veto"],
         )
         case_services.case_step(actor=office, case=unit_case, step="execute", reason="已在全县通报")
     # E-1 at the handover village: opened and under review

@@ -1,4 +1,14 @@
-from .cases import AccountabilityCase, Appraisal, CaseEvent, CaseOrigin, CaseStatus, Transfer
+from .cases import (
+    AccountabilityCase,
+    Appraisal,
+    CaseEvent,
+    CaseOrigin,
+    CaseStatus,
+    Consequence,
+    ConsequenceKind,
+    Transfer,
+    VetoGround,
+)
 from .imports import ExportRecord, ImportJob, ImportStatus
 from .notifications import Notification
 from .policy import CoverageScope, PolicyProfile, Quota, QuotaMeasure
@@ -39,6 +49,8 @@ __all__ = [
     "CaseEvent",
     "CaseOrigin",
     "CaseStatus",
+    "Consequence",
+    "ConsequenceKind",
     "CoverageScope",
     "Denominator",
     "Department",
@@ -63,5 +75,6 @@ __all__ = [
     "SubjectLevel",
     "Transfer",
     "User",
+    "VetoGround",
     "alert_subject_key",
 ]

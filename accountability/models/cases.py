@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accountability.history import tracked
-from accountability.situations import AccountabilityForm, Severity
+from accountability.situations import AccountabilityForm, FaultTolerance, Severity, SourceLevel
 
 
 class CaseOrigin(models.TextChoices):
@@ -23,6 +23,7 @@ class CaseStatus(models.TextChoices):
     PROPOSED = "proposed", _("已提出")
     UNDER_REVIEW = "under_review", _("审查中")
     DECIDED = "decided", _("已决定")
+    APPROVED = "approved", _("上级已批准")
     EXECUTED = "executed", _("已执行")
     CLOSED = "closed", _("已结案")
     DISMISSED = "dismissed", _("不予问责")
@@ -67,6 +68,35 @@ class AccountabilityCase(models.Model):
         related_name="cases",
         help_text=_("留空为对单位问责"),
     )
+    organisation = models.ForeignKey(
+        "accountability.Organisation",
+        verbose_name=_("问责单位（包保单位等）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_("对包保单位等单位本身问责时填写（如 E-10 取消该单位年度绩效考评评优资格）"),
+    )
+    grounds = models.JSONField(
+        _("问责依据"),
+        default=list,
+        blank=True,
+        help_text=_("每项：规则、岗位、所在单位、该岗位的问责方式（第三十九条）"),
+    )
+    year = models.PositiveSmallIntegerField(_("考核年度"), null=True, blank=True)
+    source_level = models.CharField(
+        _("发现问题的工作层级"),
+        max_length=20,
+        choices=SourceLevel.choices,
+        blank=True,
+        help_text=_("中央、省扶贫专项巡察、督查、审计及成效考核等（第四十一条）"),
+    )
+    serious_influence = models.BooleanField(
+        _("发生重大涉贫信访事件或其他造成严重不良影响"), default=False, help_text=_("第四十一条：一票否决")
+    )
+    fault_tolerance = models.CharField(
+        _("容错"), max_length=20, choices=FaultTolerance.choices, default="", blank=True
+    )
     situation = models.CharField(_("问责情形"), max_length=20, help_text=_("济南办法第五至十条，如 A-6.1"))
     facts = models.TextField(_("事实"))
     evidence = models.TextField(_("证据材料"), blank=True)
@@ -89,7 +119,7 @@ class AccountabilityCase(models.Model):
     decision = models.TextField(_("决定"), blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     transfer = models.CharField(_("移送"), max_length=20, choices=Transfer.choices, default="", blank=True)
-    exemption_reason = models.TextField(_("容错免责理由"), blank=True)
+    exemption_reason = models.TextField(_("容错理由"), blank=True)
     executed_on = models.DateField(_("执行日期"), null=True, blank=True)
     award_ineligible_year = models.PositiveSmallIntegerField(_("取消评先评优年度"), null=True, blank=True)
     appraisal = models.CharField(
@@ -114,9 +144,9 @@ class AccountabilityCase(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["alert", "official"],
+                fields=["alert", "official", "organisation"],
                 condition=Q(alert__isnull=False),
-                name="case_once_per_alert_and_official",
+                name="case_once_per_alert_and_subject",
                 nulls_distinct=False,
             ),
             models.CheckConstraint(
@@ -126,10 +156,75 @@ class AccountabilityCase(models.Model):
                 condition=~Q(status__in=["decided", "executed", "closed"]) | Q(decided_on__isnull=False),
                 name="case_decision_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(fault_tolerance="") | ~Q(exemption_reason=""),
+                name="case_fault_tolerance_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"问责案件 {self.pk}"
+
+
+class ConsequenceKind(models.TextChoices):
+    VETO = "veto", _("年度目标考核一票否决")
+    AWARD_INELIGIBLE = "award_ineligible", _("取消评优评先资格")
+    PROMOTION_INELIGIBLE = "promotion_ineligible", _("取消提拔重用资格")
+    PERFORMANCE_AWARD_INELIGIBLE = "performance_award_ineligible", _("取消年度绩效考评评优资格")
+
+
+class VetoGround(models.TextChoices):
+    NONE = "", _("—")
+    UPPER_CRITICISM = "upper_criticism", _("中央、省专项工作中受到通报批评及以上问责")
+    FAILED_TASK = "failed_task", _("未完成年度脱贫任务")
+    SERIOUS_INFLUENCE = "serious_influence", _("重大涉贫信访事件或其他严重不良影响")
+
+
+@tracked()
+class Consequence(models.Model):
+    """A consequence of an executed case for one year, on a unit, a helping unit (organisation) or an
+    official: the one-vote veto (Art. 41) and the loss of award and promotion eligibility of the
+    unit's principal leaders, a helping unit's loss of its performance-award eligibility (E-10).
+    The annual assessment reads them through ``accountability.selectors_cases``."""
+
+    case = models.ForeignKey(AccountabilityCase, on_delete=models.PROTECT, related_name="consequence_records")
+    kind = models.CharField(_("后果"), max_length=40, choices=ConsequenceKind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    unit = models.ForeignKey(
+        "accountability.AdminUnit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="consequences",
+    )
+    organisation = models.ForeignKey(
+        "accountability.Organisation",
+        verbose_name=_("包保单位等"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consequences",
+    )
+    official = models.ForeignKey(
+        "accountability.Official",
+        verbose_name=_("干部"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consequences",
+    )
+    ground = models.CharField(_("一票否决情形"), max_length=30, choices=VetoGround.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    jurisdiction_path = "unit__code"
+
+    class Meta:
+        verbose_name = _("问责后果")
+        verbose_name_plural = _("问责后果")
+        ordering = ["-year", "kind", "pk"]
+        indexes = [models.Index(fields=["year", "kind"], name="consequence_year_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
 
 
 @tracked()

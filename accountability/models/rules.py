@@ -42,8 +42,13 @@ class EscalationRule(models.Model):
     """A rule = metric(s) + level + threshold + period + consequence. ``conditions`` is a list of
     ``{"metric": name, "threshold": number, "measure": count|permille|percent}``; the rule triggers
     when any of them reaches its threshold (E-1: ≥ 1 misidentified **or** ≥ 2 wrongly exited).
-    ``targets`` is a list of ``{"post": code, "at": "subject"|"evidence_village"|"evidence_township"}``:
-    whom to hold accountable, resolved by who held the post at the period's end."""
+    ``targets`` is a list of ``{"post": code, "at": "subject"|"evidence_village"|"evidence_township",
+    "forms": [form, …], "to": recipient, "enabled": bool}``: whom to hold accountable — resolved by who
+    held the post at the period's end — and the consequence the seed names for that post (Art. 39);
+    ``{"unit": "subject"|"organisation", "forms": [...]}`` is a consequence for the subject unit or the
+    helping unit itself (E-10, the one-vote veto of Art. 41). ``enabled: false`` keeps a post the seed
+    names only optionally (E-1's household cadres) switched off. ``forms`` of the rule is the fallback for
+    targets without their own."""
 
     profile = models.ForeignKey(PolicyProfile, on_delete=models.CASCADE, related_name="rules")
     code = models.CharField(_("编号"), max_length=20)
@@ -96,10 +101,17 @@ class EscalationRule(models.Model):
                 if condition.get("measure", "count") not in Measure.values:
                     errors.append(f"第 {n} 个条件的 measure 应为 count、permille 或 percent")
         for n, target in enumerate(self.targets or [], start=1):
-            if not isinstance(target, dict) or target.get("post") not in Post.values:
+            if isinstance(target, dict) and "unit" in target:
+                if target["unit"] not in ("subject", "organisation"):
+                    errors.append(f"第 {n} 个问责对象的 unit 应为 subject 或 organisation")
+            elif not isinstance(target, dict) or target.get("post") not in Post.values:
                 errors.append(f"第 {n} 个问责对象的 post 不是已知的岗位代码")
             elif target.get("at", "subject") not in ("subject", "evidence_village", "evidence_township"):
                 errors.append(f"第 {n} 个问责对象的 at 应为 subject、evidence_village 或 evidence_township")
+            if isinstance(target, dict) and not set(target.get("forms") or []) <= set(
+                AccountabilityForm.values
+            ):
+                errors.append(f"第 {n} 个问责对象的 forms 含有未知的问责方式")
         unknown = set(self.finding_sources or []) - set(FindingSource.values)
         if unknown:
             errors.append(f"计入的发现来源不是已知的来源代码：{'、'.join(sorted(unknown))}")

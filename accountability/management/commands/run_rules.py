@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from accountability.dates import parse_day
 from accountability.models import User
 from accountability.rule_runs import run_rules
+from accountability.situations import AccountabilityForm
 
+FORM_WORDS = dict(AccountabilityForm.choices)
 MEASURE_SIGN = {"count": "count", "permille": "‰", "percent": "%"}
 
 
@@ -52,10 +54,26 @@ class Command(BaseCommand):
             "measure": MEASURE_SIGN[t.measure],
             "numerator": t.numerator,
             "denominator": t.denominator,
-            "targets": [{"name": x["name"], "post": x["post"]} for x in t.evidence["targets"]],
+            "targets": [
+                {"name": x["name"], "post": x["post"], "forms": form_words(x.get("forms", []))}
+                for x in t.evidence["targets"]
+            ],
+            "units": [
+                {
+                    **({"organisation": u["organisation"]} if "organisation" in u else {"unit": u["unit"]}),
+                    "name": u.get("name", ""),
+                    "forms": form_words(u["forms"]),
+                }
+                for u in t.evidence.get("unit_targets", [])
+            ],
             "action": t.rule.action,
             "status": status.get((t.rule_code, t.subject_key, t.period), "open"),
         }
+
+
+def form_words(codes: list[str]) -> list[str]:
+    """Consequences in the seed's words (免职, 党纪政纪处分, 写出检查, 引咎辞职 …)."""
+    return [str(FORM_WORDS.get(code, code)) for code in codes]
 
 
 def dumps(value) -> str:
