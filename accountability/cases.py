@@ -222,7 +222,8 @@ def case_open_from_alert(
             )
         )
     if not opened:
-        opened.append(case_open(unit=alert.unit, facts=facts, **common))
+        none_proposed = alert.evidence.get("proposes_consequence") is False
+        opened.append(case_open(unit=alert.unit, facts=facts, forms=[] if none_proposed else None, **common))
     return opened
 
 

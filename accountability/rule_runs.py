@@ -100,7 +100,13 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
             unit_code, organisation_id = subject.ljust(12, "0"), None
         if not governs(area, unit_code):
             continue
-        evidence = {**result.fact.evidence, "conditions": result.checked, "situation": rule.situation}
+        evidence = {
+            **result.fact.evidence,
+            "conditions": result.checked,
+            "situation": rule.situation,
+            # False for a rule that leaves the consequence to the deciding authority (Art. 40, 视情追究)
+            "proposes_consequence": bool(rule.forms or any(t.get("forms") for t in rule.targets)),
+        }
         if sources:
             evidence["finding_sources"] = list(sources)
         found.append(

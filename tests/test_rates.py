@@ -20,6 +20,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accountability.cases import case_open_from_alert
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.models import AdminUnit, Alert, EscalationRule, PolicyProfile
 from accountability.presets import install_preset
@@ -217,6 +218,9 @@ def test_a_city_supervision_finding_raises_the_article_40_rule_only(city, client
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     page = client.get(f"/alerts/{alert.pk}/").content.decode()
     assert "市级督查（市级）" in page and "视情追究" in page
+    # a case opened from it asks the deciding authority: no consequence proposed, whoever it names
+    cases = case_open_from_alert(actor=UserFactory(username="office", is_superuser=True), alert=alert)
+    assert cases and all(case.proposed_forms == [] for case in cases)
 
 
 @pytest.mark.django_db

@@ -105,6 +105,7 @@ class AccountabilityCase(models.Model):
         models.CharField(max_length=40, choices=AccountabilityForm.choices),
         verbose_name=_("拟问责方式"),
         default=list,
+        blank=True,  # Art. 40 (视情追究): the deciding authority chooses, nothing is proposed
     )
     authority_level = models.CharField(_("决定机关层级"), max_length=20, editable=False)
     status = models.CharField(
