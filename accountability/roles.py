@@ -59,6 +59,7 @@ MANAGE_POLICY = (
 MANAGE_REGISTRY = (
     *(f"households.{action}_{model}" for model in REGISTRY_MODELS for action in ("add", "change")),
     "households.add_registerentry",
+    "households.change_registerentry",  # a re-imported match list corrects names
     "households.view_registerentry",
 )
 MANAGE_RESPONSIBILITY = tuple(

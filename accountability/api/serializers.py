@@ -11,7 +11,7 @@ from accountability.models import (
     Post,
     ResponsibilityAssignment,
 )
-from accountability.personal_data import id_number_for, mobile_for
+from accountability.personal_data import id_number_for, mobile_for, text_for
 from accountability.scoping import visible_to
 
 
@@ -58,6 +58,15 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "written_rows",
             "errors",
         ]
+
+    def to_representation(self, instance):
+        """Messages quote the cells they fault (ID numbers among them): masked for readers without
+        the personal-data right."""
+        data = super().to_representation(instance)
+        user = self.context["request"].user
+        data["message"] = text_for(user, data["message"])
+        data["errors"] = [{**error, "message": text_for(user, error["message"])} for error in data["errors"]]
+        return data
         read_only_fields = fields
 
 
