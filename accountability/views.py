@@ -175,7 +175,8 @@ def _job_for(request, pk: int):
 def import_detail(request, pk: int):
     job = _job_for(request, pk)
     processed, total = service.current_progress(job)
-    errors = [{**error, "message": text_for(request.user, error["message"])} for error in job.errors[:ERRORS_SHOWN]]
+    shown = job.errors[:ERRORS_SHOWN]
+    errors = [{**error, "message": text_for(request.user, error["message"])} for error in shown]
     context = {
         "job": job,
         "message": text_for(request.user, job.message),

@@ -58,6 +58,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "written_rows",
             "errors",
         ]
+        read_only_fields = fields
 
     def to_representation(self, instance):
         """Messages quote the cells they fault (ID numbers among them): masked for readers without
@@ -67,7 +68,6 @@ class ImportJobSerializer(serializers.ModelSerializer):
         data["message"] = text_for(user, data["message"])
         data["errors"] = [{**error, "message": text_for(user, error["message"])} for error in data["errors"]]
         return data
-        read_only_fields = fields
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

@@ -18,7 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="只校验并预览，不写入")
         parser.add_argument("--strict", action="store_true", help="任何一行有错误时不写入任何数据")
-        parser.add_argument("--as", dest="username", help="以哪个用户的身份导入，并按该用户的角色检查导入权限（默认：第一个超级管理员）")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            help="以哪个用户的身份导入（按其角色检查导入权限；默认：第一个超级管理员）",
+        )
 
     def handle(self, *args, kind, file, dry_run, strict, username, **options):
         if kind not in REGISTRY:
