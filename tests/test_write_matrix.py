@@ -33,6 +33,8 @@ from tests.demo_data import demo_db  # noqa: F401
 from tests.test_households_import import HEADERS as HOUSEHOLD_HEADERS
 from tests.test_households_import import member
 
+UserRoleEvent = apps.get_model("accountability", "UserRoleEvent")  # roles given or taken
+
 pytestmark = [pytest.mark.usefixtures("demo_db"), pytest.mark.django_db]
 
 COUNTY, VILLAGE, TOWNSHIP = "349901000000", "349901101201", "349901101000"
@@ -389,6 +391,10 @@ def test_the_jurisdiction_admin_gives_a_county_role_inside_his_county(client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(target.groups.values_list("name", flat=True)) == ["县扶贫办工作人员"]
+    given = UserRoleEvent.objects.get(user_id=target.pk, pgh_label="role.add")
+    assert given.group_id == role_group("county_office").pk
+    assert given.pgh_context.metadata["username"] == "county_admin"  # who gave it, in the history
+    assert UserRoleEvent.objects.filter(user_id=target.pk, pgh_label="role.remove").count() == 1
 
 
 def test_the_jurisdiction_admin_cannot_reach_users_of_the_sibling_county(client):

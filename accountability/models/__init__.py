@@ -24,7 +24,7 @@ from .rules import (
     alert_subject_key,
 )
 from .units import AdminLevel, AdminUnit
-from .users import User
+from .users import RolePermission, User, UserRole
 
 __all__ = [
     "POSTS",
@@ -59,9 +59,11 @@ __all__ = [
     "QuotaMeasure",
     "ResponsibilityAssignment",
     "ResponsibilityKind",
+    "RolePermission",
     "RuleRun",
     "SubjectLevel",
     "Transfer",
     "User",
+    "UserRole",
     "alert_subject_key",
 ]
