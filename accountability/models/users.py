@@ -39,6 +39,8 @@ class UserRole(User.groups.through):
     """Who was given or lost which role (group), with the actor and reason of the history context:
     the evidence for "who may write" (accountability/access/user_roles.py)."""
 
+    jurisdiction_path = "user__jurisdiction__code"
+
     class Meta:
         proxy = True
 
