@@ -320,6 +320,19 @@ def test_a_job_of_a_refused_user_cannot_be_confirmed_by_him(client, tmp_path):
     assert AdminUnit.objects.get(code=VILLAGE).name == "青石东村"
 
 
+def test_a_queued_confirmation_checks_the_role_again(tmp_path):
+    """A large file is written by a Celery task: the task asks the same question as the page."""
+    from accountability import tasks
+
+    job = validated_job(tmp_path, "units")
+    job.status = ImportStatus.WRITING
+    job.save(update_fields=["status"])
+    assert tasks.confirm_import(job.pk, User.objects.get(username="auditor").pk) == ImportStatus.VALIDATED
+    assert AdminUnit.objects.get(code=VILLAGE).name == "青石东村"
+    assert tasks.confirm_import(job.pk, job.created_by_id) == ImportStatus.DONE
+    assert AdminUnit.objects.get(code=VILLAGE).name == "改名村"
+
+
 def test_the_command_as_a_user_checks_his_role(tmp_path):
     headers, rows = job_rows("units")
     path = write_xlsx(tmp_path / "units.xlsx", headers, rows)
