@@ -524,3 +524,66 @@ def test_history_pages_mask_personal_data_for_roles_without_the_right(client, ro
             f"/history/official/{pages[[k for k, _p, _o in pages].index('official')][1]}/"
         ).content
         assert "13700000017" in body.decode()  # the control: the right still shows it in full
+
+
+# --- the project's own user-management page: the same service, the same answers ----------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_user_page_is_for_user_administrators_of_the_jurisdiction(client, role):
+    login(client, role)
+    response = client.get("/users/")
+    if role not in {"admin", "county_admin"}:
+        assert response.status_code == 403
+        return
+    listed = {user.username for user in response.context["users"]}
+    if role == "county_admin":
+        assert "township_staff" in listed and "county_office" in listed
+        assert not listed & {"county2_office", "auditor", "admin", "city_office"}
+    else:
+        assert {"county2_office", "auditor", "admin"} <= listed
+
+
+@pytest.mark.parametrize(
+    ("target", "code", "status"),
+    [
+        # a role not offered is refused by the form (200, the form again), one offered by the service
+        ("county_admin", "system_admin", {200, 403}),  # himself
+        ("county_admin", "county_office", {403}),  # himself, even a lesser role
+        ("township_staff", "system_admin", {200, 403}),
+        ("township_staff", "city_office", {200, 403}),
+        ("county2_office", "county_office", {404}),  # the sibling county's user
+        ("township_staff", "county_office", {302}),  # the control: his to give
+    ],
+)
+def test_the_user_page_gives_only_roles_the_actor_may_give(client, target, code, status):
+    login(client, "county_admin")
+    user = User.objects.get(username=target)
+    before_groups = set(user.groups.values_list("name", flat=True))
+    before = write_marks()
+    response = client.post(f"/users/{user.pk}/roles/", {"groups": [group_pk(code)]})
+    assert response.status_code in status
+    groups = set(user.groups.values_list("name", flat=True))
+    if status == {302}:
+        assert groups == {role_group(code).name}
+    else:
+        assert groups == before_groups
+        assert write_marks() == before
+
+
+def test_a_role_carrying_a_system_right_is_the_system_administrators_to_give():
+    """A county role to which the system administrator added a system right (the beat schedule)
+    is no longer a jurisdiction administrator's to give."""
+    from django.contrib.auth.models import Permission
+
+    from accountability.access.user_roles import RoleAssignmentError, user_roles_set
+
+    actor = User.objects.get(username="county_admin")
+    target = User.objects.get(username="township_staff")
+    office = role_group("county_office")
+    office.permissions.add(Permission.objects.get(codename="change_periodictask"))
+    with pytest.raises(RoleAssignmentError, match="县扶贫办工作人员"):
+        user_roles_set(actor=actor, user=target, groups=[office])
+    assert list(target.groups.values_list("name", flat=True)) == ["乡镇工作人员"]
+    user_roles_set(actor=User.objects.get(username="admin"), user=target, groups=[office])
+    assert list(target.groups.values_list("name", flat=True)) == ["县扶贫办工作人员"]

@@ -39,6 +39,19 @@ def _system_right_ids(ids: list[int]) -> set[int]:
     )
 
 
+def users_managed_by(actor):
+    """The users whose roles ``actor`` may manage: those of his jurisdiction, superusers excepted
+    (all for a system administrator); none without ``change_user``."""
+    from accountability.models import User
+
+    users = User.objects.select_related("jurisdiction").prefetch_related("groups").order_by("username")
+    if actor.is_superuser:
+        return users
+    if not (actor.is_active and actor.has_perm(USER_ADMIN_PERMISSION)):
+        return users.none()
+    return visible_to(users, actor).filter(is_superuser=False)
+
+
 def assignable_groups(actor) -> list[Group]:
     """The groups ``actor`` may give to (or take from) users of his jurisdiction."""
     groups = list(Group.objects.order_by("name"))
