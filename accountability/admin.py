@@ -114,7 +114,7 @@ class UserAdmin(JurisdictionScopedAdmin, DjangoUserAdmin):
         return CheckedForm
 
     def save_model(self, request, obj, form, change):
-        with history_context(actor=request.user, reason=str(_("修改用户"))):
+        with history_context(actor=request.user, reason="修改用户"):
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

@@ -94,7 +94,7 @@ def user_roles_set(*, actor, user, groups: Iterable[Group], reason: str = "") ->
     problem = role_assignment_problem(actor=actor, user=user, groups=groups)
     if problem:
         raise RoleAssignmentError(problem)
-    with history_context(actor=actor, reason=reason or _("设置用户角色")):
+    with history_context(actor=actor, reason=reason or "设置用户角色"):
         user.groups.set(groups)
 
 
