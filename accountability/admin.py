@@ -31,7 +31,9 @@ from accountability.models import (
     ResponsibilityAssignment,
     User,
 )
+from accountability.personal_data import can_see_personal_data
 from accountability.scoping import unit_code_in_jurisdiction, visible_to
+from accountability.selectors import import_jobs_visible_to
 
 
 class JurisdictionScopedAdmin(admin.ModelAdmin):
@@ -198,6 +200,17 @@ class ImportJobAdmin(JurisdictionScopedAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def get_queryset(self, request):
+        """The same jobs as the import pages: of the kinds the user may import, or all kinds with
+        the personal-data right (the messages quote ID numbers)."""
+        return import_jobs_visible_to(request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if can_see_personal_data(request.user):
+            return fields
+        return [name for name in fields if name not in {"errors", "message", "file"}]
 
     def has_add_permission(self, request):
         return False
