@@ -141,6 +141,19 @@ def upload(client, kind: str, content: bytes, name: str = "probe.xlsx"):
 
 
 @pytest.mark.parametrize("kind", sorted(ALL_KINDS))
+def test_every_import_kind_declares_existing_permissions(kind):
+    from django.contrib.auth.models import Permission
+
+    declared = REGISTRY[kind].permissions
+    assert declared and all(name.split(".")[1].startswith(("add_", "change_")) for name in declared)
+    found = {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+    assert set(declared) <= found
+
+
+@pytest.mark.parametrize("kind", sorted(ALL_KINDS))
 @pytest.mark.parametrize("role", ROLES)
 def test_upload_and_template_only_for_roles_that_may_import_the_kind(client, role, kind):
     user = login(client, role)
