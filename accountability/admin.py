@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from accountability.access.user_roles import (
+    assignable_groups,
+    role_assignment_problem,
+    user_flags_problem,
+    user_roles_set,
+)
 from accountability.history import history_context
 from accountability.models import (
     AccountabilityCase,
@@ -22,7 +31,9 @@ from accountability.models import (
     ResponsibilityAssignment,
     User,
 )
+from accountability.personal_data import can_see_personal_data
 from accountability.scoping import unit_code_in_jurisdiction, visible_to
+from accountability.selectors import import_jobs_visible_to
 
 
 class JurisdictionScopedAdmin(admin.ModelAdmin):
@@ -53,18 +64,90 @@ class AdminUnitAdmin(JurisdictionScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(JurisdictionScopedAdmin, DjangoUserAdmin):
-    """A jurisdiction administrator manages the users of the subtree, but cannot make superusers
-    or hand out individual permissions: roles are given through groups."""
+    """A jurisdiction administrator manages the users of the subtree through roles (groups) he may
+    assign (accountability/access/user_roles.py): no superuser flag, no individual permissions, no
+    change of his own rights, and no account holding rights he could not give."""
 
     list_display = ["username", "first_name", "last_name", "jurisdiction", "is_staff", "is_active"]
     list_select_related = ["jurisdiction"]
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("管辖范围"), {"fields": ["jurisdiction"]}))
     raw_id_fields = ["jurisdiction"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
-        return ["is_superuser", "user_permissions", "last_login", "date_joined"]
+        fields = ["is_superuser", "user_permissions", "last_login", "date_joined"]
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["is_staff", "is_active", "groups", "jurisdiction"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
+            return allowed
+        assignable = {group.pk for group in assignable_groups(request.user)}
+        return allowed and not obj.is_superuser and set(obj.groups.values_list("pk", flat=True)) <= assignable
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        groups = form.base_fields.get("groups")
+        if groups is not None and not request.user.is_superuser:
+            groups.queryset = Group.objects.filter(pk__in=[g.pk for g in assignable_groups(request.user)])
+        actor = request.user
+
+        class CheckedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                problem = user_flags_problem(actor=actor, user=self.instance, changed=self.changed_data)
+                if problem is None and "groups" in cleaned and self.instance.pk:
+                    groups = cleaned["groups"]
+                    problem = role_assignment_problem(actor=actor, user=self.instance, groups=groups)
+                if problem:
+                    raise forms.ValidationError(problem)
+                return cleaned
+
+        return CheckedForm
+
+    def save_model(self, request, obj, form, change):
+        with history_context(actor=request.user, reason="修改用户"):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        groups = form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)
+        if groups is not None:
+            user_roles_set(actor=request.user, user=form.instance, groups=groups)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """Roles and their permissions are the system administrator's: closed to everyone else (a
+    jurisdiction administrator with a group's permissions could raise every role's rights)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Organisation)
@@ -117,6 +200,17 @@ class ImportJobAdmin(JurisdictionScopedAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def get_queryset(self, request):
+        """The same jobs as the import pages: of the kinds the user may import, or all kinds with
+        the personal-data right (the messages quote ID numbers)."""
+        return import_jobs_visible_to(request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if can_see_personal_data(request.user):
+            return fields
+        return [name for name in fields if name not in {"errors", "message", "file"}]
 
     def has_add_permission(self, request):
         return False

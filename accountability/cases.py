@@ -40,7 +40,8 @@ from accountability.rules_cases import (
 )
 from accountability.selectors import holders_on
 from accountability.services import require_in_jurisdiction, require_permission
-from accountability.situations import SITUATIONS, AccountabilityForm, FaultTolerance, SourceLevel
+from accountability.situations import SITUATIONS, AccountabilityForm, FaultTolerance
+from accountability.sources import SourceLevel
 
 
 def severity_table_for(unit_code: str, on: dt.date) -> dict:

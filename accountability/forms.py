@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accountability.importing.kinds import REGISTRY
+from accountability.access.imports import importable_kinds
 
 
 class ImportUploadForm(forms.Form):
@@ -14,9 +14,9 @@ class ImportUploadForm(forms.Form):
         label=_("严格模式：任何一行有错误时不写入任何数据"), required=False, initial=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(name, kind.label) for name, kind in sorted(REGISTRY.items())]
+        self.fields["kind"].choices = [(name, kind.label) for name, kind in importable_kinds(user).items()]
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
 
     def clean_file(self):

@@ -78,3 +78,18 @@ def system_status() -> dict:
         "last_worker_heartbeat": last,
         "time": timezone.localtime().isoformat(),
     }
+
+
+def status_for(user) -> dict:
+    """What a caller may learn: versions, worker host names and timings only for staff (system and
+    jurisdiction administrators); every one else — anonymous load balancers included — gets up/down
+    for the whole and for each component."""
+    status = system_status()
+    if user is not None and user.is_authenticated and user.is_staff:
+        return status
+    return {
+        "ok": status["ok"],
+        "checks": [{"name": check["name"], "ok": check["ok"], "detail": ""} for check in status["checks"]],
+        "last_worker_heartbeat": None,
+        "time": status["time"],
+    }

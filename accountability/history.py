@@ -16,6 +16,9 @@ import pghistory
 from django.db import connection
 from pghistory import runtime
 
+from accountability.idnumbers import mask_id_number, mask_mobile
+from accountability.personal_data import can_see_personal_data, mask_personal_text
+
 
 def tracked(*, exclude: list[str] | None = None):
     """Class decorator for every domain model: insert, update and delete events, append-only.
@@ -77,6 +80,39 @@ def copy_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
 def events_for(obj) -> Any:
     """All history events of one record, newest first; ``pgh_context`` is the context metadata."""
     return pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")
+
+
+#: fields holding personal data in any tracked model, with their masks (the pages mask the same)
+PERSONAL_FIELDS = {
+    "id_number": mask_id_number,
+    "family_id_number": mask_id_number,
+    "mobile": mask_mobile,
+    "phone": mask_mobile,
+}
+
+
+def _shown(field: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    mask = PERSONAL_FIELDS.get(field)
+    return mask(value) if mask else mask_personal_text(value)
+
+
+def events_shown_to(user, obj, limit: int = 500) -> list:
+    """The history of ``obj`` as ``user`` may read it: snapshots, change diffs and reasons with ID
+    numbers and mobile numbers masked unless the user has the personal-data right."""
+    events = list(events_for(obj)[:limit])
+    if can_see_personal_data(user):
+        return events
+    for event in events:
+        event.pgh_data = {name: _shown(name, value) for name, value in (event.pgh_data or {}).items()}
+        if event.pgh_diff:
+            event.pgh_diff = {
+                name: [_shown(name, value) for value in change] for name, change in event.pgh_diff.items()
+            }
+        if event.pgh_context:
+            event.pgh_context = {name: _shown(name, value) for name, value in event.pgh_context.items()}
+    return events
 
 
 #: Record kinds with a history page (/history/<key>/<pk>/): key -> "app_label.Model". Apps add

@@ -17,6 +17,9 @@ class Role:
     code: str
     name: str  # the group's name as users see it
     permissions: tuple[str, ...]  # "app_label.codename"
+    #: who may give this role: "jurisdiction" — a jurisdiction administrator, to users of his own
+    #: jurisdiction; "system" — only a system administrator (city-wide and system roles)
+    assigned_by: str = "jurisdiction"
 
 
 CORE_MODELS = ("adminunit", "organisation", "official", "responsibilityassignment", "helpingunitpairing")
@@ -59,6 +62,7 @@ MANAGE_POLICY = (
 MANAGE_REGISTRY = (
     *(f"households.{action}_{model}" for model in REGISTRY_MODELS for action in ("add", "change")),
     "households.add_registerentry",
+    "households.change_registerentry",  # a re-imported match list corrects names
     "households.view_registerentry",
 )
 MANAGE_RESPONSIBILITY = tuple(
@@ -118,6 +122,7 @@ ROLES = [
             "accountability.change_adminunit",
             "accountability.add_adminunit",
         ),
+        assigned_by="system",
     ),
     Role("auditor", "审计人员", VIEW_CORE),
     Role("inspector", "督查巡查人员", VIEW_CORE),
@@ -136,7 +141,7 @@ ROLES = [
             "accountability.view_user",
         ),
     ),
-    Role("system_admin", "系统管理员", ()),  # all permissions, see sync_roles
+    Role("system_admin", "系统管理员", (), assigned_by="system"),  # all permissions, see sync_roles
 ]
 ROLE_BY_CODE = {role.code: role for role in ROLES}
 

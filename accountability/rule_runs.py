@@ -39,6 +39,7 @@ from accountability.roles import ROLE_BY_CODE
 from accountability.rules_engine import parse_conditions, verdict
 from accountability.rules_units import level_of_code, parent_code
 from accountability.selectors import holders_on
+from accountability.sources import lowest_level
 
 #: who hears of a unit's alerts besides the officials named: the poverty office one level up
 OFFICE_ROLES = tuple(ROLE_BY_CODE[code].name for code in ("township_staff", "county_office", "city_office"))
@@ -109,6 +110,7 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
         }
         if sources:
             evidence["finding_sources"] = list(sources)
+            evidence["source_level"] = lowest_level(sources)  # read by the one-vote veto (Art. 41)
         found.append(
             Triggered(
                 rule=rule,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from accountability.situations import CIRCULATED_CRITICISM_OR_HEAVIER, NEEDS_APPROVAL
 from accountability.situations import AccountabilityForm as F
+from accountability.sources import SourceLevel
 
 #: step → (statuses it may start from, status it leads to)
 STEPS: dict[str, tuple[frozenset[str], str]] = {
@@ -119,7 +120,10 @@ def consequences(
     ground = ""
     if failed_annual_task or F.ONE_VOTE_VETO in forms:
         ground = "failed_task"
-    elif source_level in ("central", "provincial") and set(forms) & CIRCULATED_CRITICISM_OR_HEAVIER:
+    elif (
+        source_level in (SourceLevel.NATIONAL, SourceLevel.PROVINCIAL)
+        and set(forms) & CIRCULATED_CRITICISM_OR_HEAVIER
+    ):
         ground = "upper_criticism"
     elif serious_influence:
         ground = "serious_influence"

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from accountability.access.imports import importable_kinds
 from accountability.idnumbers import normalise
 from accountability.models import (
     POSTS,
@@ -87,10 +88,15 @@ def search_units(user, text: str, limit: int = 20) -> QuerySet[AdminUnit]:
 
 
 def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
+    """Import jobs of the user's jurisdiction (and his own), of the kinds he may import; a role with
+    the personal-data right (discipline) reads every kind — the reports hold ID numbers."""
     jobs = ImportJob.objects.select_related("created_by")
     if user.is_superuser:
         return jobs
-    return visible_to(jobs, user) | jobs.filter(created_by=user)
+    jobs = visible_to(jobs, user) | jobs.filter(created_by=user)
+    if can_see_personal_data(user):
+        return jobs
+    return jobs.filter(kind__in=list(importable_kinds(user)))
 
 
 # --- responsibility ----------------------------------------------------------------------------

@@ -160,15 +160,6 @@ CIRCULATED_CRITICISM_OR_HEAVIER = frozenset(
 )
 
 
-class SourceLevel(models.TextChoices):
-    """The level of the work in which a problem was found (Art. 39–41 tell them apart)."""
-
-    CENTRAL = "central", _("中央")
-    PROVINCIAL = "provincial", _("省级")
-    CITY = "city", _("市级")
-    COUNTY = "county", _("县级")
-
-
 class FaultTolerance(models.TextChoices):
     """容错 (seed 001 Art. 14): responsibility lightened, reduced or exempted."""
 

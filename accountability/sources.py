@@ -104,3 +104,15 @@ def source_label(code: str) -> str:
     except (ValueError, KeyError):
         return code
     return f"{source.label}（{SourceLevel(info.level).label}）"
+
+
+LEVEL_ORDER = (SourceLevel.NATIONAL, SourceLevel.PROVINCIAL, SourceLevel.CITY, SourceLevel.COUNTY)
+
+
+def lowest_level(codes) -> str:
+    """The lowest level of the work behind these sources — what a finding counted under them is at
+    least (the one-vote veto asks whether it was central or provincial work, Art. 41); "" when a
+    source's level is unstated or there are none."""
+    if not codes or any(code not in SOURCES or SOURCES[code].level == SourceLevel.UNSTATED for code in codes):
+        return ""
+    return str(max((SOURCES[code].level for code in codes), key=LEVEL_ORDER.index))

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from accountability.access.imports import import_job_confirmable_by
 from accountability.dates import parse_day
 from accountability.health import HEARTBEAT_CACHE_KEY
 from accountability.importing import service
@@ -32,7 +33,12 @@ def confirm_import(job_id: int, user_id: int) -> str:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status not in {ImportStatus.VALIDATED, ImportStatus.WRITING}:
         return job.status  # written already; a redelivery mid-write re-runs the idempotent upsert
-    return service.confirm_job(job, actor=User.objects.get(pk=user_id)).status
+    actor = User.objects.get(pk=user_id)
+    if not import_job_confirmable_by(actor, job):  # the role was taken away since the click
+        job.status = ImportStatus.VALIDATED
+        job.save(update_fields=["status"])
+        return job.status
+    return service.confirm_job(job, actor=actor).status
 
 
 @shared_task(name="accountability.run_rules")

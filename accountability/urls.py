@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accountability import views, views_cases
+from accountability.access import views as access_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,4 +26,6 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors_download, name="import-errors"),
     path("health/", views.health, name="health"),
+    path("users/", access_views.user_list, name="user-list"),
+    path("users/<int:pk>/roles/", access_views.user_roles, name="user-roles"),
 ]

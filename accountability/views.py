@@ -8,23 +8,27 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accountability import selectors, selectors_cases, tasks
+from accountability.access.imports import import_job_confirmable_by, import_kind_allowed, importable_kinds
 from accountability.dates import parse_day
 from accountability.forms import ImportUploadForm
-from accountability.health import system_status
-from accountability.history import HISTORY_PAGES, events_for
+from accountability.health import status_for
+from accountability.history import HISTORY_PAGES, events_shown_to
 from accountability.importing import service
 from accountability.importing.kinds import REGISTRY, get_kind
 from accountability.importing.workbooks import error_workbook, template_workbook
 from accountability.models import ImportStatus
 from accountability.notifications import inbox_of, mark_read
+from accountability.personal_data import can_see_personal_data, text_for
 from accountability.scoping import visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,23 +117,32 @@ def record_history(request, model: str, pk: str):
     obj = visible_to(model_class.objects.all(), request.user).filter(pk=pk).first()
     if obj is None:
         raise Http404("记录不存在或不在您的管辖范围内")
-    return render(request, "history.html", {"object": obj, "events": events_for(obj)[:500]})
+    return render(request, "history.html", {"object": obj, "events": events_shown_to(request.user, obj)})
 
 
 # --- imports ---------------------------------------------------------------------------------
 
 
+def _importable_or_403(user, kind: str) -> None:
+    if not import_kind_allowed(user, kind):
+        raise PermissionDenied(_("您的角色无权导入该类型的数据"))
+
+
 @login_required
 def import_list(request):
+    kinds = importable_kinds(request.user)
     if request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES)
+        kind = request.POST.get("kind", "")
+        if kind in REGISTRY or not kinds:
+            _importable_or_403(request.user, kind)
+        form = ImportUploadForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             job = _start_import(request, form)
             return redirect("import-detail", pk=job.pk)
     else:
-        form = ImportUploadForm(initial={"kind": request.GET.get("kind")})
+        form = ImportUploadForm(initial={"kind": request.GET.get("kind")}, user=request.user)
     jobs = selectors.import_jobs_visible_to(request.user)[:50]
-    return render(request, "accountability/import_list.html", {"form": form, "jobs": jobs, "kinds": REGISTRY})
+    return render(request, "accountability/import_list.html", {"form": form, "jobs": jobs, "kinds": kinds})
 
 
 def _start_import(request, form):
@@ -153,6 +166,8 @@ def _start_import(request, form):
 
 
 def _job_for(request, pk: int):
+    """A job the user may read: of his jurisdiction (or his own) and of a kind he may import, or
+    any kind with the personal-data right (selectors.import_jobs_visible_to); 404 otherwise."""
     return get_object_or_404(selectors.import_jobs_visible_to(request.user), pk=pk)
 
 
@@ -160,12 +175,16 @@ def _job_for(request, pk: int):
 def import_detail(request, pk: int):
     job = _job_for(request, pk)
     processed, total = service.current_progress(job)
+    shown = job.errors[:ERRORS_SHOWN]
+    errors = [{**error, "message": text_for(request.user, error["message"])} for error in shown]
     context = {
         "job": job,
+        "message": text_for(request.user, job.message),
+        "may_confirm": import_job_confirmable_by(request.user, job),
         "processed": processed,
         "total": total,
         "percent": min(100, round(100 * processed / total)) if total else (0 if job.is_running else 100),
-        "errors": job.errors[:ERRORS_SHOWN],
+        "errors": errors,
         "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
         "error_columns": service.error_counts_by_column(job),
     }
@@ -177,6 +196,8 @@ def import_detail(request, pk: int):
 @require_POST
 def import_confirm(request, pk: int):
     job = _job_for(request, pk)
+    if not import_job_confirmable_by(request.user, job):
+        raise PermissionDenied(_("只有导入人本人或同一辖区有该类导入权限的工作人员可以确认写入"))
     if not job.can_confirm:
         messages.error(
             request, "该导入当前不能确认写入（可能已写入、存在错误且为严格模式，或没有需要写入的行）。"
@@ -196,7 +217,8 @@ def import_errors_download(request, pk: int):
     job = _job_for(request, pk)
     if not job.errors:
         raise Http404("该导入没有错误")
-    return xlsx_response(error_workbook(job), f"{Path(job.file_name).stem}-错误说明.xlsx")
+    content = error_workbook(job, mask=not can_see_personal_data(request.user))
+    return xlsx_response(content, f"{Path(job.file_name).stem}-错误说明.xlsx")
 
 
 @login_required
@@ -205,6 +227,7 @@ def import_template(request, kind: str):
         kind_class = get_kind(kind)
     except KeyError:
         raise Http404 from None
+    _importable_or_403(request.user, kind)
     return xlsx_response(template_workbook(kind_class), f"{kind_class.label}导入模板.xlsx")
 
 
@@ -212,7 +235,7 @@ def import_template(request, kind: str):
 
 
 def health(request):
-    status = system_status()
+    status = status_for(request.user)
     if (
         request.headers.get("Accept", "").startswith("application/json")
         or request.GET.get("format") == "json"

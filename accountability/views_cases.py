@@ -22,9 +22,9 @@ from accountability.situations import (
     AccountabilityForm,
     FaultTolerance,
     Severity,
-    SourceLevel,
     situation_choices,
 )
+from accountability.sources import SourceLevel
 from accountability.widgets import DayInput
 
 PAGE_SIZE = 50

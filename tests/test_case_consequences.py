@@ -264,7 +264,7 @@ def test_a_failed_annual_task_vetoes_the_township_through_the_normal_open_from_a
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("level", "vetoed"), [("provincial", True), ("central", True), ("city", False)])
+@pytest.mark.parametrize(("level", "vetoed"), [("provincial", True), ("national", True), ("city", False)])
 def test_circulated_criticism_in_central_or_provincial_work_vetoes_the_unit(people, level, vetoed):
     findings("misidentified", 1)
     run_rules(year=YEAR, as_of=AS_OF)
@@ -396,11 +396,11 @@ def test_the_pages_set_the_veto_triggers_by_hand(people, client):
     client.force_login(people["office"])
     assert "发现问题的工作层级" in client.get(f"/alerts/{alert.pk}/").content.decode()
     response = client.post(
-        f"/alerts/{alert.pk}/cases/", {"source_level": "central", "serious_influence": "1"}
+        f"/alerts/{alert.pk}/cases/", {"source_level": "national", "serious_influence": "1"}
     )
     assert response.status_code == 302
     assert set(AccountabilityCase.objects.values_list("source_level", "serious_influence")) == {
-        ("central", True)
+        ("national", True)
     }
     response = client.post(
         "/cases/new/",

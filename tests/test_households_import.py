@@ -8,6 +8,7 @@ from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.people import People
 from accountability.idnumbers import check_character
 from accountability.importing.service import run_import
+from accountability.roles import role_group
 from households.models import Household, HouseholdStatus, Member, Relation
 from tests.factories import UserFactory
 
@@ -44,7 +45,9 @@ def people():
 @pytest.fixture
 def county_user(db):
     load_hierarchy()
-    return UserFactory(username="county", jurisdiction_id="349901000000")
+    user = UserFactory(username="county", jurisdiction_id="349901000000")
+    user.groups.add(role_group("county_office"))  # the role that imports households
+    return user
 
 
 def member(village, number, name, id_number, relation="户主", sex="", status="未脱贫", exit_year="", **extra):

@@ -13,6 +13,7 @@ from accountability.demo.people import People
 from accountability.importing.kinds import REGISTRY
 from accountability.importing.service import run_import
 from accountability.models import ImportJob, ImportStatus
+from accountability.roles import role_group
 from households.importers.households import HouseholdsImport
 from households.models import Household, Member
 from tests.factories import UserFactory
@@ -45,7 +46,9 @@ def people():
 @pytest.fixture
 def county_user(db):
     load_hierarchy()
-    return UserFactory(username="county", jurisdiction_id="349901000000")
+    user = UserFactory(username="county", jurisdiction_id="349901000000")
+    user.groups.add(role_group("county_office"))  # the role that imports households
+    return user
 
 
 @pytest.fixture

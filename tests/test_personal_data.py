@@ -46,3 +46,27 @@ def test_searching_by_digits_reveals_nothing_to_roles_without_the_right(client, 
     assert client.get(f"/api/officials/?q={official.id_number[:10]}").json()["count"] == 0
     client.force_login(User.objects.get(username="county_office"))
     assert client.get(f"/api/officials/?q={official.id_number[:14]}").json()["count"] == 1
+
+
+def test_id_numbers_in_query_strings_are_masked_in_the_request_log():
+    """The development server's request line quotes the query string of a search by ID number;
+    every handler of its logger masks it (issue 11: search by ID must not land in the log)."""
+    import logging
+
+    full, mobile = "34130219900101123X", "13912345678"
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        (f"GET /officials/?q={full}&phone={mobile} HTTP/1.1", 200, 1234),
+        None,
+    )
+    handlers = logging.getLogger("django.server").handlers
+    assert handlers
+    for handler in handlers:
+        assert handler.filter(record)
+        line = handler.format(record)
+        assert full not in line and mobile not in line
+        assert "341302********123X" in line and "139****5678" in line

@@ -456,3 +456,21 @@ def test_rates_agree_with_a_plain_reference(city, data):
                 }
                 assert got == {u: x["kinds"][kind] for u, x in units.items() if kind in x["kinds"]}
         transaction.set_rollback(True)
+
+
+def test_the_level_of_the_counted_sources_is_the_lowest_and_unstated_says_nothing():
+    from accountability.sources import lowest_level
+
+    assert lowest_level(PROVINCIAL_OR_ABOVE) == "provincial"
+    assert lowest_level(["national_assessment", "central_audit"]) == "national"
+    assert lowest_level(["national_assessment", "city_audit"]) == "city"
+    assert lowest_level(["provincial_audit", "audit"]) == ""  # an audit of unstated level
+    assert lowest_level([]) == ""
+
+
+@pytest.mark.django_db
+def test_an_article_39_alert_carries_its_source_level_to_the_veto(city):
+    finding(household(VILLAGE), "misidentified", FindingSource.PROVINCIAL_AUDIT)
+    run_rules(year=YEAR, as_of=AS_OF, triggered_by="test")
+    assert Alert.objects.get(rule_code="E-1", unit_id=VILLAGE).evidence["source_level"] == "provincial"
+    assert Alert.objects.get(rule_code="E-1", unit_id=VILLAGE).evidence["proposes_consequence"] is True

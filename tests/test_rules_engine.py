@@ -373,7 +373,11 @@ def test_case_workflow_and_authority(people):
     case = case_services.case_step(actor=people["office"], case=case, step="execute")
     assert (case.status, case.award_ineligible_year) == ("executed", dt.date.today().year)
     assert [e.step for e in case.steps.all()] == ["open", "review", "decide", "execute"]
-    assert case.veto_year is None  # a person's case: no veto of the unit
+    # the findings came from provincial work (Art. 39's sources) and 诫勉 is 通报批评 or heavier:
+    # Art. 41 vetoes the unit for the alert's year
+    assert (case.source_level, case.veto_year) == ("provincial", YEAR)
+    veto = case.consequence_records.get(kind="veto")
+    assert (veto.unit_id, veto.year, veto.ground) == (TOWNSHIP, YEAR, "upper_criticism")
     with pytest.raises(ValidationError):
         case_services.case_open_from_alert(actor=people["office"], alert=alert)  # once per official
 

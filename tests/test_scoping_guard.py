@@ -27,6 +27,7 @@ UNSCOPED_MODELS = {
     "accountability.ExportRecord": "an audit log visible only to its author and superusers",
     "accountability.Notification": "a message read only by its recipient (notifications.inbox_of)",
     "accountability.RuleRun": "a log of rule runs: year, dates and counts, no unit or personal data",
+    "accountability.RolePermission": "group permissions: city-wide, system administrators only",
 }
 
 

@@ -13,7 +13,8 @@ from accountability import selectors_cases as selectors
 from accountability.api.base import ScopedReadOnlyViewSet
 from accountability.models import AccountabilityCase, AdminUnit, Alert, CaseEvent, Official, Transfer
 from accountability.rules_cases import STEP_LABELS
-from accountability.situations import AccountabilityForm, FaultTolerance, Severity, SourceLevel
+from accountability.situations import AccountabilityForm, FaultTolerance, Severity
+from accountability.sources import SourceLevel
 
 
 class AlertSerializer(serializers.ModelSerializer):

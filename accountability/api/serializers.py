@@ -11,7 +11,7 @@ from accountability.models import (
     Post,
     ResponsibilityAssignment,
 )
-from accountability.personal_data import id_number_for, mobile_for
+from accountability.personal_data import id_number_for, mobile_for, text_for
 from accountability.scoping import visible_to
 
 
@@ -59,6 +59,15 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "errors",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        """Messages quote the cells they fault (ID numbers among them): masked for readers without
+        the personal-data right."""
+        data = super().to_representation(instance)
+        user = self.context["request"].user
+        data["message"] = text_for(user, data["message"])
+        data["errors"] = [{**error, "message": text_for(user, error["message"])} for error in data["errors"]]
+        return data
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

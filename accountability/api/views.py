@@ -21,7 +21,7 @@ from accountability.api.serializers import (
     PairingSerializer,
 )
 from accountability.dates import parse_day
-from accountability.health import system_status
+from accountability.health import status_for
 from accountability.models import (
     AdminUnit,
     HelpingUnitPairing,
@@ -198,6 +198,7 @@ class ImportJobViewSet(ScopedReadOnlyViewSet):
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def health(request):
-    """Database, Redis, Celery worker and beat status (no personal data; for load balancers)."""
-    status = system_status()
+    """Database, Redis, Celery worker and beat: up/down for everyone (load balancers); versions,
+    worker host names and heartbeat times for staff only."""
+    status = status_for(request.user)
     return Response(status, status=200 if status["ok"] else 503)

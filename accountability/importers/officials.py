@@ -80,6 +80,13 @@ def ranges_overlap(a_from, a_to, b_from, b_to) -> bool:
 class OfficialsImport(ImportKind):
     name = "officials"
     label = "干部及责任分工"
+    permissions = (
+        "accountability.add_organisation",
+        "accountability.add_official",
+        "accountability.change_official",
+        "accountability.add_responsibilityassignment",
+        "accountability.change_responsibilityassignment",
+    )
     description = (
         "每行为一名干部担任的一个岗位；同一干部担任多个岗位时写多行。单位不存在时自动新建（挂在所在县）。"
     )

@@ -40,6 +40,7 @@ LEVELS = {
 class UnitsImport(ImportKind):
     name = "units"
     label = "行政区划"
+    permissions = ("accountability.add_adminunit", "accountability.change_adminunit")
     description = "市、县(区)、乡镇、村四级行政区划；上级代码可省略（由代码推出）。"
     columns = (
         Column(

@@ -56,6 +56,10 @@ class ImportKind:
     #: fields compared with the database to tell changed rows from unchanged ones
     compared_fields: ClassVar[tuple[str, ...]]
     description: ClassVar[str] = ""
+    #: the model permissions ("app_label.codename") a user needs, besides
+    #: ``accountability.add_importjob``, to upload, preview or confirm a file of this kind: the
+    #: add and change permissions of every model the kind writes (see accountability/access/imports.py)
+    permissions: ClassVar[tuple[str, ...]]
 
     def __init__(self, *, user) -> None:
         self.user = user

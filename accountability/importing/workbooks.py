@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from accountability.models import ImportJob
+from accountability.personal_data import mask_personal_text
 
 from .kinds import ImportKind
 from .reader import read_first_sheet
@@ -65,12 +66,16 @@ def template_workbook(kind: type[ImportKind]) -> bytes:
     return to_bytes(workbook)
 
 
-def error_workbook(job: ImportJob) -> bytes:
-    """The uploaded rows with an extra column saying what is wrong in each; bad rows highlighted."""
+def error_workbook(job: ImportJob, *, mask: bool = False) -> bytes:
+    """The uploaded rows with an extra column saying what is wrong in each; bad rows highlighted.
+
+    ``mask``: ID numbers and mobile numbers in the cells and the messages are masked (for readers
+    without the personal-data right)."""
     sheet_data = read_first_sheet(Path(job.file.path))
+    shown = mask_personal_text if mask else str
     messages: dict[int, list[str]] = defaultdict(list)
     for error in job.errors:
-        messages[error["row"]].append(f"【{error['column']}】{error['message']}")
+        messages[error["row"]].append(shown(f"【{error['column']}】{error['message']}"))
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "导入结果"
@@ -79,6 +84,8 @@ def error_workbook(job: ImportJob) -> bytes:
     sheet.cell(row=1, column=len(headers)).fill = ERROR_FILL
     for number, cells in sheet_data.rows:
         row_errors = messages.get(number, [])
+        if mask:
+            cells = [mask_personal_text(cell) if isinstance(cell, str) else cell for cell in cells]
         sheet.append([*cells, "；".join(row_errors)])
         if row_errors:
             for cell in sheet[sheet.max_row]:

@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='accountabilitycase',
             name='source_level',
-            field=models.CharField(blank=True, choices=[('central', '中央'), ('provincial', '省级'), ('city', '市级'), ('county', '县级')], help_text='中央、省扶贫专项巡察、督查、审计及成效考核等（第四十一条）', max_length=20, verbose_name='发现问题的工作层级'),
+            field=models.CharField(blank=True, choices=[('national', '国家（中央）'), ('provincial', '省级'), ('city', '市级'), ('county', '县级'), ('unstated', '未注明级别')], help_text='中央、省扶贫专项巡察、督查、审计及成效考核等（第四十一条）', max_length=20, verbose_name='发现问题的工作层级'),
         ),
         migrations.AddField(
             model_name='accountabilitycase',
@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='accountabilitycaseevent',
             name='source_level',
-            field=models.CharField(blank=True, choices=[('central', '中央'), ('provincial', '省级'), ('city', '市级'), ('county', '县级')], help_text='中央、省扶贫专项巡察、督查、审计及成效考核等（第四十一条）', max_length=20, verbose_name='发现问题的工作层级'),
+            field=models.CharField(blank=True, choices=[('national', '国家（中央）'), ('provincial', '省级'), ('city', '市级'), ('county', '县级'), ('unstated', '未注明级别')], help_text='中央、省扶贫专项巡察、督查、审计及成效考核等（第四十一条）', max_length=20, verbose_name='发现问题的工作层级'),
         ),
         migrations.AddField(
             model_name='accountabilitycaseevent',

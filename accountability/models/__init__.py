@@ -34,7 +34,7 @@ from .rules import (
     alert_subject_key,
 )
 from .units import AdminLevel, AdminUnit
-from .users import User
+from .users import RolePermission, User, UserRole
 
 __all__ = [
     "POSTS",
@@ -71,10 +71,12 @@ __all__ = [
     "QuotaMeasure",
     "ResponsibilityAssignment",
     "ResponsibilityKind",
+    "RolePermission",
     "RuleRun",
     "SubjectLevel",
     "Transfer",
     "User",
+    "UserRole",
     "VetoGround",
     "alert_subject_key",
 ]

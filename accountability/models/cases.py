@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accountability.history import tracked
-from accountability.situations import AccountabilityForm, FaultTolerance, Severity, SourceLevel
+from accountability.situations import AccountabilityForm, FaultTolerance, Severity
+from accountability.sources import SourceLevel
 
 
 class CaseOrigin(models.TextChoices):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+import pghistory
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +32,24 @@ class User(AbstractUser):
     @property
     def sees_everything(self) -> bool:
         return self.is_superuser
+
+
+@pghistory.track(pghistory.InsertEvent("role.add"), pghistory.DeleteEvent("role.remove"), obj_field=None)
+class UserRole(User.groups.through):
+    """Who was given or lost which role (group), with the actor and reason of the history context:
+    the evidence for "who may write" (accountability/access/user_roles.py)."""
+
+    jurisdiction_path = "user__jurisdiction__code"
+
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(
+    pghistory.InsertEvent("permission.add"), pghistory.DeleteEvent("permission.remove"), obj_field=None
+)
+class RolePermission(Group.permissions.through):
+    """Which permission a role (group) gained or lost, and who changed it."""
+
+    class Meta:
+        proxy = True

@@ -108,6 +108,13 @@ HEADER_OF = {
 class HouseholdsImport(ImportKind):
     name = "households"
     label = "贫困户及家庭成员"
+    permissions = (
+        "households.add_household",
+        "households.change_household",
+        "households.add_member",
+        "households.change_member",
+        "households.add_helpingcadrepairing",
+    )
     description = "每行一名家庭成员；同一户的各行“户”信息须一致，且每户恰有一名户主。"
     columns = (
         Column("行政区划代码", "village_id", required=True, parse=parse_unit_code, help="所在村 12 位代码"),

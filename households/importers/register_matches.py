@@ -30,6 +30,7 @@ TYPES = choice_labels(
 class RegisterMatchesImport(ImportKind):
     name = "register_matches"
     label = "比对名单（车辆、房产、财政供养、工商）"
+    permissions = ("households.add_registerentry", "households.change_registerentry")
     description = "导入后自动与本辖区在册贫困户成员比对；命中的户生成“待核实”的核查结果，不直接认定。"
     columns = (
         Column(

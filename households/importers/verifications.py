@@ -33,6 +33,7 @@ KINDS, SOURCES, STATUSES = (
 class VerificationsImport(ImportKind):
     name = "verifications"
     label = "核查结果"
+    permissions = ("households.add_verificationfinding", "households.change_verificationfinding")
     description = (
         "识别不精准、退出不精准等填写户编号；漏评填写行政区划代码和该户户主姓名、证件号码。"
         "只有“已确认”的结果计入问责规则。"

@@ -70,7 +70,7 @@ def test_import_with_a_bad_row_previews_errors_then_writes_the_good_rows(
             ["34990110120", "坏代码村", "村", "", "", "", ""],
         ],
     )
-    log_in(phone, live_server, "county_office")
+    log_in(phone, live_server, "city_office")  # adding units is the city office's (docs/roles.md)
     phone.goto(f"{live_server.url}/imports/")
     phone.select_option("#id_kind", "units")
     phone.set_input_files("#id_file", str(path))

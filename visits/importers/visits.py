@@ -52,6 +52,7 @@ def parse_checks(text: str) -> list[str]:
 class VisitsImport(ImportKind):
     name = "visits"
     label = "走访记录"
+    permissions = ("visits.add_visit", "visits.change_visit")
     description = (
         "每行一次走访；同一走访人同一天同一户只记一次。走访户须是走访人当日的结对户或责任范围内的户。"
     )

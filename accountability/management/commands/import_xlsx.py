@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from accountability.access.imports import import_kind_allowed
 from accountability.importing import service
 from accountability.importing.kinds import REGISTRY
 from accountability.models import ImportStatus, User
@@ -21,7 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="只校验并预览，不写入")
         parser.add_argument("--strict", action="store_true", help="任何一行有错误时不写入任何数据")
-        parser.add_argument("--as", dest="username", help="以哪个用户的身份导入（默认：第一个超级管理员）")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            help="以哪个用户的身份导入（按其角色检查导入权限；默认：第一个超级管理员）",
+        )
 
     def handle(self, *args, kind, file, dry_run, strict, username, **options):
         if kind not in REGISTRY:
@@ -29,6 +34,8 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"找不到文件：{file}")
         actor = self._actor(username)
+        if username and not import_kind_allowed(actor, kind):
+            raise CommandError(f"用户 {username} 的角色无权导入“{REGISTRY[kind].label}”")
         try:
             job = service.run_import(kind=kind, path=file, actor=actor, strict=strict, dry_run=dry_run)
         except (

@@ -1,0 +1,65 @@
+"""The project's own user-management page: who has which role, and giving roles through the same
+service as the admin (``user_roles_set``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.models import Group
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accountability.access.user_roles import (
+    USER_ADMIN_PERMISSION,
+    RoleAssignmentError,
+    assignable_groups,
+    user_roles_set,
+    users_managed_by,
+)
+
+
+class RolesForm(forms.Form):
+    groups = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("角色"),
+        queryset=Group.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, actor, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = {group.pk for group in assignable_groups(actor)} | set(
+            user.groups.values_list("pk", flat=True)
+        )
+        self.fields["groups"].queryset = Group.objects.filter(pk__in=offered).order_by("name")
+
+
+@login_required
+@permission_required(USER_ADMIN_PERMISSION, raise_exception=True)
+def user_list(request):
+    users = users_managed_by(request.user)[:500]
+    return render(request, "accountability/user_list.html", {"users": users})
+
+
+@login_required
+@permission_required(USER_ADMIN_PERMISSION, raise_exception=True)
+def user_roles(request, pk: int):
+    user = get_object_or_404(users_managed_by(request.user), pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = RolesForm(request.POST, actor=request.user, user=user)
+        if form.is_valid():
+            try:
+                user_roles_set(actor=request.user, user=user, groups=form.cleaned_data["groups"])
+            except RoleAssignmentError as refusal:
+                form.add_error(None, str(refusal))
+                status = 403
+            else:
+                messages.success(request, _("已更新 %(name)s 的角色") % {"name": user.get_username()})
+                return redirect("user-list")
+    else:
+        form = RolesForm(initial={"groups": list(user.groups.all())}, actor=request.user, user=user)
+    context = {"form": form, "managed": user, "is_self": user.pk == request.user.pk}
+    return render(request, "accountability/user_roles.html", context, status=status)
