@@ -209,8 +209,9 @@ SELECT left(village_id, %s), count(*), coalesce(sum(member_count), 0) FROM house
  GROUP BY 1
 """
 TARGETS_SQL = """
-SELECT unit_id, households_to_exit, persons_to_exit, villages_to_exit FROM accountability_annualtarget
- WHERE year = %s AND unit_id LIKE %s
+SELECT t.unit_id, t.households_to_exit, t.persons_to_exit, t.villages_to_exit
+  FROM accountability_annualtarget t JOIN accountability_adminunit u ON u.code = t.unit_id
+ WHERE t.year = %s AND t.unit_id LIKE %s AND u.level = %s
 """
 VILLAGES_EXITED_SQL = """
 SELECT left(code, %s), count(*) FROM accountability_adminunit
@@ -231,10 +232,10 @@ def exit_task_shortfall(
     }
     villages = dict(_rows(VILLAGES_EXITED_SQL, [digits, year, root + "%"]))
     facts = {}
-    for code, households_target, persons_target, villages_target in _rows(TARGETS_SQL, [year, root + "%"]):
-        unit = code[:digits]
-        if code != unit.ljust(12, "0"):
-            continue  # a target of another level
+    for code, households_target, persons_target, villages_target in _rows(
+        TARGETS_SQL, [year, root + "%", level]
+    ):
+        unit = code[:digits]  # only targets of the rule's own level (a county's is no township's)
         households, persons = exits.get(unit, (0, 0))
         done_villages = villages.get(unit, 0)
         shortfalls = {

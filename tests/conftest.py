@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from accountability.demo.hierarchy import load_hierarchy
@@ -17,6 +18,15 @@ UNIT_HEADERS = ["行政区划代码", "名称", "层级", "上级代码", "是�
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test starts in the default language: a request that switched to English (the test
+    client keeps the thread's language) must not leak into the next test's imports or labels."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

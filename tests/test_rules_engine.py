@@ -226,6 +226,15 @@ def test_annual_task(city):
     assert Alert.objects.get(rule_code="E-3").status == AlertStatus.NO_LONGER_HOLDS
 
 
+@pytest.mark.django_db
+def test_a_county_target_is_judged_at_the_county_only(city):
+    # the county's code is also "a township code ending in 000": its target must not raise E-3
+    AnnualTarget.objects.create(unit_id=COUNTY, year=YEAR, households_to_exit=2)
+    found = triggered()
+    assert ("E-5", COUNTY) in found
+    assert [pair for pair in found if pair[0] == "E-3"] == []
+
+
 # --- targets, idempotence, versions -----------------------------------------------------------
 
 
