@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accountability.validators import validate_record_date
 from accountability.widgets import DayInput
 from visits.models import VisitCheck, VisitKind
 
@@ -25,7 +26,9 @@ class VisitForm(forms.Form):
     )
     problems = forms.CharField(label=_("发现问题"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.CharField(label=_("跟进措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    follow_up_due = forms.DateField(label=_("跟进期限"), required=False, widget=DayInput())
+    follow_up_due = forms.DateField(
+        label=_("跟进期限"), required=False, widget=DayInput(), validators=[validate_record_date]
+    )
     photo = forms.FileField(label=_("照片（可选）"), required=False)
 
     def __init__(self, *args, households=(), **kwargs):

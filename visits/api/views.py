@@ -10,6 +10,7 @@ from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewS
 from accountability.dates import parse_day
 from accountability.models import AdminUnit, Official
 from accountability.scoping import visible_to
+from accountability.validators import validate_record_date
 from households.models import Household
 from visits import selectors, services
 from visits.models import ResearchTrip, StationedDay, Visit, VisitCheck, VisitKind
@@ -46,7 +47,9 @@ class VisitCreateSerializer(serializers.Serializer):
     checked = serializers.ListField(child=serializers.ChoiceField(choices=VisitCheck.choices), default=list)
     problems = serializers.CharField(required=False, allow_blank=True, default="")
     follow_up = serializers.CharField(required=False, allow_blank=True, default="")
-    follow_up_due = serializers.DateField(required=False, allow_null=True, default=None)
+    follow_up_due = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_record_date]
+    )
 
 
 class VisitViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
