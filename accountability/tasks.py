@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accountability.dates import parse_day
 from accountability.health import HEARTBEAT_CACHE_KEY
-from accountability.importing import service
+from accountability.importing import reaper, service
 from accountability.models import ImportJob, ImportStatus, User
 from accountability.rule_runs import run_rules
 
@@ -33,6 +33,12 @@ def confirm_import(job_id: int, user_id: int) -> str:
     if job.status not in {ImportStatus.VALIDATED, ImportStatus.WRITING}:
         return job.status  # written already; a redelivery mid-write re-runs the idempotent upsert
     return service.confirm_job(job, actor=User.objects.get(pk=user_id)).status
+
+
+@shared_task(name="accountability.fail_stuck_imports")
+def fail_stuck_imports() -> list[int]:
+    """Sent by beat every 5 minutes: import jobs stuck in an intermediate state end as failed."""
+    return reaper.fail_stuck_jobs()
 
 
 @shared_task(name="accountability.run_rules")

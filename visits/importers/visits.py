@@ -44,7 +44,7 @@ def parse_checks(text: str) -> list[str]:
     ]
     unknown = [p for p in parts if p not in CHECKS]
     if unknown:
-        raise CellError(f"未知的走访内容：{'、'.join(unknown)}（可填：{'、'.join(VisitCheck.labels)}）")
+        raise CellError(f"未知的走访内容：{'、'.join(unknown)}（可填：{'、'.join(map(str, VisitCheck.labels))}）")
     return sorted({CHECKS[p] for p in parts})
 
 
