@@ -9,6 +9,7 @@ from django.http import Http404
 
 from accountability.models import AccountabilityCase, AdminUnit, Alert, AlertStatus, CaseStatus, Official
 from accountability.scoping import visible_to
+from accountability.validators import ascii_int
 
 OPEN_CASE_STATUSES = (CaseStatus.PROPOSED, CaseStatus.UNDER_REVIEW, CaseStatus.DECIDED, CaseStatus.EXECUTED)
 
@@ -24,7 +25,7 @@ class AlertFilters:
     def from_params(cls, params) -> AlertFilters:
         year = params.get("year", "")
         return cls(
-            year=int(year) if year.isdigit() else None,
+            year=ascii_int(year, max_digits=4),
             rule=params.get("rule", "").strip(),
             unit=params.get("unit", "").strip(),
             status=params.get("status", ""),

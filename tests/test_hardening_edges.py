@@ -161,3 +161,26 @@ def test_unknown_visit_checks_are_a_cell_error():
 
     with pytest.raises(CellError, match="未知的走访内容：唱歌（可填：收入"):
         parse_checks("收入、唱歌")
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 5000])
+@pytest.mark.parametrize(
+    "url,name",
+    [
+        ("/households/", "cadre"),
+        ("/api/households/", "cadre"),
+        ("/poor-villages/", "year"),
+        ("/registry/adjustment/", "year"),
+        ("/alerts/", "year"),
+        ("/api/alerts/", "year"),
+    ],
+)
+def test_numeric_parameters_that_are_not_ascii_digits_are_no_500(client, url, name, value):
+    """``"²".isdigit()`` is true and ``int("²")`` fails; so does ``int`` of 5,000 digits."""
+    login(client, "county_office")
+    assert client.get(url, {name: value}).status_code in (200, 400)
+
+
+def test_inbox_ignores_ids_that_are_not_ascii_digits(client):
+    login(client, "county_office")
+    assert client.post("/inbox/", {"id": ["²", "9" * 5000]}).status_code == 302
