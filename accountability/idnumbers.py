@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+import unicodedata
 from dataclasses import dataclass
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"  # ISO 7064 MOD 11-2: index = weighted sum mod 11
-PATTERN = re.compile(r"^\d{17}[\dX]$")
+PATTERN = re.compile(r"^[0-9]{17}[0-9X]$", re.ASCII)  # not \d: it matches any Unicode digit
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ def check_character(first17: str) -> str:
 
 
 def normalise(text: str) -> str:
+    """Upper-case X, and what an input method typed in full width (``３５０…Ｘ``) as ASCII."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     return text.strip().upper().replace("x", "X")
 
 

@@ -14,7 +14,7 @@ LEVEL_NAMES = {
 
 def code_problem(code: str) -> str | None:
     """Why a text is not a 12-digit statistical division code, or None."""
-    if not code.isdigit():
+    if not (code.isascii() and code.isdigit()):
         return f"行政区划代码只能包含数字，而“{code}”含有其他字符"
     if len(code) != CODE_LENGTH:
         return f"行政区划代码应为 12 位数字，而“{code}”为 {len(code)} 位"

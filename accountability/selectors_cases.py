@@ -19,6 +19,7 @@ from accountability.models import (
     Organisation,
 )
 from accountability.scoping import visible_to
+from accountability.validators import ascii_int
 
 OPEN_CASE_STATUSES = (
     CaseStatus.PROPOSED,
@@ -40,7 +41,7 @@ class AlertFilters:
     def from_params(cls, params) -> AlertFilters:
         year = params.get("year", "")
         return cls(
-            year=int(year) if year.isdigit() else None,
+            year=ascii_int(year, max_digits=4),
             rule=params.get("rule", "").strip(),
             unit=params.get("unit", "").strip(),
             status=params.get("status", ""),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accountability.access.imports import import_job_confirmable_by
 from accountability.dates import parse_day
 from accountability.health import HEARTBEAT_CACHE_KEY
-from accountability.importing import service
+from accountability.importing import reaper, service
 from accountability.models import ImportJob, ImportStatus, User
 from accountability.rule_runs import run_rules
 
@@ -39,6 +39,12 @@ def confirm_import(job_id: int, user_id: int) -> str:
         job.save(update_fields=["status"])
         return job.status
     return service.confirm_job(job, actor=actor).status
+
+
+@shared_task(name="accountability.fail_stuck_imports")
+def fail_stuck_imports() -> list[int]:
+    """Sent by beat every 5 minutes: import jobs stuck in an intermediate state end as failed."""
+    return reaper.fail_stuck_jobs()
 
 
 @shared_task(name="accountability.run_rules")

@@ -30,6 +30,7 @@ from accountability.models import ImportStatus
 from accountability.notifications import inbox_of, mark_read
 from accountability.personal_data import can_see_personal_data, text_for
 from accountability.scoping import visible_to
+from accountability.validators import ascii_int
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500
@@ -247,7 +248,7 @@ def health(request):
 @login_required
 def inbox(request):
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+        ids = [n for n in map(ascii_int, request.POST.getlist("id")) if n is not None]
         mark_read(request.user, ids or None)
         return redirect("inbox")
     page = Paginator(inbox_of(request.user), 30).get_page(request.GET.get("page"))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import QuerySet
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from accountability import xlsx
 from accountability.models import ExportRecord
 from accountability.personal_data import can_see_personal_data, id_number_for, mobile_for
 from households.importers.households import HouseholdsImport
@@ -35,15 +32,15 @@ def label(choices, value) -> str:
 
 def households_workbook(households: QuerySet[Household], user) -> tuple[bytes, int]:
     """One row per active member; ID and phone numbers masked for users without the right."""
-    workbook = Workbook(write_only=True)
+    workbook = xlsx.new_workbook(write_only=True)
     sheet = workbook.create_sheet("贫困户及家庭成员")
     sheet.freeze_panes = "A2"
     header = []
     for text in HEADERS:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = xlsx.cell(sheet, text)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         header.append(cell)
-    sheet.append(header)
+    xlsx.append_row(sheet, header)
     cadres = dict(
         HelpingCadrePairing.objects.filter(household__in=households.values("pk"), valid_to__isnull=True)
         .order_by("household_id", "-valid_from")
@@ -57,7 +54,8 @@ def households_workbook(households: QuerySet[Household], user) -> tuple[bytes, i
     count = 0
     for m in members.iterator(chunk_size=5000):
         h = m.household
-        sheet.append(
+        xlsx.append_row(
+            sheet,
             [
                 h.village_id,
                 h.number,
@@ -79,12 +77,10 @@ def households_workbook(households: QuerySet[Household], user) -> tuple[bytes, i
                 h.exit_year or "",
                 mobile_for(user, h.phone),
                 id_number_for(user, cadres.get(h.pk)) if cadres.get(h.pk) else "",
-            ]
+            ],
         )
         count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    return xlsx.to_bytes(workbook), count
 
 
 def export_households(*, user, households: QuerySet[Household], filters: dict) -> bytes:

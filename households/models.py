@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability.history import tracked
 from accountability.models.responsibility import Tenure
 from accountability.sources import FindingSource
+from accountability.validators import validate_non_negative, validate_phone, validate_record_year
 from households.procedures import Procedure
 
 
@@ -65,7 +66,12 @@ class Household(models.Model):
         blank=True,
     )
     income_per_capita = models.DecimalField(
-        _("人均纯收入(元)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("人均纯收入(元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_non_negative],
     )
     income_sources = models.CharField(_("主要收入来源"), max_length=200, blank=True)
     food_clothing_secure = models.BooleanField(_("不愁吃穿"), null=True, blank=True)
@@ -82,7 +88,7 @@ class Household(models.Model):
     removed_on = models.DateField(
         _("清退日期"), null=True, blank=True, help_text=_("清退当年仍计入当年在册，此后年度不计")
     )
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
     member_count = models.PositiveSmallIntegerField(_("家庭人口"), default=0)
     has_handbook = models.BooleanField(_("有扶贫手册"), default=False)
     has_exit_certificate = models.BooleanField(_("有脱贫光荣证"), default=False)
@@ -245,7 +251,7 @@ class HelpingMeasure(models.Model):
     )
     kind = models.CharField(_("帮扶措施类别"), max_length=20, choices=MeasureKind.choices)
     description = models.CharField(_("措施内容"), max_length=300)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_record_year])
 
     jurisdiction_path = "household__village__code"
 

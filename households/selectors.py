@@ -27,6 +27,7 @@ from accountability.models import AdminLevel, AdminUnit
 from accountability.models.units import SIGNIFICANT_DIGITS
 from accountability.profiles import versions_by_prefix
 from accountability.scoping import visible_to
+from accountability.validators import ascii_int
 from households.models import (
     HelpingCadrePairing,
     HelpingMeasure,
@@ -67,7 +68,7 @@ class HouseholdFilters:
             status=params.get("status", ""),
             attribute=params.get("attribute", ""),
             cause=params.get("cause", ""),
-            cadre=int(cadre) if cadre.isdigit() else None,
+            cadre=ascii_int(cadre),
             missing_four_haves=params.get("missing") == "1",
             q=params.get("q", ""),
         )

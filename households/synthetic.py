@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from openpyxl import Workbook
 
+from accountability import xlsx
 from accountability.history import history_context
 from accountability.idnumbers import check_character
 from accountability.models import (
@@ -206,12 +206,13 @@ HEADERS = [
 
 
 def write_households_xlsx(city: SyntheticCity, path: Path) -> int:
-    workbook = Workbook(write_only=True)
+    workbook = xlsx.new_workbook(write_only=True)
     sheet = workbook.create_sheet("贫困户")
-    sheet.append(HEADERS)
+    xlsx.append_row(sheet, HEADERS)
     rows = 0
     for m in city.members():
-        sheet.append(
+        xlsx.append_row(
+            sheet,
             [
                 m.village,
                 m.number,
@@ -226,7 +227,7 @@ def write_households_xlsx(city: SyntheticCity, path: Path) -> int:
                 m.status,
                 m.exit_year,
                 m.cadre_id_number,
-            ]
+            ],
         )
         rows += 1
     workbook.save(path)

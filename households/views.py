@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accountability.dates import parse_day
 from accountability.errors import error_text, form_error
+from accountability.validators import ascii_int
 from accountability.views import xlsx_response
 from households import selectors, services
 from households.exporters import export_households
@@ -111,7 +112,8 @@ def cadre_pair(request, pk: int):
 
 def selected_year(request) -> int:
     text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    year = ascii_int(text, max_digits=4)
+    return year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year
 
 
 @login_required

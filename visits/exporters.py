@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from accountability import xlsx
 from accountability.models import ExportRecord
 from visits.selectors import ComplianceView
 
@@ -27,18 +24,19 @@ HEADERS = [
 
 
 def compliance_workbook(views: list[ComplianceView], *, user, filters: dict) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = xlsx.new_workbook(write_only=True)
     sheet = workbook.create_sheet("走访考核")
     sheet.freeze_panes = "A2"
     header = []
     for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = xlsx.cell(sheet, title)
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
         header.append(cell)
-    sheet.append(header)
+    xlsx.append_row(sheet, header)
     for v in views:
         r = v.row
-        sheet.append(
+        xlsx.append_row(
+            sheet,
             [
                 r.quota_code,
                 r.quota_label,
@@ -51,11 +49,10 @@ def compliance_workbook(views: list[ComplianceView], *, user, filters: dict) -> 
                 r.done,
                 r.percent / 100,
                 r.status_label,
-            ]
+            ],
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    content = xlsx.to_bytes(workbook)
     ExportRecord.objects.create(
         kind="compliance", created_by=user, filters=filters, row_count=len(views), masked=True
     )
-    return buffer.getvalue()
+    return content

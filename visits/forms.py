@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accountability.validators import validate_record_date
 from accountability.widgets import DayInput
 from visits.models import VisitCheck, VisitKind
 
 PHOTO_LIMIT = 8 * 1024 * 1024
+#: one day (``5``) or a range of days (``5-9``) of a month, ASCII digits only
+DAY_RANGE = re.compile(r"([0-9]{1,2})(?:-([0-9]{1,2}))?")
 
 
 class VisitForm(forms.Form):
@@ -25,7 +30,9 @@ class VisitForm(forms.Form):
     )
     problems = forms.CharField(label=_("发现问题"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.CharField(label=_("跟进措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    follow_up_due = forms.DateField(label=_("跟进期限"), required=False, widget=DayInput())
+    follow_up_due = forms.DateField(
+        label=_("跟进期限"), required=False, widget=DayInput(), validators=[validate_record_date]
+    )
     photo = forms.FileField(label=_("照片（可选）"), required=False)
 
     def __init__(self, *args, households=(), **kwargs):
@@ -79,14 +86,19 @@ class AttendanceSheetForm(forms.Form):
     days = forms.CharField(label=_("在岗日期（日，逗号分隔，如 1,2,5-9）"), max_length=200)
 
     def clean_days(self) -> list[int]:
-        text = self.cleaned_data["days"].replace("，", ",").replace(" ", "")
+        """Days of the month as ``1,2,5-9``: every number and range bounded (1–31) before use."""
+        text = self.cleaned_data["days"].replace("，", ",").replace("－", "-").replace(" ", "")
         days: set[int] = set()
-        try:
-            for part in filter(None, text.split(",")):
-                first, _, last = part.partition("-")
-                days.update(range(int(first), int(last or first) + 1))
-        except ValueError:
-            raise forms.ValidationError(_("请写日期数字，如 1,2,5-9")) from None
-        if not days or min(days) < 1 or max(days) > 31:
+        for part in filter(None, text.split(",")):
+            match = DAY_RANGE.fullmatch(part)
+            if match is None:
+                raise forms.ValidationError(_("请写日期数字，如 1,2,5-9"))
+            first, last = int(match[1]), int(match[2] or match[1])
+            if not 1 <= first <= 31 or not 1 <= last <= 31:
+                raise forms.ValidationError(_("日期应在 1–31 之间"))
+            if first > last:
+                raise forms.ValidationError(_("日期范围应从小到大，如 5-9"))
+            days.update(range(first, last + 1))
+        if not days:
             raise forms.ValidationError(_("日期应在 1–31 之间"))
         return sorted(days)

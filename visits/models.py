@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accountability.history import tracked
+from accountability.validators import validate_record_date
 
 
 class VisitKind(models.TextChoices):
@@ -45,7 +46,7 @@ class Visit(models.Model):
     )
     problems = models.TextField(_("发现问题"), blank=True)
     follow_up = models.TextField(_("跟进措施"), blank=True)
-    follow_up_due = models.DateField(_("跟进期限"), null=True, blank=True)
+    follow_up_due = models.DateField(_("跟进期限"), null=True, blank=True, validators=[validate_record_date])
     follow_up_done = models.BooleanField(_("已跟进"), default=False)
     photo = models.FileField(
         _("照片"),

@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accountability.scoping import visible_to
+from accountability.validators import FIRST_YEAR, LAST_YEAR, ascii_int
+
+#: query dates outside this range are refused (a day in 9999 has no assessment period after it)
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(LAST_YEAR, 12, 31)
+
+
+def query_int(request, name: str, *, minimum: int = 1, maximum: int = 2**31 - 1) -> int | None:
+    """An integer query parameter (None when absent); a 400 in Chinese when it is not one."""
+    text = request.query_params.get(name, "")
+    if text == "":
+        return None
+    value = ascii_int(text, max_digits=len(str(maximum)))
+    if value is None or not minimum <= value <= maximum:
+        raise DRFValidationError({name: [f"应为 {minimum}–{maximum} 之间的整数，而不是“{text[:20]}”"]})
+    return value
+
+
+def query_year(request, name: str = "year") -> int | None:
+    return query_int(request, name, minimum=FIRST_YEAR, maximum=LAST_YEAR)
+
+
+def query_day(request, name: str = "on") -> dt.date | None:
+    """A YYYY-MM-DD query parameter between FIRST_DAY and LAST_DAY (None when absent)."""
+    text = request.query_params.get(name, "")
+    if text == "":
+        return None
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        raise DRFValidationError(
+            {name: [f"应为 {FIRST_DAY}–{LAST_DAY} 之间的日期（YYYY-MM-DD），而不是“{text[:20]}”"]}
+        )
+    return day
 
 
 class JurisdictionScopedMixin:

@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accountability import selectors, services
-from accountability.api.base import ScopedReadOnlyViewSet
+from accountability.api.base import ScopedReadOnlyViewSet, query_day, query_int
 from accountability.api.serializers import (
     AdminUnitSerializer,
     AssignmentCreateSerializer,
@@ -20,7 +20,6 @@ from accountability.api.serializers import (
     OrganisationSerializer,
     PairingSerializer,
 )
-from accountability.dates import parse_day
 from accountability.health import status_for
 from accountability.models import (
     AdminUnit,
@@ -66,7 +65,7 @@ class AdminUnitViewSet(ScopedReadOnlyViewSet):
             text = params["q"].strip()
             queryset = (
                 queryset.filter(code__startswith=text)
-                if text.isdigit()
+                if text.isascii() and text.isdigit()
                 else queryset.filter(name__contains=text)
             )
         if params.get("poor") in {"1", "true", "yes"}:
@@ -86,7 +85,7 @@ class AdminUnitViewSet(ScopedReadOnlyViewSet):
     @action(detail=False)
     def gaps(self, request):
         """Units missing a required post (or a poor village without a helping unit) on a date."""
-        on = parse_day(request.query_params.get("on")) or timezone.localdate()
+        on = query_day(request) or timezone.localdate()
         return Response(GapSerializer(selectors.responsibility_gaps(request.user, on), many=True).data)
 
 
@@ -140,9 +139,10 @@ class AssignmentViewSet(ScopedReadOnlyViewSet):
             queryset = queryset.filter(post=params["post"])
         if params.get("unit"):
             queryset = queryset.filter(scope_unit_id=params["unit"])
-        if params.get("official"):
-            queryset = queryset.filter(official_id=params["official"])
-        on = parse_day(params.get("on"))
+        official = query_int(self.request, "official")
+        if official:
+            queryset = queryset.filter(official_id=official)
+        on = query_day(self.request)
         if on:
             queryset = queryset.active_on(on)
         return queryset

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from accountability.idnumbers import id_number_problem, normalise
 from accountability.rules_units import code_problem
+from accountability.validators import MOBILE_PATTERN, PHONE_PATTERN, nfkc
 
 
 class CellError(ValueError):
@@ -120,6 +121,7 @@ def parse_yes_no(text: str) -> bool:
 
 
 def parse_year(text: str) -> int:
+    text = nfkc(text)
     if not (len(text) == 4 and text.isascii() and text.isdigit()):
         raise CellError(f"年度应为四位数字（如 2020），而不是“{text}”")
     year = int(text)
@@ -129,6 +131,9 @@ def parse_year(text: str) -> int:
 
 
 def parse_date(text: str) -> dt.date:
+    text = nfkc(text)
+    if len(text) > 20:
+        raise CellError(f"日期格式应为 YYYY-MM-DD（如 2020-03-31），而不是“{text[:20]}…”")
     for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
         try:
             return dt.datetime.strptime(text, pattern).date()
@@ -138,15 +143,26 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_decimal(text: str) -> Decimal:
+    text = nfkc(text)
     try:
-        value = Decimal(text.replace(",", ""))
+        value = Decimal(text.replace(",", "")) if len(text) <= 30 else None
+        if value is None or not value.is_finite():
+            raise InvalidOperation
+        return value.quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise CellError(f"应为数字，而不是“{text}”") from None
-    return value.quantize(Decimal("0.01"))
+        raise CellError(f"应为数字，而不是“{text[:30]}”") from None
+
+
+def parse_non_negative_decimal(text: str) -> Decimal:
+    value = parse_decimal(text)
+    if value < 0:
+        raise CellError(f"不能为负数（“{text[:30]}”）")
+    return value
 
 
 def parse_positive_int(text: str) -> int:
-    if not re.fullmatch(r"\d+", text):
+    text = nfkc(text)
+    if not re.fullmatch(r"[0-9]{1,9}", text):
         raise CellError(f"应为非负整数，而不是“{text}”")
     return int(text)
 
@@ -164,13 +180,25 @@ parse_repeated_id_number = functools.lru_cache(maxsize=65536)(parse_id_number)
 
 
 def parse_mobile(text: str) -> str:
-    if not re.fullmatch(r"1\d{10}", text):
-        raise CellError(f"手机号码应为 11 位数字且以 1 开头，而不是“{text}”")
+    text = nfkc(text)
+    if not MOBILE_PATTERN.fullmatch(text):
+        raise CellError(f"手机号码应为 11 位数字且以 1 开头，而不是“{text[:40]}”")
+    return text
+
+
+def parse_phone(text: str) -> str:
+    """A mobile number or a landline (accountability.validators.PHONE_PATTERN), as ASCII."""
+    text = nfkc(text)
+    if not PHONE_PATTERN.fullmatch(text):
+        raise CellError(
+            f"联系电话应为 11 位手机号码或带区号的固定电话（如 0591-12345678），而不是“{text[:40]}”"
+        )
     return text
 
 
 def parse_unit_code(text: str) -> str:
     """A 12-digit statistical division code."""
+    text = nfkc(text)
     problem = code_problem(text)
     if problem:
         raise CellError(problem)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from accountability import xlsx
 from accountability.models import ImportJob
 from accountability.personal_data import mask_personal_text
 
@@ -25,7 +24,7 @@ ERROR_HEADER = "错误说明"
 
 def style_header(sheet, headers: list[str], required: set[str] = frozenset()) -> None:
     for index, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=index, value=header)
+        cell = xlsx.set_cell(sheet, 1, index, header)
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL if header in required else HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -33,14 +32,11 @@ def style_header(sheet, headers: list[str], required: set[str] = frozenset()) ->
     sheet.freeze_panes = "A2"
 
 
-def to_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+to_bytes = xlsx.to_bytes
 
 
 def template_workbook(kind: type[ImportKind]) -> bytes:
-    workbook = Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     sheet.title = kind.label[:31]
     headers = [column.header for column in kind.columns]
@@ -50,19 +46,19 @@ def template_workbook(kind: type[ImportKind]) -> bytes:
             sheet.cell(row=1, column=index).comment = Comment(column.help, "模板")
     sheet.column_dimensions["A"].width = max(sheet.column_dimensions["A"].width, 16)
     notes = workbook.create_sheet("填写说明")
-    notes.append(["列标题", "是否必填", "说明", "也接受的列标题"])
+    xlsx.append_row(notes, ["列标题", "是否必填", "说明", "也接受的列标题"])
     for column in kind.columns:
-        notes.append(
-            [column.header, "必填" if column.required else "", column.help, "、".join(column.aliases)]
+        xlsx.append_row(
+            notes, [column.header, "必填" if column.required else "", column.help, "、".join(column.aliases)]
         )
     for cell in notes[1]:
         cell.font = Font(bold=True)
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["C"].width = 80
-    notes.append([])
-    notes.append(["第一行为列标题（橙色为必填列），从第二行起每行一条数据；只导入第一个工作表。"])
+    xlsx.append_row(notes, [])
+    xlsx.append_row(notes, ["第一行为列标题（橙色为必填列），从第二行起每行一条数据；只导入第一个工作表。"])
     if kind.description:
-        notes.append([kind.description])
+        xlsx.append_row(notes, [kind.description])
     return to_bytes(workbook)
 
 
@@ -76,7 +72,7 @@ def error_workbook(job: ImportJob, *, mask: bool = False) -> bytes:
     messages: dict[int, list[str]] = defaultdict(list)
     for error in job.errors:
         messages[error["row"]].append(shown(f"【{error['column']}】{error['message']}"))
-    workbook = Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     sheet.title = "导入结果"
     headers = [*sheet_data.headers, ERROR_HEADER]
@@ -86,7 +82,7 @@ def error_workbook(job: ImportJob, *, mask: bool = False) -> bytes:
         row_errors = messages.get(number, [])
         if mask:
             cells = [mask_personal_text(cell) if isinstance(cell, str) else cell for cell in cells]
-        sheet.append([*cells, "；".join(row_errors)])
+        xlsx.append_row(sheet, [*cells, "；".join(row_errors)])
         if row_errors:
             for cell in sheet[sheet.max_row]:
                 cell.fill = ERROR_FILL

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +43,9 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    #: when ``status`` last changed (set by ``save``): how long a job has been in its state, for
+    #: the periodic task that fails jobs stuck in an intermediate state (accountability.tasks)
+    status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True, editable=False)
     strict = models.BooleanField(_("严格模式"), default=False, help_text=_("任何一行有错误时不写入任何数据"))
     status = models.CharField(
         _("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
@@ -67,6 +71,23 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if (update_fields is None or "status" in update_fields) and (
+            self._state.adding or self.status != getattr(self, "_status_loaded", None)
+        ):
+            self.status_changed_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "status_changed_at"}
+        super().save(*args, **kwargs)
+        self._status_loaded = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        job = super().from_db(db, field_names, values)
+        job._status_loaded = job.__dict__.get("status")
+        return job
 
     @property
     def kind_label(self) -> str:

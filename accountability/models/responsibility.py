@@ -10,6 +10,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accountability.history import tracked
+from accountability.validators import validate_mobile
 
 from .posts import POSTS, SINGLE_HOLDER_POSTS, Post, ResponsibilityKind
 from .units import within_code
@@ -82,7 +83,7 @@ class Official(models.Model):
 
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("证件号码"), max_length=18, unique=True)
-    mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
+    mobile = models.CharField(_("手机号码"), max_length=20, blank=True, validators=[validate_mobile])
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="officials"
     )

@@ -6,7 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet
+from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet, query_year
 from accountability.models import AdminUnit
 from households import selectors, services
 from households.api.serializers import FindingSerializer, HouseholdDetailSerializer, HouseholdSerializer
@@ -108,7 +108,6 @@ class PoorVillageViewSet(JurisdictionScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("year", int, description="年度（年末口径），默认今年")])
     def list(self, request):
-        year = request.query_params.get("year", "")
-        year = int(year) if year.isdigit() else timezone.localdate().year
+        year = query_year(request) or timezone.localdate().year
         rows = selectors.poor_villages(request.user, year)
         return Response(PoorVillageSerializer(rows, many=True).data)

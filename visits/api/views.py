@@ -6,10 +6,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet
-from accountability.dates import parse_day
+from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet, query_day
 from accountability.models import AdminUnit, Official
 from accountability.scoping import visible_to
+from accountability.validators import validate_record_date
 from households.models import Household
 from visits import selectors, services
 from visits.models import ResearchTrip, StationedDay, Visit, VisitCheck, VisitKind
@@ -46,7 +46,9 @@ class VisitCreateSerializer(serializers.Serializer):
     checked = serializers.ListField(child=serializers.ChoiceField(choices=VisitCheck.choices), default=list)
     problems = serializers.CharField(required=False, allow_blank=True, default="")
     follow_up = serializers.CharField(required=False, allow_blank=True, default="")
-    follow_up_due = serializers.DateField(required=False, allow_null=True, default=None)
+    follow_up_due = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_record_date]
+    )
 
 
 class VisitViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -144,7 +146,7 @@ class ComplianceViewSet(JurisdictionScopedMixin, viewsets.GenericViewSet):
         today = timezone.localdate()
         views = selectors.compliance_of(
             request.user,
-            on=parse_day(request.query_params.get("on")) or today,
+            on=query_day(request) or today,
             today=today,
             unit_code=request.query_params.get("unit", ""),
             quota=request.query_params.get("quota", ""),

@@ -44,7 +44,8 @@ def parse_checks(text: str) -> list[str]:
     ]
     unknown = [p for p in parts if p not in CHECKS]
     if unknown:
-        raise CellError(f"未知的走访内容：{'、'.join(unknown)}（可填：{'、'.join(VisitCheck.labels)}）")
+        allowed = "、".join(map(str, VisitCheck.labels))  # lazy labels: str.join wants str
+        raise CellError(f"未知的走访内容：{'、'.join(unknown)}（可填：{allowed}）")
     return sorted({CHECKS[p] for p in parts})
 
 
