@@ -74,6 +74,13 @@ def alert_for(user, pk: int) -> Alert:
     return alert
 
 
+def evidence_villages_of(user, alert: Alert) -> QuerySet[AdminUnit]:
+    """The villages an alert's evidence names (late poor villages), by name, within the user's view."""
+    return visible_to(AdminUnit.objects.filter(code__in=alert.evidence.get("villages", [])), user).order_by(
+        "code"
+    )
+
+
 def cases_visible_to(user, status: str = "", unit: str = "") -> QuerySet[AccountabilityCase]:
     cases = visible_to(
         AccountabilityCase.objects.select_related("unit", "official", "organisation", "alert"), user

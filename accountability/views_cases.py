@@ -96,6 +96,7 @@ def alert_detail(request, pk: int):
         {
             "alert": alert,
             "cases": alert.cases.select_related("official", "organisation"),
+            "evidence_villages": selectors.evidence_villages_of(request.user, alert),
             "source_levels": SourceLevel.choices,
         },
     )

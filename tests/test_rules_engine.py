@@ -202,7 +202,7 @@ def test_the_denominator_is_a_profile_setting_and_the_alert_names_it(city):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("late", "expected"), [(0, set()), (1, {"E-8"}), (2, {"E-8", "E-9"})])
-def test_late_poor_villages(city, late, expected):
+def test_late_poor_villages(city, client, late, expected):
     villages = ["349902101201", "349902102201", "349902103201"]
     AdminUnit.objects.filter(code__in=villages).update(
         is_poor_village=True, planned_exit_year=YEAR, exit_year=YEAR
@@ -210,6 +210,12 @@ def test_late_poor_villages(city, late, expected):
     AdminUnit.objects.filter(code__in=villages[:late]).update(exit_year=None)
     rules = triggered()
     assert {rule for rule, unit in rules if unit == COUNTY and rule in ("E-8", "E-9")} == expected
+    if late:  # the alert page names the late villages, not their codes
+        client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+        page = client.get(
+            f"/alerts/{Alert.objects.get(rule_code='E-8', unit_id=COUNTY).pk}/"
+        ).content.decode()
+        assert AdminUnit.objects.get(code=villages[0]).name in page and f"{villages[0]}</" not in page
     helping_units = {rule for rule, unit in rules if rule == "E-10"}
     assert bool(helping_units) is (
         late > 0 and HelpingUnitPairing.objects.filter(village_id__in=villages[:late]).exists()
