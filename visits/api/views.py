@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -8,9 +8,9 @@ from rest_framework.response import Response
 
 from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet
 from accountability.dates import parse_day
-from accountability.models import AdminUnit, Official
-from accountability.scoping import visible_to
-from households.models import Household
+from accountability.models import AdminUnit
+from accountability.selectors import OFFICIAL_NOT_FOUND
+from households.selectors import HOUSEHOLD_NOT_FOUND, households_in_jurisdiction
 from visits import selectors, services
 from visits.models import ResearchTrip, StationedDay, Visit, VisitCheck, VisitKind
 
@@ -61,23 +61,25 @@ class VisitViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.Re
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         official_id = values.pop("official", None)
-        official = (
-            get_object_or_404(Official, pk=official_id)
-            if official_id
-            else services.own_official(request.user)
-        )
-        if official is None:
-            raise serializers.ValidationError({"official": "请指定走访人"})
         on = values.pop("on", None) or timezone.localdate()
         own = services.own_official(request.user)
-        # the official's own entry: one of his households that day (the form's rule), else 404; a
-        # clerk's: a household of the clerk's jurisdiction, else 404 (the service checks the rule)
+        if official_id is None and own is None:
+            raise serializers.ValidationError({"official": "请指定走访人"})
+        # the official's own entry: one of his households that day (the form's rule); a clerk's: a
+        # household of the clerk's jurisdiction and a visitor the clerk may name for it
+        # (selectors.visitor_for). Anything else answers 404 like an unknown id (no existence oracle).
+        own_entry = own is not None and official_id in (None, own.pk)
         households = (
-            selectors.households_of_official(official, on)
-            if own is not None and own.pk == official.pk
-            else visible_to(Household.objects.all(), request.user)
+            selectors.households_of_official(own, on)
+            if own_entry
+            else households_in_jurisdiction(request.user)
         )
-        household = get_object_or_404(households, pk=values.pop("household"))
+        household = households.filter(pk=values.pop("household")).first()
+        if household is None:
+            raise Http404(HOUSEHOLD_NOT_FOUND)
+        official = own if own_entry else selectors.visitor_for(request.user, household, on, pk=official_id)
+        if official is None:
+            raise Http404(OFFICIAL_NOT_FOUND)
         visit = services.visit_create(
             actor=request.user, official=official, household=household, on=on, **values
         )
