@@ -34,11 +34,28 @@ def units_visible_to(user) -> QuerySet[AdminUnit]:
     return visible_to(AdminUnit.objects.all(), user)
 
 
+#: The one answer for a unit code, an official or a household that does not exist and for one outside
+#: the user's jurisdiction (no existence oracle, issue 18 §2): pages and API answer 404 with it,
+#: forms show it as their error.
+UNIT_NOT_FOUND = "单位不存在或不在您的管辖范围内"
+OFFICIAL_NOT_FOUND = "干部不存在或不在您的管辖范围内"
+ID_NUMBER_NOT_FOUND = "没有该证件号码的干部，或其不在您的管辖范围内"
+
+
+def unit_by_code_for(user, code: str) -> AdminUnit | None:
+    """The unit with this code if the user may see it; ``None`` for an unknown code and for a unit
+    outside the jurisdiction alike (the one unit-by-code lookup of user input)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return units_visible_to(user).filter(code=code).first()
+
+
 def unit_for(user, code: str) -> AdminUnit:
     """One unit the user may see, or 404 (the same answer whether it exists elsewhere or not)."""
-    unit = units_visible_to(user).filter(code=code).first()
+    unit = unit_by_code_for(user, code)
     if unit is None:
-        raise Http404("单位不存在或不在您的管辖范围内")
+        raise Http404(UNIT_NOT_FOUND)
     return unit
 
 
@@ -209,16 +226,31 @@ def officials_visible_to(user) -> QuerySet[Official]:
     return visible_to(Official.objects.select_related("organisation__unit"), user)
 
 
-def official_by_id_number(text: str) -> Official | None:
-    """The official with this national ID number (as typed: spaces and a lower-case x allowed).
-    Not limited to the user's jurisdiction: helping cadres often belong to units elsewhere."""
-    return Official.objects.filter(id_number=normalise(text)).first()
+def official_by_id_number_for(user, text: str) -> Official | None:
+    """The official with this national ID number (as typed: spaces and a lower-case x allowed) if
+    the user may see them; ``None`` for an unknown number and for an official elsewhere alike."""
+    return officials_visible_to(user).filter(id_number=normalise(text)).first()
+
+
+def cadres_for_household(user, household) -> QuerySet[Official]:
+    """The officials a user may name as a household's helping cadre (帮扶责任人): those of the
+    user's jurisdiction, and those of an organisation at the household's village or above it (the
+    township, county and city departments whose cadres are sent down) or of a unit helping the
+    village (单位包村, shown on the village's page). Never an official of a sibling jurisdiction."""
+    village = household.village
+    above = [village.code, *village.ancestor_codes()]
+    helping = HelpingUnitPairing.objects.filter(village_id=village.code).values("organisation_id")
+    return Official.objects.filter(
+        Q(pk__in=officials_visible_to(user).values("pk"))
+        | Q(organisation__unit_id__in=above)
+        | Q(organisation_id__in=helping)
+    )
 
 
 def official_for(user, pk: int) -> Official:
     official = officials_visible_to(user).filter(pk=pk).first()
     if official is None:
-        raise Http404("干部不存在或不在您的管辖范围内")
+        raise Http404(OFFICIAL_NOT_FOUND)
     return official
 
 

@@ -19,6 +19,7 @@ from accountability.models import (
     Organisation,
 )
 from accountability.scoping import visible_to
+from accountability.selectors import unit_by_code_for
 from accountability.validators import ascii_int
 
 OPEN_CASE_STATUSES = (
@@ -56,14 +57,16 @@ def alerts_visible_to(user, filters: AlertFilters | None = None) -> QuerySet[Ale
     if filters.rule:
         alerts = alerts.filter(rule_code=filters.rule)
     if filters.unit:
-        alerts = alerts.filter(unit__code__startswith=_prefix(filters.unit))
+        alerts = alerts.filter(unit__code__startswith=_prefix(user, filters.unit))
     if filters.status:
         alerts = alerts.filter(status=filters.status)
     return alerts.order_by("-year", "rule_code", "unit_id", "period")
 
 
-def _prefix(code: str) -> str:
-    unit = AdminUnit.objects.filter(code=code).first()
+def _prefix(user, code: str) -> str:
+    """The subtree a unit filter names: a unit the user may see, else the code itself (matching
+    nothing outside the jurisdiction, as for an unknown code)."""
+    unit = unit_by_code_for(user, code)
     return unit.prefix if unit else code
 
 
@@ -90,7 +93,7 @@ def cases_visible_to(user, status: str = "", unit: str = "") -> QuerySet[Account
     elif status:
         cases = cases.filter(status=status)
     if unit:
-        cases = cases.filter(unit__code__startswith=_prefix(unit))
+        cases = cases.filter(unit__code__startswith=_prefix(user, unit))
     return cases.order_by("-created_at", "-pk")
 
 

@@ -15,9 +15,14 @@ from django.views.decorators.http import require_POST
 from accountability import cases as case_services
 from accountability import selectors_cases as selectors
 from accountability.errors import error_text, form_error
-from accountability.models import AdminUnit, AlertStatus, CaseStatus, Transfer
+from accountability.models import AlertStatus, CaseStatus, Transfer
 from accountability.rules_cases import STEP_LABELS, allowed_steps
-from accountability.selectors import official_by_id_number
+from accountability.selectors import (
+    ID_NUMBER_NOT_FOUND,
+    UNIT_NOT_FOUND,
+    official_by_id_number_for,
+    unit_by_code_for,
+)
 from accountability.situations import (
     AccountabilityForm,
     FaultTolerance,
@@ -143,14 +148,15 @@ def case_new(request):
             if not form.is_valid():
                 raise form_error(form)
             data = form.cleaned_data
-            unit = AdminUnit.objects.filter(code=data["unit"].strip()).first()
+            # unknown and outside the jurisdiction answer alike (no existence oracle)
+            unit = unit_by_code_for(request.user, data["unit"])
             if unit is None:
-                raise ValidationError("没有该单位代码")
+                raise ValidationError(UNIT_NOT_FOUND)
             official = None
             if data["official_id_number"].strip():
-                official = official_by_id_number(data["official_id_number"])
+                official = official_by_id_number_for(request.user, data["official_id_number"])
                 if official is None:
-                    raise ValidationError("系统中没有该证件号码的干部")
+                    raise ValidationError(ID_NUMBER_NOT_FOUND)
             case = case_services.case_open(
                 actor=request.user,
                 unit=unit,

@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accountability.idnumbers import id_number_problem
+from accountability.idnumbers import id_number_problem, normalise
 from accountability.models import Official
-from accountability.selectors import official_by_id_number
+from accountability.selectors import cadres_for_household
 from accountability.widgets import DayInput
 from households.models import HelpingMeasure, Household
 from households.services import EDITABLE_HOUSEHOLD_FIELDS
@@ -49,12 +49,20 @@ class CadrePairingForm(forms.Form):
     id_number = forms.CharField(label=_("帮扶责任人证件号码"), max_length=18)
     valid_from = forms.DateField(label=_("结对开始日期"), widget=DayInput())
 
+    def __init__(self, *args, user=None, household: Household | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.household = user, household
+
     def clean_id_number(self) -> Official:
         text = self.cleaned_data["id_number"].strip()
         problem = id_number_problem(text)
         if problem:
             raise forms.ValidationError(problem)
-        official = official_by_id_number(text)
+        # among the cadres the user may name for this household: an official of a sibling
+        # jurisdiction answers like an unknown number (no existence oracle)
+        official = cadres_for_household(self.user, self.household).filter(id_number=normalise(text)).first()
         if official is None:
-            raise forms.ValidationError(_("系统中没有该证件号码的干部，请先在干部名册中登记"))
+            raise forms.ValidationError(
+                _("没有该证件号码的干部，或其不在您的管辖范围内；请先在干部名册中登记")
+            )
         return official

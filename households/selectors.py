@@ -27,6 +27,7 @@ from accountability.models import AdminLevel, AdminUnit
 from accountability.models.units import SIGNIFICANT_DIGITS
 from accountability.profiles import versions_by_prefix
 from accountability.scoping import visible_to
+from accountability.selectors import unit_by_code_for
 from accountability.validators import ascii_int
 from households.models import (
     HelpingCadrePairing,
@@ -98,7 +99,7 @@ def households_visible_to(user, filters: HouseholdFilters | None = None, on: dt.
         visible_to(Household.objects.select_related("village"), user), on or timezone.localdate()
     )
     if filters.village:
-        unit = AdminUnit.objects.filter(code=filters.village).first()
+        unit = unit_by_code_for(user, filters.village)
         households = households.filter(village__code__startswith=unit.prefix) if unit else households.none()
     if filters.status:
         households = households.filter(status=filters.status)
@@ -116,13 +117,30 @@ def households_visible_to(user, filters: HouseholdFilters | None = None, on: dt.
     return households.order_by("number")
 
 
+HOUSEHOLD_NOT_FOUND = "该户不存在或不在您的管辖范围内"
+
+
+def households_in_jurisdiction(user) -> QuerySet[Household]:
+    """The plain scoped queryset of households (no list annotations): for lookups by id or number."""
+    return visible_to(Household.objects.select_related("village"), user)
+
+
+def household_by_number_for(user, number: str) -> Household | None:
+    """The household with this number (户编号) if the user may see it; ``None`` for an unknown
+    number and for a household outside the jurisdiction alike (no existence oracle)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    return households_in_jurisdiction(user).filter(number=number).first()
+
+
 def household_for(user, pk: int, on: dt.date | None = None) -> Household:
     households = with_four_haves(
         visible_to(Household.objects.select_related("village"), user), on or timezone.localdate()
     )
     household = households.filter(pk=pk).first()
     if household is None:
-        raise Http404("该户不存在或不在您的管辖范围内")
+        raise Http404(HOUSEHOLD_NOT_FOUND)
     return household
 
 

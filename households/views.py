@@ -94,7 +94,7 @@ def measure_add(request, pk: int):
 @require_POST
 def cadre_pair(request, pk: int):
     household = selectors.household_for(request.user, pk)
-    form = CadrePairingForm(request.POST, prefix="pairing")
+    form = CadrePairingForm(request.POST, prefix="pairing", user=request.user, household=household)
     try:
         if not form.is_valid():
             raise form_error(form)

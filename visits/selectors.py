@@ -9,9 +9,11 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
+from accountability.idnumbers import normalise
 from accountability.models import AdminUnit, Official
 from accountability.rules_quotas import QuotaStatus
-from accountability.scoping import unit_code_in_jurisdiction, visible_to
+from accountability.scoping import visible_to
+from accountability.selectors import officials_visible_to, unit_by_code_for
 from households.models import POOR_STATUSES, Household
 from visits.compliance import ComplianceRow, compliance, compliance_over, officials_by_id, units_by_code
 from visits.models import ResearchTrip, StationedDay, Visit
@@ -101,13 +103,31 @@ def stationed_days_visible_to(user) -> QuerySet[StationedDay]:
     return visible_to(StationedDay.objects.select_related("official", "village"), user)
 
 
+def visitor_for(user, household: Household, on: dt.date, *, pk=None, id_number: str = "") -> Official | None:
+    """The official named (by id or ID number) as the visitor of a household the user may see: an
+    official of the user's jurisdiction, or one whose households include this one that day (a
+    helping cadre sent from elsewhere). Any other official answers ``None``, as an unknown one does
+    (no existence oracle)."""
+    if pk is not None:
+        named = Official.objects.filter(pk=pk)
+    elif id_number.strip():
+        named = Official.objects.filter(id_number=normalise(id_number))
+    else:
+        return None
+    official = named.first()
+    if official is None:
+        return None
+    if officials_visible_to(user).filter(pk=official.pk).exists():
+        return official
+    return official if is_household_of_official(official, household, on) else None
+
+
 def root_of(user, unit_code: str = "") -> str | None:
-    """The code prefix a user's compliance views cover: their jurisdiction, or a unit inside it."""
+    """The code prefix a user's compliance views cover: their jurisdiction, or a unit inside it
+    (``None`` for a unit code unknown or outside it alike)."""
     if unit_code:
-        unit = AdminUnit.objects.filter(code=unit_code).first()
-        if unit is None or not unit_code_in_jurisdiction(user, unit.code):
-            return None
-        return unit.prefix
+        unit = unit_by_code_for(user, unit_code)
+        return unit.prefix if unit is not None else None
     if user.is_superuser:
         return ""
     return user.jurisdiction.prefix if user.jurisdiction_id else None
@@ -157,9 +177,12 @@ def sort_compliance(views: list[ComplianceView], order: str) -> list[ComplianceV
 def unvisited_households(user, *, since: dt.date, unit_code: str = "") -> QuerySet[Household]:
     """Registered poor households in the user's jurisdiction with no visit by anyone since ``since``."""
     households = visible_to(Household.objects.filter(status__in=POOR_STATUSES), user)
-    root = root_of(user, unit_code)
-    if unit_code and root is not None:
-        households = households.filter(village__code__startswith=root)
+    if unit_code:
+        root = root_of(user, unit_code)
+        # a unit unknown or outside the jurisdiction: nothing, alike
+        households = (
+            households.filter(village__code__startswith=root) if root is not None else households.none()
+        )
     visited = Visit.objects.filter(household=OuterRef("pk"), on__gte=since)
     return households.filter(~Exists(visited)).select_related("village").order_by("village_id", "number")
 

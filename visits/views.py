@@ -12,11 +12,16 @@ from django.views.decorators.http import require_POST
 
 from accountability.dates import parse_day
 from accountability.errors import error_text, form_error
-from accountability.models import AdminUnit
 from accountability.rules_quotas import period_containing
-from accountability.selectors import official_by_id_number
+from accountability.selectors import (
+    ID_NUMBER_NOT_FOUND,
+    UNIT_NOT_FOUND,
+    official_by_id_number_for,
+    unit_by_code_for,
+    unit_for,
+)
 from accountability.views import xlsx_response
-from households.models import Household
+from households.selectors import household_by_number_for
 from visits import selectors, services
 from visits.exporters import compliance_workbook
 from visits.forms import AttendanceSheetForm, BatchVisitForm, TripForm, VisitForm
@@ -70,12 +75,15 @@ def visit_batch(request):
             if not form.is_valid():
                 raise form_error(form)
             data = form.cleaned_data
-            official = official_by_id_number(data["official_id_number"])
-            household = Household.objects.filter(number=data["number"].strip()).first()
-            if official is None:
-                raise ValidationError("系统中没有该证件号码的干部")
+            # a household or visitor outside the jurisdiction answers as an unknown one (no oracle)
+            household = household_by_number_for(request.user, data["number"])
             if household is None:
-                raise ValidationError(f"户 {data['number']} 不存在")
+                raise ValidationError(f"户 {data['number'].strip()} 不存在或不在您的管辖范围内")
+            official = selectors.visitor_for(
+                request.user, household, data["on"], id_number=data["official_id_number"]
+            )
+            if official is None:
+                raise ValidationError(ID_NUMBER_NOT_FOUND)
             services.visit_create(
                 actor=request.user,
                 official=official,
@@ -118,13 +126,14 @@ def compliance_list(request):
         request.GET.get("quota", ""),
         request.GET.get("order", ""),
     )
+    # a unit code unknown or outside the jurisdiction: 404 alike (it used to show any unit's children)
+    unit = unit_for(request.user, unit_code) if unit_code else request.user.jurisdiction
     views = selectors.sort_compliance(
         selectors.compliance_of(request.user, on=on, today=today, unit_code=unit_code, quota=quota), order
     )
     if request.GET.get("format") == "xlsx":
         content = compliance_workbook(views, user=request.user, filters=request.GET.dict())
         return xlsx_response(content, f"走访考核-{on:%Y%m%d}.xlsx")
-    unit = AdminUnit.objects.filter(code=unit_code).first() if unit_code else request.user.jurisdiction
     children = list(unit.children.order_by("code")) if unit is not None else []
     counts: dict[str, int] = {}
     for v in views:
@@ -168,9 +177,9 @@ def trip_new(request):
                 raise PermissionDenied("只有关联了干部身份的账号可以登记本人的专题调研")
             if not form.is_valid():
                 raise form_error(form)
-            unit = AdminUnit.objects.filter(code=form.cleaned_data["unit"].strip()).first()
+            unit = unit_by_code_for(request.user, form.cleaned_data["unit"])
             if unit is None:
-                raise ValidationError("没有该单位代码")
+                raise ValidationError(UNIT_NOT_FOUND)
             services.trip_create(
                 actor=request.user,
                 official=official,
@@ -207,8 +216,8 @@ def attendance_sheet(request):
             if not form.is_valid():
                 raise form_error(form)
             data = form.cleaned_data
-            official = official_by_id_number(data["official_id_number"])
-            village = AdminUnit.objects.filter(code=data["village"].strip()).first()
+            official = official_by_id_number_for(request.user, data["official_id_number"])
+            village = unit_by_code_for(request.user, data["village"])
             if official is None or village is None:
                 raise ValidationError("干部证件号码或村代码不存在")
             month = data["month"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -11,8 +10,9 @@ from rest_framework.response import Response
 from accountability import cases as case_services
 from accountability import selectors_cases as selectors
 from accountability.api.base import ScopedReadOnlyViewSet
-from accountability.models import AccountabilityCase, AdminUnit, Alert, CaseEvent, Official, Transfer
+from accountability.models import AccountabilityCase, Alert, CaseEvent, Transfer
 from accountability.rules_cases import STEP_LABELS
+from accountability.selectors import official_for, unit_for
 from accountability.situations import AccountabilityForm, FaultTolerance, Severity
 from accountability.sources import SourceLevel
 
@@ -98,9 +98,10 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         data = CaseOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        unit = get_object_or_404(AdminUnit, code=values.pop("unit"))
+        # 404 for a unit or official outside the jurisdiction, as for an unknown one (no oracle)
+        unit = unit_for(request.user, values.pop("unit"))
         official_id = values.pop("official", None)
-        official = get_object_or_404(Official, pk=official_id) if official_id else None
+        official = official_for(request.user, official_id) if official_id else None
         case = case_services.case_open(actor=request.user, unit=unit, official=official, **values)
         return Response(CaseSerializer(case).data, status=201)
 

@@ -59,7 +59,7 @@ class AdminUnitViewSet(ScopedReadOnlyViewSet):
         if params.get("level"):
             queryset = queryset.filter(level=params["level"])
         if params.get("within"):
-            unit = AdminUnit.objects.filter(code=params["within"]).first()
+            unit = selectors.unit_by_code_for(self.request.user, params["within"])
             queryset = queryset.within(unit) if unit else queryset.none()
         if params.get("q"):
             text = params["q"].strip()

@@ -229,7 +229,8 @@ class OfficialsImport(ImportKind):
         existing = defaultdict(list)
         if by_slot:
             for assignment in ResponsibilityAssignment.objects.filter(
-                scope_unit_id__in={code for code, _ in by_slot}, post__in={post for _, post in by_slot}
+                scope_unit_id__in={code for code, _post in by_slot},
+                post__in={post for _code, post in by_slot},
             ).select_related("official"):
                 existing[(assignment.scope_unit_id, assignment.post)].append(assignment)
         for slot, slot_rows in by_slot.items():

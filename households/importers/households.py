@@ -402,7 +402,7 @@ class HouseholdsImport(ImportKind):
         new_ids = {household_ids[number] for number in created}
         existing = set(
             HelpingCadrePairing.objects.filter(
-                household_id__any=list({h for _, h in wanted} - new_ids), valid_to__isnull=True
+                household_id__any=list({h for _official, h in wanted} - new_ids), valid_to__isnull=True
             ).values_list("official_id", "household_id")
         )
         start = {household_ids[r.values["number"]]: r.values["identified_year"] for r in rows}

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet, query_day
-from accountability.models import AdminUnit, Official
-from accountability.scoping import visible_to
+from accountability.models import AdminUnit
+from accountability.selectors import OFFICIAL_NOT_FOUND
 from accountability.validators import validate_record_date
-from households.models import Household
+from households.selectors import HOUSEHOLD_NOT_FOUND, households_in_jurisdiction
 from visits import selectors, services
 from visits.models import ResearchTrip, StationedDay, Visit, VisitCheck, VisitKind
 
@@ -39,8 +39,10 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class VisitCreateSerializer(serializers.Serializer):
-    official = serializers.IntegerField(required=False, help_text="走访人（干部 id）；省略为本人")
-    household = serializers.IntegerField()
+    official = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="走访人（干部 id）；省略为本人"
+    )
+    household = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     on = serializers.DateField(required=False)
     kind = serializers.ChoiceField(choices=VisitKind.choices, default=VisitKind.HOME)
     checked = serializers.ListField(child=serializers.ChoiceField(choices=VisitCheck.choices), default=list)
@@ -63,23 +65,25 @@ class VisitViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.Re
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         official_id = values.pop("official", None)
-        official = (
-            get_object_or_404(Official, pk=official_id)
-            if official_id
-            else services.own_official(request.user)
-        )
-        if official is None:
-            raise serializers.ValidationError({"official": "请指定走访人"})
         on = values.pop("on", None) or timezone.localdate()
         own = services.own_official(request.user)
-        # the official's own entry: one of his households that day (the form's rule), else 404; a
-        # clerk's: a household of the clerk's jurisdiction, else 404 (the service checks the rule)
+        if official_id is None and own is None:
+            raise serializers.ValidationError({"official": "请指定走访人"})
+        # the official's own entry: one of his households that day (the form's rule); a clerk's: a
+        # household of the clerk's jurisdiction and a visitor the clerk may name for it
+        # (selectors.visitor_for). Anything else answers 404 like an unknown id (no existence oracle).
+        own_entry = own is not None and official_id in (None, own.pk)
         households = (
-            selectors.households_of_official(official, on)
-            if own is not None and own.pk == official.pk
-            else visible_to(Household.objects.all(), request.user)
+            selectors.households_of_official(own, on)
+            if own_entry
+            else households_in_jurisdiction(request.user)
         )
-        household = get_object_or_404(households, pk=values.pop("household"))
+        household = households.filter(pk=values.pop("household")).first()
+        if household is None:
+            raise Http404(HOUSEHOLD_NOT_FOUND)
+        official = own if own_entry else selectors.visitor_for(request.user, household, on, pk=official_id)
+        if official is None:
+            raise Http404(OFFICIAL_NOT_FOUND)
         visit = services.visit_create(
             actor=request.user, official=official, household=household, on=on, **values
         )
