@@ -78,6 +78,26 @@ def official_create(
 
 
 @transaction.atomic
+def official_transfer(*, actor, official: Official, to_organisation: Organisation, reason: str) -> Official:
+    """干部调动 — moving an official to an organisation of another unit is a procedure of its own, never
+    an import's side effect: the actor must govern both organisations' units (the level above both
+    sides), a reason is required, and the move is in the history with it. Posts are not moved: those
+    held in the old place are closed by ``assignment_close`` (or a handover) as usual."""
+    require_permission(actor, "accountability.change_official")
+    require_in_jurisdiction(actor, official.organisation.unit_id)
+    require_in_jurisdiction(actor, to_organisation.unit_id)
+    if to_organisation.pk == official.organisation_id:
+        raise ValidationError("调入单位与现单位相同")
+    if not reason.strip():
+        raise ValidationError("请写明调动理由")
+    source = official.organisation
+    official.organisation = to_organisation
+    with history_context(actor=actor, reason=f"干部调动：{source} → {to_organisation}：{reason.strip()}"):
+        official.save(update_fields=["organisation"])
+    return official
+
+
+@transaction.atomic
 def assignment_create(
     *,
     actor,

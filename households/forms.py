@@ -66,3 +66,8 @@ class CadrePairingForm(forms.Form):
                 _("没有该证件号码的干部，或其不在您的管辖范围内；请先在干部名册中登记")
             )
         return official
+
+
+class HouseholdTransferForm(forms.Form):
+    to_village = forms.CharField(label=_("迁入村（行政区划代码）"), max_length=12)
+    reason = forms.CharField(label=_("迁移理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)

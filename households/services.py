@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accountability.history import history_context
 from accountability.idnumbers import id_facts, id_number_problem, normalise
+from accountability.models import AdminLevel, AdminUnit
 from accountability.services import require_in_jurisdiction, require_permission
 from households.models import (
     FindingStatus,
@@ -344,6 +345,29 @@ def household_update(*, actor, household: Household, changes: dict, reason: str 
     household.full_clean(exclude=["village"])
     with history_context(actor=actor, reason=reason or "修改户信息"):
         household.save(update_fields=changed)
+    return household
+
+
+@transaction.atomic
+def household_transfer(*, actor, household: Household, to_village: AdminUnit, reason: str) -> Household:
+    """户迁移 — moving a registered household to another village is a procedure of its own, never an
+    import's side effect: the actor must govern both villages (a township within itself, a county
+    office across its townships, the city office across counties), a reason is required, and the move
+    is in the history with it."""
+    require_permission(actor, "households.change_household")
+    require_in_jurisdiction(actor, household.village_id)
+    require_in_jurisdiction(actor, to_village.code)
+    if to_village.level != AdminLevel.VILLAGE:
+        raise ValidationError("只能迁入行政村")
+    if to_village.code == household.village_id:
+        raise ValidationError("迁入村与现所在村相同")
+    if not reason.strip():
+        raise ValidationError("请写明迁移理由")
+    source = household.village
+    household.village = to_village
+    moved = f"{source.name}（{source.code}）→ {to_village.name}（{to_village.code}）"
+    with history_context(actor=actor, reason=f"户迁移：{moved}：{reason.strip()}"):
+        household.save(update_fields=["village"])
     return household
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household-edit"),
     path("households/<int:pk>/measures/", views.measure_add, name="household-measure-add"),
+    path("households/<int:pk>/transfer/", views.household_transfer, name="household-transfer"),
     path("households/<int:pk>/pairings/", views.cadre_pair, name="household-pair"),
     path("poor-villages/", views.poor_village_list, name="poor-village-list"),
     path("registry/adjustment/", views.annual_adjustment, name="annual-adjustment"),

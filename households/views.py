@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from accountability.dates import parse_day
 from accountability.errors import error_text, form_error
+from accountability.selectors import UNIT_NOT_FOUND, unit_by_code_for
 from accountability.validators import ascii_int
 from accountability.views import xlsx_response
 from households import selectors, services
 from households.exporters import export_households
-from households.forms import CadrePairingForm, HouseholdEditForm, MeasureForm
+from households.forms import CadrePairingForm, HouseholdEditForm, HouseholdTransferForm, MeasureForm
 from households.models import HouseholdStatus, PovertyAttribute, PovertyCause
 
 PAGE_SIZE = 30
@@ -51,6 +52,11 @@ def household_detail(request, pk: int):
         "today": timezone.localdate(),
         "measure_form": MeasureForm(prefix="measure"),
         "pairing_form": CadrePairingForm(prefix="pairing", initial={"valid_from": timezone.localdate()}),
+        # a move needs the level above both villages: never offered to a village's own users
+        "transfer_form": HouseholdTransferForm(prefix="transfer")
+        if request.user.has_perm("households.change_household")
+        and (request.user.is_superuser or getattr(request.user.jurisdiction, "level", "village") != "village")
+        else None,
     }
     return render(request, "households/household_detail.html", context)
 
@@ -85,6 +91,26 @@ def measure_add(request, pk: int):
             raise form_error(form)
         services.measure_add(actor=request.user, household=household, **form.cleaned_data)
         messages.success(request, "帮扶措施已记录。")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    return redirect("household-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def household_transfer(request, pk: int):
+    household = selectors.household_for(request.user, pk)
+    form = HouseholdTransferForm(request.POST, prefix="transfer")
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        to_village = unit_by_code_for(request.user, form.cleaned_data["to_village"])
+        if to_village is None:  # unknown or outside the jurisdiction: the same answer
+            raise ValidationError(UNIT_NOT_FOUND)
+        services.household_transfer(
+            actor=request.user, household=household, to_village=to_village, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "户已迁入新村。")
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
     return redirect("household-detail", pk=pk)
