@@ -18,6 +18,7 @@ urlpatterns = [
     path("units/<str:code>/", views.unit_detail, name="unit-detail"),
     path("officials/", views.official_list, name="official-list"),
     path("officials/<int:pk>/", views.official_detail, name="official-detail"),
+    path("officials/<int:pk>/transfer/", views.official_transfer, name="official-transfer"),
     path("gaps/", views.gap_list, name="gap-list"),
     path("history/<str:model>/<str:pk>/", views.record_history, name="record-history"),
     path("imports/", views.import_list, name="import-list"),

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accountability import selectors, selectors_cases, tasks
+from accountability import selectors, selectors_cases, services, tasks
 from accountability.access.imports import import_job_confirmable_by, import_kind_allowed, importable_kinds
 from accountability.dates import parse_day
-from accountability.forms import ImportUploadForm
+from accountability.errors import error_text, form_error
+from accountability.forms import ImportUploadForm, OfficialTransferForm
 from accountability.health import status_for
 from accountability.history import HISTORY_PAGES, events_shown_to
 from accountability.importing import service
@@ -90,8 +91,36 @@ def official_detail(request, pk: int):
         "assignments": assignments,
         "pairings": selectors.pairings_visible_to(request.user).filter(organisation=official.organisation),
         "record": selectors_cases.official_record(request.user, official),
+        "transfer_form": OfficialTransferForm(
+            prefix="transfer",
+            organisations=selectors.organisations_visible_to(request.user).order_by("unit", "name"),
+        )
+        if request.user.has_perm("accountability.change_official")
+        else None,
     }
     return render(request, "accountability/official_detail.html", context)
+
+
+@login_required
+@require_POST
+def official_transfer(request, pk: int):
+    official = selectors.official_for(request.user, pk)
+    form = OfficialTransferForm(
+        request.POST, prefix="transfer", organisations=selectors.organisations_visible_to(request.user)
+    )
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        services.official_transfer(
+            actor=request.user,
+            official=official,
+            to_organisation=form.cleaned_data["to_organisation"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "干部调动已登记。")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    return redirect("official-detail", pk=pk)
 
 
 @login_required

@@ -94,3 +94,22 @@ def test_an_official_moves_to_another_county_only_by_the_city_office():
     )
     assert Official.objects.get(pk=moved.pk).organisation_id == elsewhere.pk
     assert any("干部调动" in (event.pgh_context or {}).get("reason", "") for event in events_for(moved))
+
+
+def test_the_official_page_registers_a_move_within_the_jurisdiction_and_refuses_one_outside(client):
+    official = Official.objects.filter(organisation__unit__code__startswith="349901").order_by("pk").last()
+    here = Organisation.objects.filter(unit__code__startswith="349901").exclude(pk=official.organisation_id)
+    elsewhere = Organisation.objects.filter(unit__code__startswith="349902").order_by("pk").first()
+    client.force_login(user("county_office"))
+    assert "干部调动" in client.get(f"/officials/{official.pk}/").content.decode()
+    client.post(
+        f"/officials/{official.pk}/transfer/",
+        {"transfer-to_organisation": elsewhere.pk, "transfer-reason": "探针"},
+    )
+    assert Official.objects.get(pk=official.pk).organisation_id == official.organisation_id
+    target = here.order_by("pk").first()
+    client.post(
+        f"/officials/{official.pk}/transfer/",
+        {"transfer-to_organisation": target.pk, "transfer-reason": "调整"},
+    )
+    assert Official.objects.get(pk=official.pk).organisation_id == target.pk
