@@ -111,8 +111,10 @@ VISITS = """
 SELECT official_id, date_trunc('month', "on"), count(*), count(DISTINCT household_id) FROM visits_visit
  WHERE "on" BETWEEN %s AND %s AND kind IN ('home', 'group') GROUP BY 1, 2"""
 COVERAGE = """
-SELECT official_id, household_id, date_trunc('month', "on"), count(*) FROM visits_visit
- WHERE "on" BETWEEN %s AND %s AND kind IN ('home', 'group') GROUP BY 1, 2, 3"""
+SELECT official_id, month, count(*) FILTER (WHERE n >= 1), count(*) FILTER (WHERE n >= 2)
+  FROM (SELECT official_id, household_id, date_trunc('month', "on") AS month, count(*) AS n
+          FROM visits_visit WHERE "on" BETWEEN %s AND %s AND kind IN ('home', 'group') GROUP BY 1, 2, 3) x
+ GROUP BY 1, 2"""
 TRIPS = """SELECT official_id, count(*) FROM visits_researchtrip WHERE "on" BETWEEN %s AND %s GROUP BY 1"""
 STATIONED = """
 SELECT official_id, village_id, date_trunc('month', "on"), count(*) FROM visits_stationedday
