@@ -46,6 +46,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from accountability.models import AdminUnit, Official, Post, ResponsibilityAssignment, User
 from accountability.roles import role_group
+from visits.models import Visit
 
 officials, office = int(os.environ["BENCH_OFFICIALS"]), int(os.environ["BENCH_OFFICE"])
 password = make_password(os.environ["BENCH_PASSWORD"])  # hashed once, shared by the bench logins
@@ -63,6 +64,8 @@ for k, post in enumerate(list(posts)[::step][:officials]):
     Official.objects.filter(user=user).exclude(pk=post.official_id).update(user=None)
     Official.objects.filter(pk=post.official_id).update(user=user)
     logins["official"].append({"username": user.username, "offset": k, "today": today.isoformat()})
+# a rerun saves the same visits again (one per official, household and day): remove the bench's own
+Visit.objects.filter(entered_by__username__startswith="bench_vo_", on=today).delete()
 counties = list(AdminUnit.objects.filter(level="county").order_by("code").values_list("code", flat=True))
 group = role_group("county_office")
 for k in range(office):
