@@ -32,6 +32,31 @@ def notify(
     return message
 
 
+def notify_many(*, recipients, kind: str, dedupe_key: str, link: str = "", messages: dict) -> int:
+    """``notify`` for many recipients at once, with one key: ``messages`` maps a recipient's id to
+    its (title, body). One statement reads the recipients that already have the key, one writes the
+    others' messages, whatever their number; emails go out after the commit. Returns how many were new."""
+    users = {user.pk: user for user in recipients}
+    existing = set(
+        Notification.objects.filter(dedupe_key=dedupe_key, recipient_id__in=list(messages)).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id, kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key
+            )
+            for user_id, (title, body) in messages.items()
+            if user_id not in existing
+        ]
+    )
+    for message in created:
+        if users[message.recipient_id].email:
+            transaction.on_commit(lambda pk=message.pk: _email(pk))
+    return len(created)
+
+
 def _email(message_id: int) -> None:
     message = Notification.objects.select_related("recipient").get(pk=message_id)
     link = (

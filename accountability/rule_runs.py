@@ -33,7 +33,7 @@ from accountability.models import (
     alert_subject_key,
 )
 from accountability.models.units import code_prefix
-from accountability.notifications import notify
+from accountability.notifications import notify_many
 from accountability.profiles import ProfileArea, governs, profile_areas, versions_by_prefix
 from accountability.roles import ROLE_BY_CODE
 from accountability.rules_engine import parse_conditions, verdict
@@ -427,21 +427,19 @@ def _send_digests(run: RuleRun, alerts: list[Triggered]) -> int:
         recipients |= set(offices.get(parents[t.unit_code], []))
         for user_id in recipients:
             lines_for[user_id].append(line)
-    users = User.objects.in_bulk(list(lines_for))
-    sent = 0
-    for user_id, lines in lines_for.items():
-        sent += (
-            notify(
-                recipient=users[user_id],
-                kind="rule_digest",
-                title=f"问责预警：{len(lines)} 项（{run.year} 年度）",
-                body="本次规则运行新增或变化的预警：\n" + "\n".join(lines),
-                link="/alerts/",
-                dedupe_key=f"rule-run:{run.pk}",
+    return notify_many(
+        recipients=User.objects.filter(pk__in=list(lines_for)).only("pk", "email"),
+        kind="rule_digest",
+        dedupe_key=f"rule-run:{run.pk}",
+        link="/alerts/",
+        messages={
+            user_id: (
+                f"问责预警：{len(lines)} 项（{run.year} 年度）",
+                "本次规则运行新增或变化的预警：\n" + "\n".join(lines),
             )
-            is not None
-        )
-    return sent
+            for user_id, lines in lines_for.items()
+        },
+    )
 
 
 def _parent_code(code: str) -> str:

@@ -316,6 +316,34 @@ def test_queries_do_not_grow_with_units(city):
 
 
 @pytest.mark.django_db
+def test_queries_do_not_grow_with_the_recipients_of_the_digests(city):
+    """Issue 19: the digests of a run are written in bulk — one message per recipient, a fixed number
+    of statements whatever the number of recipients."""
+    findings("misidentified", 1)
+    made = itertools.count()
+
+    def offices(n: int) -> None:
+        for _ in range(n):
+            user = UserFactory(username=f"office{next(made)}", jurisdiction_id=TOWNSHIP, email="o@example.cn")
+            user.groups.set([role_group("township_staff")])
+
+    def count() -> tuple[int, int]:
+        Alert.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            result = run_rules(year=YEAR, as_of=AS_OF)
+        return len(queries), result.run.messages
+
+    offices(1)
+    few, sent = count()
+    offices(6)
+    many, sent_to_more = count()
+    assert sent_to_more == sent + 6
+    assert many == few
+    latest = Notification.objects.filter(recipient__username="office6").get()
+    assert "E-1" in latest.body and latest.dedupe_key.startswith("rule-run:")
+
+
+@pytest.mark.django_db
 def test_run_rules_json(city):
     findings("misidentified", 1)
     out = io.StringIO()
