@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import subprocess
 import tarfile
 from collections.abc import Iterator
@@ -281,6 +280,7 @@ def backup(target: Path, *, database: dict | None = None, media_root: Path | Non
         major = server_major(conn)
         pg_dump = find_tool("pg_dump", major)
         target.mkdir(parents=True, exist_ok=True)
+        target.chmod(0o700)  # the dump holds unmasked ID numbers: readable by the backup owner only
         with _snapshot(conn) as snapshot:
             counts = row_counts(conn)
             migrations = applied_migrations(conn)
@@ -313,6 +313,8 @@ def backup(target: Path, *, database: dict | None = None, media_root: Path | Non
     partial = target / (MANIFEST_NAME + ".partial")
     partial.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     partial.replace(target / MANIFEST_NAME)
+    for name in (DUMP_NAME, MEDIA_NAME, MANIFEST_NAME):
+        (target / name).chmod(0o600)
     logger.info("backup written to %s: %d tables, %d files", target, len(counts), len(files))
     return manifest
 
@@ -446,11 +448,12 @@ def verify(manifest: dict, target: Connection, media_root: Path) -> None:
         )
 
 
-def remove_partial(directory: Path) -> None:
-    """Remove the files a failed backup left in a directory it created (never anything else)."""
-    for name in (DUMP_NAME, MEDIA_NAME, MANIFEST_NAME + ".partial"):
-        path = Path(directory) / name
+def remove_partial(directory: Path, *, keep_directory: bool = False) -> None:
+    """Remove the files a failed backup wrote into a directory that was new or empty before it."""
+    directory = Path(directory)
+    for name in (DUMP_NAME, MEDIA_NAME, MANIFEST_NAME + ".partial", MANIFEST_NAME):
+        path = directory / name
         if path.is_file():
             path.unlink()
-    if Path(directory).is_dir() and not any(Path(directory).iterdir()):
-        shutil.rmtree(directory, ignore_errors=True)
+    if not keep_directory and directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()

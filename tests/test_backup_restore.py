@@ -100,6 +100,9 @@ def test_backup_restores_into_a_fresh_database_with_the_same_rows_history_and_fi
     assert manifest["row_counts"] == source_counts
     assert set(manifest["files"]) == set(uploads)
     assert ["accountability", "0001_initial"] in manifest["migrations"]
+    # the dump holds unmasked ID numbers: owner-only
+    assert (tmp_path / "backup").stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "backup").iterdir()} == {0o600}
 
     restored_media = tmp_path / "restored-media"
     run_restore(tmp_path / "backup", url_of(fresh_database), restored_media)
@@ -211,3 +214,32 @@ def test_the_cli_shows_no_traceback(tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "不是完整的备份" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("existing_empty_directory", [False, True])
+def test_a_failing_dump_leaves_no_partial_backup(tmp_path, monkeypatch, existing_empty_directory):
+    """A pg_dump that dies half-way (disk full, killed): a stand-in binary of the server's version that
+    writes part of the dump and exits 1. The real PostgreSQL still answers the snapshot and counts."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    major = connection.pg_version // 10000
+    fake = bin_dir / "pg_dump"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) {major}.0"; exit 0; fi\n'
+        'for arg in "$@"; do case "$arg" in --file=*) echo partial > "${arg#--file=}";; esac; done\n'
+        'echo "pg_dump: error: could not write to output file: No space left on device" >&2\n'
+        "exit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PG_BIN_DIR", str(bin_dir))
+    target = tmp_path / "backup"
+    if existing_empty_directory:
+        target.mkdir()
+    with pytest.raises(CommandError, match=r"pg_dump 失败（退出码 1）.*No space left"):
+        run_backup(target)
+    if existing_empty_directory:
+        assert list(target.iterdir()) == []
+    else:
+        assert not target.exists()

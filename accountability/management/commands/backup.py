@@ -23,16 +23,18 @@ class Command(BaseCommand):
     def handle(self, *args, target: str, **options):
         directory = Path(target)
         existed = directory.exists()
+        # only a directory that held nothing before may be cleaned up after a failure
+        ours = not existed or (directory.is_dir() and not any(directory.iterdir()))
         try:
             manifest = backup(directory)
         except BackupError as error:
-            if not existed:
-                remove_partial(directory)
+            if ours:
+                remove_partial(directory, keep_directory=existed)
             raise CommandError(str(error)) from error
         except Exception as error:  # no traceback reaches the operator; the log keeps it
             logger.exception("backup to %s failed", directory)
-            if not existed:
-                remove_partial(directory)
+            if ours:
+                remove_partial(directory, keep_directory=existed)
             raise CommandError(
                 _("备份失败（意外错误：%(error)s），详情见日志。备份目录中的文件不可用。")
                 % {"error": type(error).__name__}
