@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.models import AdminUnit
+from accountability.roles import role_group
 from tests.factories import UserFactory
 
 UNIT_HEADERS = ["行政区划代码", "名称", "层级", "上级代码", "是否贫困村", "计划出列年度", "出列年度"]
@@ -34,6 +35,15 @@ def demo_city(db) -> dict[str, AdminUnit]:
     """The demo hierarchy: 示范市, 2 counties, 3 townships each, 4 villages each."""
     load_hierarchy()
     return {unit.code: unit for unit in AdminUnit.objects.all()}
+
+
+@pytest.fixture
+def county_user(db):
+    """东山县's office user (the role that imports households), with the demo hierarchy."""
+    load_hierarchy()
+    user = UserFactory(username="county", jurisdiction_id="349901000000")
+    user.groups.add(role_group("county_office"))
+    return user
 
 
 @pytest.fixture

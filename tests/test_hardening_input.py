@@ -16,19 +16,10 @@ from accountability.idnumbers import PATTERN, id_number_problem
 from accountability.importing.service import run_import
 from households.forms import MeasureForm
 from households.models import Household, Member
-from tests.factories import UserFactory
 from tests.test_households_import import HEADERS, V1, errors_by_row, member
 from visits.forms import VisitForm
 
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
-
-
-@pytest.fixture
-def county_user(db):
-    from accountability.demo.hierarchy import load_hierarchy
-
-    load_hierarchy()
-    return UserFactory(username="county", jurisdiction_id="349901000000")
 
 
 def test_id_pattern_matches_ascii_digits_only():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.people import People
 from accountability.idnumbers import check_character
 from accountability.importing.service import run_import
@@ -40,14 +39,6 @@ V1, V2, OTHER_COUNTY = "349901101201", "349901101202", "349902101201"
 @pytest.fixture
 def people():
     return People(seed=11)
-
-
-@pytest.fixture
-def county_user(db):
-    load_hierarchy()
-    user = UserFactory(username="county", jurisdiction_id="349901000000")
-    user.groups.add(role_group("county_office"))  # the role that imports households
-    return user
 
 
 def member(village, number, name, id_number, relation="户主", sex="", status="未脱贫", exit_year="", **extra):
@@ -181,7 +172,7 @@ def test_export_then_import_is_lossless_for_a_role_with_the_right(
     client, xlsx, county_user, people, tmp_path
 ):
     from accountability.models import ExportRecord
-    from accountability.roles import role_group, sync_roles
+    from accountability.roles import sync_roles
 
     sync_roles()
     county_user.groups.set([role_group("county_office")])

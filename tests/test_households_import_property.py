@@ -13,11 +13,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.people import People
 from accountability.importing.service import run_import
 from households.models import Household, Member
-from tests.factories import UserFactory
 from tests.test_households_import import HEADERS, V1, V2, member
 
 UNKNOWN_VILLAGE, OTHER_COUNTY = "349901101299", "349902101201"
@@ -40,12 +38,6 @@ HOUSEHOLD_FAULTS = ("missing_head", "two_heads")
 
 class Rollback(Exception):
     pass
-
-
-@pytest.fixture
-def county_user(db):
-    load_hierarchy()
-    return UserFactory(username="county", jurisdiction_id="349901000000")
 
 
 def column(name: str) -> int:

@@ -8,15 +8,12 @@ import logging
 import pytest
 from django.core.management import CommandError, call_command
 
-from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.people import People
 from accountability.importing.kinds import REGISTRY
 from accountability.importing.service import run_import
 from accountability.models import ImportJob, ImportStatus
-from accountability.roles import role_group
 from households.importers.households import HouseholdsImport
 from households.models import Household, Member
-from tests.factories import UserFactory
 from tests.test_households_import import HEADERS, V1, member
 
 
@@ -41,14 +38,6 @@ class BreaksWhileChecking(HouseholdsImport):
 @pytest.fixture
 def people():
     return People(seed=12)
-
-
-@pytest.fixture
-def county_user(db):
-    load_hierarchy()
-    user = UserFactory(username="county", jurisdiction_id="349901000000")
-    user.groups.add(role_group("county_office"))  # the role that imports households
-    return user
 
 
 @pytest.fixture
