@@ -121,9 +121,7 @@ def test_the_unread_badge_is_not_red_on_the_red_top_bar(client):
     from accountability.models.notifications import Notification
 
     user = User.objects.get(username="county_office")
-    Notification.objects.create(
-        recipient=user, kind="test", title="测试", body="正文", dedupe_key="csp-test"
-    )
+    Notification.objects.create(recipient=user, kind="test", title="测试", body="正文", dedupe_key="csp-test")
     html = login(client, "county_office").get("/").content.decode()
     badge = re.search(r'消息 <span class="badge ([^"]*)">\d+</span>', html)
     assert badge and badge.group(1) == "unread"
