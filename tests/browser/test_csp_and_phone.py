@@ -185,3 +185,23 @@ def test_on_track_is_not_the_colour_of_missed(watched, live_server, demo):
     on_track = watched.locator("main .badge", has_text="进度正常").first.evaluate(colour)
     met = watched.locator("main .badge", has_text="已完成").first.evaluate(colour)
     assert on_track != missed and on_track == met
+
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/accountability/user/",
+    "/admin/accountability/adminunit/",
+    "/admin/accountability/adminunit/349901000000/change/",
+]
+
+
+def test_admin_pages_under_the_strict_policy(watched, live_server, demo):
+    log_in(watched, live_server, "admin")
+    found = {}
+    for path in ADMIN_PAGES:
+        watched.goto(f"{live_server.url}{path}")
+        watched.wait_for_load_state("load")
+        assert "/login/" not in watched.url and "系统管理" in watched.title()
+        if reported := violations(watched):
+            found[path] = reported
+    assert found == {}
