@@ -205,4 +205,3 @@ def test_admin_pages_under_the_strict_policy(watched, live_server, demo):
         if reported := violations(watched):
             found[path] = reported
     assert found == {}
-
