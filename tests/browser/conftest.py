@@ -74,3 +74,15 @@ def screenshot():
         return path
 
     return take
+
+
+def open_menu(page) -> None:
+    """On a narrow screen the main menu is folded behind the 菜单 button: unfold it."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
+def click_menu(page, label: str) -> None:
+    open_menu(page)
+    page.click(f"nav.mainnav >> text={label}")

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from accountability.demo.users import DEMO_PASSWORD
 from accountability.models import AdminUnit
+from tests.browser.conftest import click_menu
 from tests.conftest import UNIT_HEADERS, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +30,7 @@ def test_county_office_browses_its_county_on_a_phone(phone, live_server, demo, s
     log_in(phone, live_server, "county_office")
     assert "工作台" in phone.content()
     screenshot(phone, "01-dashboard-county-office")
-    phone.click("text=行政区划")
+    click_menu(phone, "行政区划")
     phone.wait_for_url("**/units/349901000000/")
     text = phone.inner_text("main")
     assert "东山县" in text and "青石镇" in text and "西河县" not in text
@@ -44,13 +45,13 @@ def test_county_office_browses_its_county_on_a_phone(phone, live_server, demo, s
 
 def test_village_official_sees_only_the_village(phone, live_server, demo, screenshot):
     log_in(phone, live_server, "village_official")
-    phone.click("text=行政区划")
+    click_menu(phone, "行政区划")
     phone.wait_for_url("**/units/349901101201/")
     text = phone.inner_text("main")
     assert "青石东村" in text and "贫困村" in text
     assert "村党组织书记" in text and "第一责任人" in text and "包保单位" in text
     screenshot(phone, "04-village-page")
-    phone.click("text=干部")
+    click_menu(phone, "干部")
     phone.wait_for_url("**/officials/")
     rows = phone.locator("table.data tbody tr")
     assert rows.count() >= 5
@@ -95,7 +96,7 @@ def test_switching_to_english(phone, live_server, demo):
 
 def test_city_office_sees_the_responsibility_gaps(phone, live_server, demo, screenshot):
     log_in(phone, live_server, "city_office")
-    phone.click("text=责任缺口")
+    click_menu(phone, "责任缺口")
     phone.wait_for_url("**/gaps/")
     text = phone.inner_text("main")
     assert "白杨南庄村" in text and "第一书记(驻村工作队长)" in text and "包保单位" in text
@@ -108,7 +109,7 @@ def test_city_office_sees_the_responsibility_gaps(phone, live_server, demo, scre
 
 def test_village_official_finds_a_household_on_a_phone(phone, live_server, demo, screenshot):
     log_in(phone, live_server, "village_official")
-    phone.click("text=贫困户")
+    click_menu(phone, "贫困户")
     phone.wait_for_url("**/households/")
     assert "共 8 户" in phone.inner_text("main")
     screenshot(phone, "10-households")
@@ -123,7 +124,7 @@ def test_village_official_records_a_visit_on_a_phone(phone, live_server, demo, s
     from visits.models import Visit
 
     log_in(phone, live_server, "village_official")
-    phone.click("nav.mainnav >> text=走访")
+    click_menu(phone, "走访")
     phone.wait_for_url("**/visits/mine/")
     screenshot(phone, "20-my-visits-and-progress")
     phone.click("text=＋ 录入走访")
