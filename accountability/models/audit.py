@@ -17,7 +17,7 @@ class AuditKind(models.TextChoices):
 class AuditEvent(models.Model):
     """A security-relevant event: logins (success, failure, lockout), unlocks, exports and reads
     of unmasked personal data. Insert-only; readable by discipline and audit roles inside their
-    jurisdiction (the user's jurisdiction at the time of the event; docs/decisions/0030)."""
+    jurisdiction (the user's jurisdiction at the time of the event; docs/decisions/0017)."""
 
     kind = models.CharField(_("类型"), max_length=20, choices=AuditKind.choices)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
