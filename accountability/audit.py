@@ -89,7 +89,8 @@ def lockouts_for(actor) -> list[dict[str, Any]]:
 
     from accountability.access.user_roles import users_managed_by
 
-    managed = {user.username: user for user in users_managed_by(actor)}
+    failed = AccessAttempt.objects.exclude(username=None).values_list("username", flat=True).distinct()
+    managed = {user.username: user for user in users_managed_by(actor).filter(username__in=failed)}
     if not managed:
         return []
     cooloff = settings.AXES_COOLOFF_TIME
