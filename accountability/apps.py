@@ -8,7 +8,7 @@ class AccountabilityConfig(AppConfig):
     verbose_name = _("责任体系与问责")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save
 
         from accountability import lookups  # noqa: F401  (field__any)
         from accountability.history import register_history_pages
@@ -24,6 +24,18 @@ class AccountabilityConfig(AppConfig):
             case="accountability.AccountabilityCase",
         )
         post_migrate.connect(_sync_roles, sender=self)
+
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from accountability import audit
+
+        user_logged_in.connect(audit.on_logged_in, dispatch_uid="audit-login")
+        user_login_failed.connect(audit.on_login_failed, dispatch_uid="audit-login-failed")
+        user_locked_out.connect(audit.on_locked_out, dispatch_uid="audit-lockout")
+        post_save.connect(
+            audit.on_export_recorded, sender="accountability.ExportRecord", dispatch_uid="audit-export"
+        )
 
 
 def _sync_roles(sender, **kwargs) -> None:

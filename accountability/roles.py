@@ -80,6 +80,8 @@ REGISTRY_DATA_ENTRY = (
     "households.change_helpingcadrepairing",
 )
 PERSONAL_DATA = ("accountability.view_personal_data",)
+#: the audit records (logins, lockouts, unlocks, exports, unmaskings) of the jurisdiction
+READ_AUDIT = ("accountability.view_auditevent",)
 PROPOSE = ("households.propose_procedure",)
 APPROVE = ("households.propose_procedure", "households.approve_procedure")
 ANNOUNCE = (*APPROVE, "households.announce_procedure")
@@ -124,9 +126,9 @@ ROLES = [
         ),
         assigned_by="system",
     ),
-    Role("auditor", "审计人员", VIEW_CORE),
+    Role("auditor", "审计人员", (*VIEW_CORE, *READ_AUDIT)),
     Role("inspector", "督查巡查人员", VIEW_CORE),
-    Role("discipline_officer", "纪检监察人员", (*VIEW_CORE, *PERSONAL_DATA, *DECIDE_CASES)),
+    Role("discipline_officer", "纪检监察人员", (*VIEW_CORE, *PERSONAL_DATA, *DECIDE_CASES, *READ_AUDIT)),
     Role(
         "jurisdiction_admin",
         "辖区管理员",

@@ -29,4 +29,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("users/", access_views.user_list, name="user-list"),
     path("users/<int:pk>/roles/", access_views.user_roles, name="user-roles"),
+    path("users/locked/", access_views.locked_list, name="user-locked"),
+    path("users/<int:pk>/unlock/", access_views.user_unlock_view, name="user-unlock"),
+    path("audit/", access_views.audit_list, name="audit-list"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accountability import selectors, selectors_cases, services, tasks
 from accountability.access.imports import import_job_confirmable_by, import_kind_allowed, importable_kinds
+from accountability.audit import record_export, record_unmasking
 from accountability.dates import parse_day
 from accountability.errors import error_text, form_error
 from accountability.forms import ImportUploadForm, OfficialTransferForm
@@ -83,6 +84,7 @@ def official_list(request):
 @login_required
 def official_detail(request, pk: int):
     official = selectors.official_for(request.user, pk)
+    record_unmasking(request=request, subject=f"official:{official.pk}")
     today = timezone.localdate()
     assignments = selectors.assignments_of_official(official)
     context = {
@@ -247,7 +249,15 @@ def import_errors_download(request, pk: int):
     job = _job_for(request, pk)
     if not job.errors:
         raise Http404("该导入没有错误")
-    content = error_workbook(job, mask=not can_see_personal_data(request.user))
+    masked = not can_see_personal_data(request.user)
+    content = error_workbook(job, mask=masked)
+    record_export(
+        user=request.user,
+        kind="import_errors",
+        filters={"job": job.pk},
+        row_count=len(job.errors),
+        masked=masked,
+    )
     return xlsx_response(content, f"{Path(job.file_name).stem}-错误说明.xlsx")
 
 

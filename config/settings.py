@@ -180,7 +180,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accountability.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -196,6 +196,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+#: reverse proxies in front of Django that append the client address to X-Forwarded-For (the
+#: documented nginx: 1); the lockout and the audit records take the client address from there
+#: (accountability/client_ip.py, docs/operations.md "Proxies and lockout"). 0 = no proxy.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+AXES_CLIENT_IP_CALLABLE = "accountability.client_ip.client_ip"
 
 # --- security --------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

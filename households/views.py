@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accountability.audit import record_unmasking
 from accountability.dates import parse_day
 from accountability.errors import error_text, form_error
 from accountability.selectors import UNIT_NOT_FOUND, unit_by_code_for
@@ -40,6 +41,7 @@ def household_list(request):
 @login_required
 def household_detail(request, pk: int):
     household = selectors.household_for(request.user, pk, timezone.localdate())
+    record_unmasking(request=request, subject=f"household:{household.pk}")
     context = {
         "household": household,
         "four_haves_missing": selectors.four_haves_missing(household),

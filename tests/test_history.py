@@ -15,6 +15,7 @@ AdminUnitEvent = apps.get_model("accountability", "AdminUnitEvent")
 NOT_TRACKED = {
     "accountability.ImportJob": "the import log itself; the rows it writes are tracked",
     "accountability.ExportRecord": "the export log itself, insert-only",
+    "accountability.AuditEvent": "the audit log itself, insert-only",
     "accountability.Notification": "a message to one user: sending it is the record; read marks only",
     "accountability.RuleRun": "the log of rule runs; the alerts they write are tracked",
 }

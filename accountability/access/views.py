@@ -7,9 +7,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import Group
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from accountability.access.user_roles import (
     USER_ADMIN_PERMISSION,
@@ -18,6 +21,14 @@ from accountability.access.user_roles import (
     user_roles_set,
     users_managed_by,
 )
+from accountability.audit import (
+    AUDIT_PERMISSION,
+    UnlockRefused,
+    audit_events_for,
+    lockouts_for,
+    user_unlock,
+)
+from accountability.models import AuditKind
 
 
 class RolesForm(forms.Form):
@@ -63,3 +74,35 @@ def user_roles(request, pk: int):
         form = RolesForm(initial={"groups": list(user.groups.all())}, actor=request.user, user=user)
     context = {"form": form, "managed": user, "is_self": user.pk == request.user.pk}
     return render(request, "accountability/user_roles.html", context, status=status)
+
+
+@login_required
+@permission_required(USER_ADMIN_PERMISSION, raise_exception=True)
+def locked_list(request):
+    """Failed logins and lockouts of the users of the administrator's jurisdiction, with unlock."""
+    return render(request, "accountability/locked_list.html", {"rows": lockouts_for(request.user)})
+
+
+@login_required
+@permission_required(USER_ADMIN_PERMISSION, raise_exception=True)
+@require_POST
+def user_unlock_view(request, pk: int):
+    user = get_object_or_404(users_managed_by(request.user), pk=pk)
+    try:
+        user_unlock(actor=request.user, user=user, request=request)
+    except UnlockRefused:
+        raise Http404 from None
+    messages.success(request, _("已解除 %(name)s 的登录锁定") % {"name": user.get_username()})
+    return redirect("user-locked")
+
+
+@login_required
+@permission_required(AUDIT_PERMISSION, raise_exception=True)
+def audit_list(request):
+    events = audit_events_for(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in AuditKind.values:
+        events = events.filter(kind=kind)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    context = {"page": page, "kinds": AuditKind.choices, "kind": kind}
+    return render(request, "accountability/audit_list.html", context)

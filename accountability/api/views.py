@@ -20,6 +20,7 @@ from accountability.api.serializers import (
     OrganisationSerializer,
     PairingSerializer,
 )
+from accountability.audit import record_unmasking
 from accountability.health import status_for
 from accountability.models import (
     AdminUnit,
@@ -103,6 +104,11 @@ class OfficialViewSet(ScopedReadOnlyViewSet):
     @extend_schema(parameters=[OpenApiParameter("q", str, description="姓名、单位、职务或手机号")])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        record_unmasking(request=request, subject=f"official:{kwargs['pk']}")  # an audit event
+        return response
 
     def get_queryset(self):
         queryset = super().get_queryset()

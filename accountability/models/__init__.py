@@ -1,3 +1,4 @@
+from .audit import AuditEvent, AuditKind
 from .cases import (
     AccountabilityCase,
     Appraisal,
@@ -45,6 +46,8 @@ __all__ = [
     "AlertStatus",
     "AnnualTarget",
     "Appraisal",
+    "AuditEvent",
+    "AuditKind",
     "CadreLevel",
     "CaseEvent",
     "CaseOrigin",

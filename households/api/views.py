@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet, query_year
+from accountability.audit import record_unmasking
 from accountability.models import AdminUnit
 from households import selectors, services
 from households.api.serializers import FindingSerializer, HouseholdDetailSerializer, HouseholdSerializer
@@ -46,6 +47,11 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        record_unmasking(request=request, subject=f"household:{kwargs['pk']}")  # an audit event
+        return response
 
     def get_queryset(self):
         # the selector applies the same jurisdiction scoping (visible_to) as the base class
