@@ -26,8 +26,8 @@ def client_ip(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR") or None
     count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if count <= 0 or not forwarded:
-        return remote
+    if count <= 0 or not forwarded or remote not in getattr(settings, "TRUSTED_PROXY_ADDRESSES", ()):
+        return remote  # the header counts only when the request comes from the trusted proxy
     entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
     if len(entries) < count:
         return remote

@@ -200,6 +200,11 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 #: documented nginx: 1); the lockout and the audit records take the client address from there
 #: (accountability/client_ip.py, docs/operations.md "Proxies and lockout"). 0 = no proxy.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+#: the addresses those proxies connect from: X-Forwarded-For is read only on requests from them, so a
+#: client reaching gunicorn directly cannot choose its own address (and dodge the lockout)
+TRUSTED_PROXY_ADDRESSES = [
+    a.strip() for a in env("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1").split(",") if a.strip()
+]
 AXES_CLIENT_IP_CALLABLE = "accountability.client_ip.client_ip"
 
 # --- security --------------------------------------------------------------------------------

@@ -80,6 +80,16 @@ def test_without_a_trusted_proxy_the_header_is_ignored(demo_city, roles, setting
     assert login(forged, "zhangsan", PASSWORD).status_code == 429
 
 
+@pytest.mark.django_db
+def test_a_client_reaching_gunicorn_directly_cannot_choose_its_address(demo_city, roles):
+    """X-Forwarded-For is read only on requests from the proxy's own address."""
+    person("zhangsan", EAST)
+    for forged in ("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"):
+        login(Client(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forged), "zhangsan", "wrong")
+    direct = Client(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="10.0.0.9")
+    assert login(direct, "zhangsan", PASSWORD).status_code == 429
+
+
 # --- 2. the jurisdiction administrator unlocks users of his jurisdiction ---------------------------
 
 
