@@ -8,7 +8,7 @@ class AccountabilityConfig(AppConfig):
     verbose_name = _("责任体系与问责")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate, post_save
+        from django.db.models.signals import post_migrate
 
         from accountability import lookups  # noqa: F401  (field__any)
         from accountability.history import register_history_pages
@@ -33,9 +33,6 @@ class AccountabilityConfig(AppConfig):
         user_logged_in.connect(audit.on_logged_in, dispatch_uid="audit-login")
         user_login_failed.connect(audit.on_login_failed, dispatch_uid="audit-login-failed")
         user_locked_out.connect(audit.on_locked_out, dispatch_uid="audit-lockout")
-        post_save.connect(
-            audit.on_export_recorded, sender="accountability.ExportRecord", dispatch_uid="audit-export"
-        )
 
 
 def _sync_roles(sender, **kwargs) -> None:

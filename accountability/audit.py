@@ -136,31 +136,20 @@ def user_unlock(*, actor, user, request=None) -> int:
 
 
 def record_export(*, user, kind: str, filters: dict | None = None, row_count: int = 0, masked: bool = True):
-    """Record an export that does not go through an exporter of its own (the import error
-    workbook); the ExportRecord's audit event follows from ``on_export_recorded``."""
+    """Every export (households, compliance, import errors) goes through here: an ExportRecord and
+    its audit event, scoped to the exporting user's jurisdiction."""
     from accountability.models import ExportRecord
 
-    return ExportRecord.objects.create(
+    record = ExportRecord.objects.create(
         kind=kind, created_by=user, filters=filters or {}, row_count=row_count, masked=masked
     )
-
-
-def on_export_recorded(sender, instance, created, **kwargs) -> None:
-    """Every ExportRecord (households, compliance, import errors) is also an audit event, scoped
-    to the exporting user's jurisdiction."""
-    if not created:
-        return
     audit_record(
         kind=AuditKind.EXPORT,
-        user=instance.created_by,
-        subject=instance.kind,
-        detail={
-            "export": instance.pk,
-            "rows": instance.row_count,
-            "masked": instance.masked,
-            "filters": instance.filters,
-        },
+        user=user,
+        subject=kind,
+        detail={"export": record.pk, "rows": row_count, "masked": masked, "filters": filters or {}},
     )
+    return record
 
 
 def record_unmasking(*, request, subject: str) -> AuditEvent | None:

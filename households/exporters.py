@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from openpyxl.styles import Font, PatternFill
 
 from accountability import xlsx
-from accountability.models import ExportRecord
+from accountability.audit import record_export
 from accountability.personal_data import can_see_personal_data, id_number_for, mobile_for
 from households.importers.households import HouseholdsImport
 from households.models import (
@@ -85,11 +85,7 @@ def households_workbook(households: QuerySet[Household], user) -> tuple[bytes, i
 
 def export_households(*, user, households: QuerySet[Household], filters: dict) -> bytes:
     content, count = households_workbook(households, user)
-    ExportRecord.objects.create(
-        kind="households",
-        created_by=user,
-        filters=filters,
-        row_count=count,
-        masked=not can_see_personal_data(user),
+    record_export(
+        user=user, kind="households", filters=filters, row_count=count, masked=not can_see_personal_data(user)
     )
     return content

@@ -5,7 +5,7 @@ from __future__ import annotations
 from openpyxl.styles import Font, PatternFill
 
 from accountability import xlsx
-from accountability.models import ExportRecord
+from accountability.audit import record_export
 from visits.selectors import ComplianceView
 
 HEADERS = [
@@ -52,7 +52,5 @@ def compliance_workbook(views: list[ComplianceView], *, user, filters: dict) -> 
             ],
         )
     content = xlsx.to_bytes(workbook)
-    ExportRecord.objects.create(
-        kind="compliance", created_by=user, filters=filters, row_count=len(views), masked=True
-    )
+    record_export(user=user, kind="compliance", filters=filters, row_count=len(views), masked=True)
     return content
