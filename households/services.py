@@ -348,6 +348,14 @@ def household_update(*, actor, household: Household, changes: dict, reason: str 
     return household
 
 
+def household_transfer_offered_to(user) -> bool:
+    """A move needs the level above both villages: offered to users who may change households and
+    govern more than one village (never a village's own users)."""
+    if not user.has_perm("households.change_household"):
+        return False
+    return user.is_superuser or getattr(user.jurisdiction, "level", AdminLevel.VILLAGE) != AdminLevel.VILLAGE
+
+
 @transaction.atomic
 def household_transfer(*, actor, household: Household, to_village: AdminUnit, reason: str) -> Household:
     """户迁移 — moving a registered household to another village is a procedure of its own, never an

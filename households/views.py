@@ -56,8 +56,7 @@ def household_detail(request, pk: int):
         "pairing_form": CadrePairingForm(prefix="pairing", initial={"valid_from": timezone.localdate()}),
         # a move needs the level above both villages: never offered to a village's own users
         "transfer_form": HouseholdTransferForm(prefix="transfer")
-        if request.user.has_perm("households.change_household")
-        and (request.user.is_superuser or getattr(request.user.jurisdiction, "level", "village") != "village")
+        if services.household_transfer_offered_to(request.user)
         else None,
     }
     return render(request, "households/household_detail.html", context)
