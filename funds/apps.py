@@ -8,6 +8,6 @@ class FundsConfig(AppConfig):
     verbose_name = _("扶贫专项资金")
 
     def ready(self) -> None:
-        from funds import roles
+        from funds import importers, roles  # noqa: F401  (import kind fund_projects)
 
         roles.contribute()

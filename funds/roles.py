@@ -24,7 +24,13 @@ MODELS = (
 VIEW = tuple(f"funds.view_{model}" for model in MODELS)
 REFERENCE_VIEW = ("funds.view_projectcategory", "funds.view_fundsource", "funds.view_budgetline")
 APPLY = ("funds.apply_project",)
-APPROVE = (*APPLY, "funds.approve_project", "funds.evaluate_funds")
+APPROVE = (
+    *APPLY,
+    "funds.approve_project",
+    "funds.evaluate_funds",
+    "funds.add_project",  # the import of the project library (fund_projects)
+    "funds.change_project",
+)
 
 
 def contribute() -> None:

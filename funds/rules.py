@@ -152,7 +152,12 @@ ACCEPTANCE_ITEMS = (
 
 
 def acceptance_problems(
-    *, items: Mapping[str, bool | None], grade: str, subsidy: Decimal, audit_threshold: Decimal, audit_opinion_on
+    *,
+    items: Mapping[str, bool | None],
+    grade: str,
+    subsidy: Decimal,
+    audit_threshold: Decimal,
+    audit_opinion_on,
 ) -> list[str]:
     """F-10: the six items all assessed; a passing grade only when all six pass; a completion audit
     opinion before acceptance at or above the audit threshold."""
@@ -206,10 +211,14 @@ def benefit_flags(
             rate = record.dividend * 100 / record.invested  # exact: compared unrounded, shown rounded
             shown = rate.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
             if rate < dividend_minimum_percent:
-                flags.append((record.year, f"{record.year} 年保底分红率 {shown}% 低于 {dividend_minimum_percent}%"))
+                flags.append(
+                    (record.year, f"{record.year} 年保底分红率 {shown}% 低于 {dividend_minimum_percent}%")
+                )
             elif previous is not None and rate <= previous:
                 before = previous.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
-                flags.append((record.year, f"{record.year} 年保底分红率 {shown}% 未高于上年的 {before}%（应逐年递增）"))
+                flags.append(
+                    (record.year, f"{record.year} 年保底分红率 {shown}% 未高于上年的 {before}%（应逐年递增）")
+                )
             previous = rate
         if collective_minimum is not None and record.collective_income_increase is not None:
             if record.collective_income_increase < collective_minimum:

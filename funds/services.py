@@ -203,7 +203,9 @@ def project_create(
     applicant = extra.get("applicant", "")
     bar = bar_for(township, applicant, year)
     if bar is not None:
-        _refuse(f"申报单位 {bar.applicant or township} 因项目 {bar.project.number} 查实{bar.reason}，{bar.first_year}–{bar.last_year} 年不得申报")
+        _refuse(
+            f"申报单位 {bar.applicant or township} 因项目 {bar.project.number} 查实{bar.reason}，{bar.first_year}–{bar.last_year} 年不得申报"
+        )
     if extra.get("person_responsible_id_number"):
         extra["person_responsible_id_number"] = normalise(extra["person_responsible_id_number"])
     with history_context(actor=actor, reason="项目入库"):
@@ -227,7 +229,9 @@ def project_create(
         project.stage = stage_of(project)
         project.save()
     policy = fund_policy_for(location.code, library_on)
-    warning = rules.construction_warning(project.planned_start, project.planned_end, policy.construction_months)
+    warning = rules.construction_warning(
+        project.planned_start, project.planned_end, policy.construction_months
+    )
     return project, [warning] if warning else []
 
 
@@ -239,7 +243,9 @@ def project_apply(*, actor, project: Project, on: dt.date, applicant: str = "") 
     applicant = applicant or project.applicant
     bar = bar_for(project.township_id, applicant, project.year)
     if bar is not None:
-        _refuse(f"申报单位因项目 {bar.project.number} 查实{bar.reason}，{bar.first_year}–{bar.last_year} 年不得申报")
+        _refuse(
+            f"申报单位因项目 {bar.project.number} 查实{bar.reason}，{bar.first_year}–{bar.last_year} 年不得申报"
+        )
     with history_context(actor=actor, reason="项目申报"):
         project.applied_on, project.applicant = on, applicant
         return _save(project, "applied_on", "applicant")
@@ -257,7 +263,13 @@ def project_assess(*, actor, project: Project, on: dt.date) -> Project:
 
 @transaction.atomic
 def projects_approve(
-    *, actor, projects: Iterable[Project], on: dt.date, document: str = "", fund_plan: FundPlan | None = None, method: str = ""
+    *,
+    actor,
+    projects: Iterable[Project],
+    on: dt.date,
+    document: str = "",
+    fund_plan: FundPlan | None = None,
+    method: str = "",
 ) -> tuple[list[Project], list[str]]:
     """The leading group's approval (立项) of the selected projects, all at once (C2-11: the county
     issues all approvals of one fund plan in one go). F-1: only projects in the library. F-6 warns."""
@@ -268,7 +280,9 @@ def projects_approve(
     if fund_plan is not None:
         require_in_jurisdiction(actor, fund_plan.county_id)
         if fund_plan.approvals_issued_on is not None:
-            _refuse(f"资金计划“{fund_plan.name}”的立项批复已于 {fund_plan.approvals_issued_on} 一次性下达，不能再次下达")
+            _refuse(
+                f"资金计划“{fund_plan.name}”的立项批复已于 {fund_plan.approvals_issued_on} 一次性下达，不能再次下达"
+            )
         if fund_plan.issued_on and on < fund_plan.issued_on:
             _refuse(f"立项日期 {on} 早于省级资金计划下达日期 {fund_plan.issued_on}")
     warnings, errors = [], []
@@ -286,10 +300,14 @@ def projects_approve(
             continue
         bar = bar_for(project.township_id, project.applicant, project.year)
         if bar is not None:
-            errors.append(f"项目 {project.number} 的申报单位 {bar.first_year}–{bar.last_year} 年不得申报（{bar.reason}）")
+            errors.append(
+                f"项目 {project.number} 的申报单位 {bar.first_year}–{bar.last_year} 年不得申报（{bar.reason}）"
+            )
             continue
         policy = fund_policy_for(project.location_id, on)
-        warning = rules.construction_warning(project.planned_start, project.planned_end, policy.construction_months)
+        warning = rules.construction_warning(
+            project.planned_start, project.planned_end, policy.construction_months
+        )
         if warning:
             warnings.append(f"项目 {project.number}：{warning}")
     if errors:
@@ -327,8 +345,12 @@ def plan_approve(*, actor, project: Project, on: dt.date, review: str, release_f
     required = rules.required_review(project.subsidy, policy.expert_review_threshold)
     if review != required:
         if required == "expert":
-            _refuse(f"财政补助资金 {project.subsidy} 元达到 {policy.expert_review_threshold} 元，实施方案须经专家评审")
-        _refuse(f"财政补助资金 {project.subsidy} 元低于 {policy.expert_review_threshold} 元，实施方案由县扶贫办审查")
+            _refuse(
+                f"财政补助资金 {project.subsidy} 元达到 {policy.expert_review_threshold} 元，实施方案须经专家评审"
+            )
+        _refuse(
+            f"财政补助资金 {project.subsidy} 元低于 {policy.expert_review_threshold} 元，实施方案由县扶贫办审查"
+        )
     with history_context(actor=actor, reason="批复实施方案"):
         project.plan_approved_on, project.plan_review = on, review
         if release_funds:
@@ -402,12 +424,19 @@ def notice_post(
             _refuse(f"公示日期 {posted_on} 早于开工日期 {project.started_on}")
     else:
         _refuse("公告类型无效")
-    contents = {name: str(value).strip() for name, value in contents.items() if name in rules.NOTICE_FIELDS[kind]}
+    contents = {
+        name: str(value).strip() for name, value in contents.items() if name in rules.NOTICE_FIELDS[kind]
+    }
     if photo is not None:
         _check_upload(photo)
     with history_context(actor=actor, reason="项目公告公示"):
         notice = ProjectNotice(
-            project=project, kind=kind, posted_on=posted_on, contents=contents, place=place, comments=comments,
+            project=project,
+            kind=kind,
+            posted_on=posted_on,
+            contents=contents,
+            place=place,
+            comments=comments,
             recorded_by=actor,
         )
         if photo is not None:
@@ -420,7 +449,9 @@ def notice_post(
 def _check_upload(upload) -> None:
     size = getattr(upload, "size", 0) or 0
     if size > rules.MAX_DOCUMENT_BYTES:
-        _refuse(f"文件 {upload.name} 大小 {size // 1024 // 1024} MB，超过 {rules.MAX_DOCUMENT_BYTES // 1024 // 1024} MB")
+        _refuse(
+            f"文件 {upload.name} 大小 {size // 1024 // 1024} MB，超过 {rules.MAX_DOCUMENT_BYTES // 1024 // 1024} MB"
+        )
     if size == 0:
         _refuse(f"文件 {getattr(upload, 'name', '')} 是空文件")
 
@@ -449,8 +480,12 @@ def disbursement_request(
     sequence = (project.disbursement_requests.aggregate(m=Max("sequence"))["m"] or 0) + 1
     with history_context(actor=actor, reason="请款"):
         return DisbursementRequest.objects.create(
-            project=project, sequence=sequence, amount=amount, progress_percent=progress_percent,
-            requested_on=on, requested_by=actor,
+            project=project,
+            sequence=sequence,
+            amount=amount,
+            progress_percent=progress_percent,
+            requested_on=on,
+            requested_by=actor,
         )
 
 
@@ -482,7 +517,10 @@ def disbursement_decide(
         request.save()
         if approve:
             ProgressReport.objects.create(
-                project=project, trigger=ReportTrigger.DISBURSEMENT, event_on=on, progress_percent=request.progress_percent
+                project=project,
+                trigger=ReportTrigger.DISBURSEMENT,
+                event_on=on,
+                progress_percent=request.progress_percent,
             )
     return request
 
@@ -496,7 +534,9 @@ def reimbursement_recorded(*, actor, project: Project, on: dt.date) -> ProgressR
     if blocked:
         _refuse(blocked)
     with history_context(actor=actor, reason="报账"):
-        return ProgressReport.objects.create(project=project, trigger=ReportTrigger.REIMBURSEMENT, event_on=on)
+        return ProgressReport.objects.create(
+            project=project, trigger=ReportTrigger.REIMBURSEMENT, event_on=on
+        )
 
 
 @transaction.atomic
@@ -523,7 +563,11 @@ def progress_report(
         _refuse("请填写资金使用情况", "fund_use")
     with history_context(actor=actor, reason="录入项目进度"):
         report.reported_on, report.progress_percent = on, progress_percent
-        report.fund_use, report.households_benefited, report.note = fund_use.strip(), households_benefited, note
+        report.fund_use, report.households_benefited, report.note = (
+            fund_use.strip(),
+            households_benefited,
+            note,
+        )
         report.recorded_by = actor
         report.save()
     return report
@@ -549,7 +593,9 @@ def adjustment_request(*, actor, project: Project, on: dt.date, content: str) ->
     if not content.strip():
         _refuse("请填写调整内容", "content")
     with history_context(actor=actor, reason="申请项目调整"):
-        return Adjustment.objects.create(project=project, requested_on=on, content=content.strip(), recorded_by=actor)
+        return Adjustment.objects.create(
+            project=project, requested_on=on, content=content.strip(), recorded_by=actor
+        )
 
 
 @transaction.atomic
@@ -696,7 +742,14 @@ def audit_opinion_record(*, actor, project: Project, on: dt.date) -> Acceptance:
 
 @transaction.atomic
 def project_accept(
-    *, actor, project: Project, on: dt.date, items: Mapping[str, bool | None], grade: str, accepted_by: str = "", report: str = ""
+    *,
+    actor,
+    project: Project,
+    on: dt.date,
+    items: Mapping[str, bool | None],
+    grade: str,
+    accepted_by: str = "",
+    report: str = "",
 ) -> Acceptance:
     """County acceptance (C2-44): six items, grade 优良/合格/不合格; at or above the audit threshold a
     completion audit opinion first (C2-45). A failed project is rectified and accepted again (C2-43)."""
@@ -711,7 +764,10 @@ def project_accept(
         (a.audit_opinion_on for a in project.acceptances.exclude(audit_opinion_on=None)), None
     )
     problems = rules.acceptance_problems(
-        items=items, grade=grade, subsidy=project.subsidy, audit_threshold=policy.completion_audit_threshold,
+        items=items,
+        grade=grade,
+        subsidy=project.subsidy,
+        audit_threshold=policy.completion_audit_threshold,
         audit_opinion_on=audit_on,
     )
     if problems:
@@ -719,7 +775,12 @@ def project_accept(
     with history_context(actor=actor, reason="县级验收"):
         for name, _label in rules.ACCEPTANCE_ITEMS:
             setattr(current, name, items[name])
-        current.accepted_on, current.grade, current.accepted_by, current.report = on, grade, accepted_by, report
+        current.accepted_on, current.grade, current.accepted_by, current.report = (
+            on,
+            grade,
+            accepted_by,
+            report,
+        )
         current.recorded_by = actor
         current.save()
         project.accepted_on, project.acceptance_grade = on, grade
@@ -741,7 +802,9 @@ def acceptance_enter(*, actor, project: Project, on: dt.date) -> Project:
 
 
 @transaction.atomic
-def project_hand_over(*, actor, project: Project, on: dt.date, to: str, handover_list: str, asset_owner: str = "") -> Project:
+def project_hand_over(
+    *, actor, project: Project, on: dt.date, to: str, handover_list: str, asset_owner: str = ""
+) -> Project:
     """Handover to the operating entity or village committee (C2-36), assets recorded (C2-46)."""
     _check(actor, APPLY, project)
     if project.acceptance_grade not in ("excellent", "pass"):
@@ -752,7 +815,11 @@ def project_hand_over(*, actor, project: Project, on: dt.date, to: str, handover
         _refuse("请填写移交对象和移交清单")
     owner = asset_owner or ("农户" if project.household_project else "村集体")
     with history_context(actor=actor, reason="项目移交"):
-        project.handed_over_on, project.handed_over_to, project.handover_list = on, to.strip(), handover_list.strip()
+        project.handed_over_on, project.handed_over_to, project.handover_list = (
+            on,
+            to.strip(),
+            handover_list.strip(),
+        )
         project.asset_owner = owner
         return _save(project, "handed_over_on", "handed_over_to", "handover_list", "asset_owner")
 
@@ -772,8 +839,12 @@ def project_found_false(*, actor, project: Project, finding: str, year: int) -> 
         project.found_false = finding.strip()[:200]
         project.save(update_fields=["found_false", "updated_at"])
         return ApplicantBar.objects.create(
-            township_id=project.township_id, applicant=project.applicant, first_year=first, last_year=last,
-            project=project, reason=finding.strip()[:300],
+            township_id=project.township_id,
+            applicant=project.applicant,
+            first_year=first,
+            last_year=last,
+            project=project,
+            reason=finding.strip()[:300],
         )
 
 
@@ -791,7 +862,9 @@ def _registry_household(number: str):
 
 
 @transaction.atomic
-def beneficiary_add(*, actor, project: Project, name: str, id_number: str = "", household_number: str = "") -> Beneficiary:
+def beneficiary_add(
+    *, actor, project: Project, name: str, id_number: str = "", household_number: str = ""
+) -> Beneficiary:
     """A beneficiary household (C2-35), linked to the registry by its household number: it counts as
     poor when the registry has it as a registered poor household (not exited)."""
     _check(actor, APPLY, project)
@@ -808,17 +881,32 @@ def beneficiary_add(*, actor, project: Project, name: str, id_number: str = "", 
     is_poor = bool(household is not None and household.status in ("not_exited", "exiting", "returned"))
     with history_context(actor=actor, reason="录入受益农户"):
         return Beneficiary.objects.create(
-            project=project, name=name.strip(), id_number=id_number, household_number=household_number.strip(), is_poor=is_poor
+            project=project,
+            name=name.strip(),
+            id_number=id_number,
+            household_number=household_number.strip(),
+            is_poor=is_poor,
         )
 
 
 @transaction.atomic
 def benefit_record(
-    *, actor, project: Project, year: int, invested=None, dividend=None, collective_income_increase=None, note: str = ""
+    *,
+    actor,
+    project: Project,
+    year: int,
+    invested=None,
+    dividend=None,
+    collective_income_increase=None,
+    note: str = "",
 ) -> tuple[BenefitRecord, list[str]]:
     """A year's dividend and collective income (F-12); returns the shortfalls flagged."""
     _check(actor, APPLY, project)
-    for value, label in ((invested, "投入扶贫资金"), (dividend, "保底分红"), (collective_income_increase, "村集体经济增收")):
+    for value, label in (
+        (invested, "投入扶贫资金"),
+        (dividend, "保底分红"),
+        (collective_income_increase, "村集体经济增收"),
+    ):
         if value is not None and value < 0:
             _refuse(f"{label}不能为负数")
     with history_context(actor=actor, reason="利益联结年度记录"):
@@ -842,7 +930,9 @@ def benefit_flags_for(project: Project) -> list[tuple[int, str]]:
         rules.BenefitYear(r.year, r.invested, r.dividend, r.collective_income_increase)
         for r in project.benefit_records.all()
     ]
-    return rules.benefit_flags(records, dividend_minimum_percent=policy.dividend_minimum_percent, collective_minimum=collective)
+    return rules.benefit_flags(
+        records, dividend_minimum_percent=policy.dividend_minimum_percent, collective_minimum=collective
+    )
 
 
 # --- F-15 archive --------------------------------------------------------------------------------
@@ -859,14 +949,19 @@ def document_upload(*, actor, project: Project, kind: str, upload, note: str = "
             project.archive_number = archive_number_for(project)
             project.save(update_fields=["archive_number", "updated_at"])
         document = ArchiveDocument(
-            project=project, kind=kind, file=upload, original_name=upload.name[:200], size=upload.size, note=note,
+            project=project,
+            kind=kind,
+            file=upload,
+            original_name=upload.name[:200],
+            size=upload.size,
+            note=note,
             uploaded_by=actor,
         )
         document.full_clean()
         document.save()
-        ArchiveDocument.objects.filter(project=project, kind=kind, superseded_by=None).exclude(pk=document.pk).update(
-            superseded_by=document
-        )
+        ArchiveDocument.objects.filter(project=project, kind=kind, superseded_by=None).exclude(
+            pk=document.pk
+        ).update(superseded_by=document)
     return document
 
 
@@ -880,7 +975,14 @@ def archive_number_for(project: Project) -> str:
 
 @transaction.atomic
 def evaluation_record(
-    *, actor, county: AdminUnit, year: int, started_on=None, finished_on=None, published_on=None, allocation_note: str = ""
+    *,
+    actor,
+    county: AdminUnit,
+    year: int,
+    started_on=None,
+    finished_on=None,
+    published_on=None,
+    allocation_note: str = "",
 ) -> tuple[PerformanceEvaluation, list[str]]:
     """The evaluation of ``year``'s funds (C2-70: started by 31 March, finished by 30 April of the
     next year). Late dates are recorded and returned as problems (accountability asks why)."""
@@ -911,8 +1013,15 @@ def evaluation_record(
 
 @transaction.atomic
 def evaluation_score(
-    *, actor, evaluation: PerformanceEvaluation, unit_name: str, scores: Mapping, bonus=Decimal(0), deduction=Decimal(0),
-    department: bool = False, self_evaluation=None,
+    *,
+    actor,
+    evaluation: PerformanceEvaluation,
+    unit_name: str,
+    scores: Mapping,
+    bonus=Decimal(0),
+    deduction=Decimal(0),
+    department: bool = False,
+    self_evaluation=None,
 ) -> EvaluationScore:
     require_permission(actor, EVALUATE)
     require_in_jurisdiction(actor, evaluation.county_id)
@@ -920,7 +1029,11 @@ def evaluation_score(
         _refuse("考评结果已通报，不能再修改")
     policy = fund_policy_for(evaluation.county_id)
     total, problems = rules.evaluation_total(
-        scores, policy.indicators, bonus=Decimal(bonus), deduction=Decimal(deduction), bonus_max=policy.bonus_max,
+        scores,
+        policy.indicators,
+        bonus=Decimal(bonus),
+        deduction=Decimal(deduction),
+        bonus_max=policy.bonus_max,
         deduction_max=policy.deduction_max,
     )
     if problems:
@@ -948,8 +1061,16 @@ def evaluation_score(
 
 @transaction.atomic
 def fund_plan_create(
-    *, actor, county: AdminUnit, year: int, name: str, source=None, amount=None, issued_on=None,
-    guide_published_on=None, guide_url: str = "",
+    *,
+    actor,
+    county: AdminUnit,
+    year: int,
+    name: str,
+    source=None,
+    amount=None,
+    issued_on=None,
+    guide_published_on=None,
+    guide_url: str = "",
 ) -> FundPlan:
     """The county's fund plan and the published application guide (C2-05)."""
     require_permission(actor, APPROVE)
@@ -960,8 +1081,14 @@ def fund_plan_create(
         _refuse("申报指南应依据省级资金计划编制，发布日期不能早于资金计划下达日期")
     with history_context(actor=actor, reason="年度资金计划"):
         plan = FundPlan(
-            county=county, year=year, name=name, source=source, amount=amount, issued_on=issued_on,
-            guide_published_on=guide_published_on, guide_url=guide_url,
+            county=county,
+            year=year,
+            name=name,
+            source=source,
+            amount=amount,
+            issued_on=issued_on,
+            guide_published_on=guide_published_on,
+            guide_url=guide_url,
         )
         plan.full_clean()
         plan.save()

@@ -32,8 +32,16 @@ def people(db):
     return {"county": county, "township": township, "auditor": auditor}
 
 
-def new_project(actor, *, number="XM-2024-001", content="修建某村通组道路 1.2 公里", subsidy="300000",
-                library_on=D(2024, 1, 10), location=VILLAGE, **extra):
+def new_project(
+    actor,
+    *,
+    number="XM-2024-001",
+    content="修建某村通组道路 1.2 公里",
+    subsidy="300000",
+    library_on=D(2024, 1, 10),
+    location=VILLAGE,
+    **extra,
+):
     from accountability.models import AdminUnit
 
     project, _warnings = services.project_create(

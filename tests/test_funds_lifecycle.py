@@ -58,7 +58,11 @@ def test_f4_the_same_content_twice_is_refused_unless_continuation(people):
     with pytest.raises(ValidationError, match="不得重复申报"):
         new_project(people["county"], number="XM-2024-009", content="修建某村通组道路1.2公里。")
     continuation = new_project(
-        people["county"], number="XM-2025-001", content="修建某村通组道路 1.2 公里", year=2025, is_continuation=True
+        people["county"],
+        number="XM-2025-001",
+        content="修建某村通组道路 1.2 公里",
+        year=2025,
+        is_continuation=True,
     )
     assert continuation.is_continuation
 
@@ -69,8 +73,16 @@ def test_f4_a_false_project_bars_its_applicant_this_year_and_next(people):
     assert "虚假" in disbursement_blocked(project)
     for year in (2024, 2025):
         with pytest.raises(ValidationError, match="不得申报"):
-            new_project(people["township"], number=f"B-{year}", content=f"新内容 {year}", year=year, applicant="某乡人民政府")
-    assert new_project(people["township"], number="B-2026", content="新内容 2026", year=2026, applicant="某乡人民政府")
+            new_project(
+                people["township"],
+                number=f"B-{year}",
+                content=f"新内容 {year}",
+                year=year,
+                applicant="某乡人民政府",
+            )
+    assert new_project(
+        people["township"], number="B-2026", content="新内容 2026", year=2026, applicant="某乡人民政府"
+    )
 
 
 def test_f2_expert_review_at_the_threshold_office_review_below(people):
@@ -107,7 +119,9 @@ def test_steps_in_order(people):
 
 def test_f6_construction_over_a_year_warns_at_approval(people):
     project = new_project(people["county"], planned_start=D(2024, 4, 1), planned_end=D(2025, 4, 2))
-    _projects, warnings = services.projects_approve(actor=people["county"], projects=[project], on=D(2024, 3, 1))
+    _projects, warnings = services.projects_approve(
+        actor=people["county"], projects=[project], on=D(2024, 3, 1)
+    )
     assert warnings and "超过 12 个月" in warnings[0]
     exact = new_project(
         people["county"], number="XM-3", content="c3", planned_start=D(2024, 4, 1), planned_end=D(2025, 4, 1)
@@ -132,10 +146,16 @@ def test_township_cannot_approve_and_outsiders_cannot_touch(people, user_in):
 def test_f7_notices_with_their_contents_and_photo(people):
     project = through_filing(people, new_project(people["county"]))
     with pytest.raises(ValidationError, match="开工"):
-        services.notice_post(actor=people["township"], project=project, kind="site", posted_on=D(2024, 3, 25), contents={})
+        services.notice_post(
+            actor=people["township"], project=project, kind="site", posted_on=D(2024, 3, 25), contents={}
+        )
     services.project_start(actor=people["township"], project=project, on=D(2024, 3, 25))
     _notice, missing = services.notice_post(
-        actor=people["township"], project=project, kind="site", posted_on=D(2024, 3, 26), contents={"项目名称": "通组道路"}
+        actor=people["township"],
+        project=project,
+        kind="site",
+        posted_on=D(2024, 3, 26),
+        contents={"项目名称": "通组道路"},
     )
     assert "监督投诉方式" in missing and "公示牌照片" in missing
     _notice, missing = services.notice_post(
@@ -143,7 +163,10 @@ def test_f7_notices_with_their_contents_and_photo(people):
         project=project,
         kind="approval",
         posted_on=D(2024, 3, 5),
-        contents={k: "x" for k in ("资金规模", "资金来源", "资金用途", "使用单位", "分配原则", "分配结果", "监督电话")},
+        contents={
+            k: "x"
+            for k in ("资金规模", "资金来源", "资金用途", "使用单位", "分配原则", "分配结果", "监督电话")
+        },
     )
     assert missing == []
 
@@ -164,7 +187,9 @@ def test_f5_rectification_order_blocks_disbursement_until_lifted(people):
     assert order.due_on == D(2024, 10, 16)
     assert "整改" in disbursement_blocked(project)
     with pytest.raises(ValidationError, match="整改"):
-        services.disbursement_request(actor=people["township"], project=project, amount=Decimal("150000"), on=D(2024, 10, 8))
+        services.disbursement_request(
+            actor=people["township"], project=project, amount=Decimal("150000"), on=D(2024, 10, 8)
+        )
     with pytest.raises(ValidationError, match="期限"):
         services.rectification_recover(actor=people["county"], order=order, on=D(2024, 10, 14))
     services.rectification_lift(actor=people["county"], order=order, on=D(2024, 10, 10))
@@ -178,25 +203,37 @@ def test_f5_rectification_order_blocks_disbursement_until_lifted(people):
 
 def test_f5_not_rectified_recovers_and_blocks_for_good(people):
     project = _started(people)
-    order = services.rectification_order_issue(actor=people["county"], project=project, reason="not_reporting", on=D(2024, 5, 6))
-    services.rectification_recover(actor=people["county"], order=order, on=order.due_on + (D(2024, 1, 2) - D(2024, 1, 1)))
+    order = services.rectification_order_issue(
+        actor=people["county"], project=project, reason="not_reporting", on=D(2024, 5, 6)
+    )
+    services.rectification_recover(
+        actor=people["county"], order=order, on=order.due_on + (D(2024, 1, 2) - D(2024, 1, 1))
+    )
     assert "收回" in disbursement_blocked(project)
     assert RectificationOrder.objects.get().outcome == "recovered"
 
 
 def test_an_approval_is_refused_when_an_order_came_after_the_request(people):
     project = _started(people)
-    request = services.disbursement_request(actor=people["township"], project=project, amount=Decimal("1000"), on=D(2024, 4, 1))
-    services.rectification_order_issue(actor=people["county"], project=project, reason="poor_results", on=D(2024, 4, 2))
+    request = services.disbursement_request(
+        actor=people["township"], project=project, amount=Decimal("1000"), on=D(2024, 4, 1)
+    )
+    services.rectification_order_issue(
+        actor=people["county"], project=project, reason="poor_results", on=D(2024, 4, 2)
+    )
     with pytest.raises(ValidationError, match="暂停拨款"):
         services.disbursement_decide(actor=people["county"], request=request, approve=True, on=D(2024, 4, 3))
 
 
 def test_f5_adjustment_within_three_months_of_release_inclusive(people):
     project = through_filing(people, new_project(people["county"]))  # funds released 15 March 2024
-    services.adjustment_request(actor=people["township"], project=project, on=D(2024, 6, 15), content="调整线路")
+    services.adjustment_request(
+        actor=people["township"], project=project, on=D(2024, 6, 15), content="调整线路"
+    )
     with pytest.raises(ValidationError, match="3 个月内"):
-        services.adjustment_request(actor=people["township"], project=project, on=D(2024, 6, 16), content="再次调整")
+        services.adjustment_request(
+            actor=people["township"], project=project, on=D(2024, 6, 16), content="再次调整"
+        )
 
 
 def _accept_ready(people, subsidy="300000"):
@@ -211,15 +248,21 @@ def test_f10_a_failed_project_is_rectified_and_accepted_again(people):
     project = _accept_ready(people)
     items = {**ITEMS_OK, "maintenance": False}
     with pytest.raises(ValidationError, match="只能为不合格"):
-        services.project_accept(actor=people["county"], project=project, on=D(2024, 11, 20), items=items, grade="pass")
-    services.project_accept(actor=people["county"], project=project, on=D(2024, 11, 20), items=items, grade="fail")
+        services.project_accept(
+            actor=people["county"], project=project, on=D(2024, 11, 20), items=items, grade="pass"
+        )
+    services.project_accept(
+        actor=people["county"], project=project, on=D(2024, 11, 20), items=items, grade="fail"
+    )
     project.refresh_from_db()
     assert project.stage == Stage.ACCEPTANCE_FAILED
     with pytest.raises(ValidationError, match="验收合格后"):
         services.acceptance_enter(actor=people["county"], project=project, on=D(2024, 11, 21))
     services.initial_check(actor=people["township"], project=project, on=D(2024, 12, 2))
     services.acceptance_request(actor=people["township"], project=project, on=D(2024, 12, 3))
-    services.project_accept(actor=people["county"], project=project, on=D(2024, 12, 10), items=ITEMS_OK, grade="excellent")
+    services.project_accept(
+        actor=people["county"], project=project, on=D(2024, 12, 10), items=ITEMS_OK, grade="excellent"
+    )
     project.refresh_from_db()
     assert project.stage == Stage.ACCEPTED and project.acceptances.count() == 2
 
@@ -227,25 +270,37 @@ def test_f10_a_failed_project_is_rectified_and_accepted_again(people):
 def test_f10_completion_audit_at_the_threshold(people):
     project = _accept_ready(people, subsidy="500000")
     with pytest.raises(ValidationError, match="竣工审计意见"):
-        services.project_accept(actor=people["county"], project=project, on=D(2024, 11, 20), items=ITEMS_OK, grade="pass")
+        services.project_accept(
+            actor=people["county"], project=project, on=D(2024, 11, 20), items=ITEMS_OK, grade="pass"
+        )
     services.audit_opinion_record(actor=people["county"], project=project, on=D(2024, 11, 15))
-    services.project_accept(actor=people["county"], project=project, on=D(2024, 11, 20), items=ITEMS_OK, grade="pass")
+    services.project_accept(
+        actor=people["county"], project=project, on=D(2024, 11, 20), items=ITEMS_OK, grade="pass"
+    )
 
 
 def test_f10_six_items_must_be_assessed(people):
     project = _accept_ready(people)
     items = {**ITEMS_OK, "benefits": None}
     with pytest.raises(ValidationError, match="综合效益"):
-        services.project_accept(actor=people["county"], project=project, on=D(2024, 11, 20), items=items, grade="pass")
+        services.project_accept(
+            actor=people["county"], project=project, on=D(2024, 11, 20), items=items, grade="pass"
+        )
 
 
 def test_f15_archive_supersedes_never_deletes_and_checks_type(people):
     project = new_project(people["county"])
     first = services.document_upload(
-        actor=people["township"], project=project, kind="plan", upload=SimpleUploadedFile("方案.pdf", b"%PDF-1")
+        actor=people["township"],
+        project=project,
+        kind="plan",
+        upload=SimpleUploadedFile("方案.pdf", b"%PDF-1"),
     )
     second = services.document_upload(
-        actor=people["township"], project=project, kind="plan", upload=SimpleUploadedFile("方案2.pdf", b"%PDF-2")
+        actor=people["township"],
+        project=project,
+        kind="plan",
+        upload=SimpleUploadedFile("方案2.pdf", b"%PDF-2"),
     )
     first.refresh_from_db()
     assert first.superseded_by == second and ArchiveDocument.objects.count() == 2
@@ -261,17 +316,35 @@ def test_f15_archive_supersedes_never_deletes_and_checks_type(people):
 
 def test_f12_dividend_flags_below_five_percent_and_not_rising(people):
     project = new_project(people["county"])
-    services.benefit_record(actor=people["township"], project=project, year=2024, invested=Decimal("100000"), dividend=Decimal("5000"))
+    services.benefit_record(
+        actor=people["township"],
+        project=project,
+        year=2024,
+        invested=Decimal("100000"),
+        dividend=Decimal("5000"),
+    )
     _record, flags = services.benefit_record(
-        actor=people["township"], project=project, year=2025, invested=Decimal("100000"), dividend=Decimal("5000")
+        actor=people["township"],
+        project=project,
+        year=2025,
+        invested=Decimal("100000"),
+        dividend=Decimal("5000"),
     )
     assert [y for y, _m in flags] == [2025]
     _record, flags = services.benefit_record(
-        actor=people["township"], project=project, year=2025, invested=Decimal("100000"), dividend=Decimal("5001")
+        actor=people["township"],
+        project=project,
+        year=2025,
+        invested=Decimal("100000"),
+        dividend=Decimal("5001"),
     )
     assert flags == []
     _record, flags = services.benefit_record(
-        actor=people["township"], project=project, year=2026, invested=Decimal("100000"), dividend=Decimal("4999")
+        actor=people["township"],
+        project=project,
+        year=2026,
+        invested=Decimal("100000"),
+        dividend=Decimal("4999"),
     )
     assert flags and "低于 5" in flags[0][1]
 
@@ -281,7 +354,11 @@ def test_f14_evaluation_deadlines_and_scores(people):
 
     county = AdminUnit.objects.get(code="349901000000")
     _e, problems = services.evaluation_record(
-        actor=people["county"], county=county, year=2024, started_on=D(2025, 3, 31), finished_on=D(2025, 4, 30)
+        actor=people["county"],
+        county=county,
+        year=2024,
+        started_on=D(2025, 3, 31),
+        finished_on=D(2025, 4, 30),
     )
     assert problems == []
     evaluation, problems = services.evaluation_record(
@@ -294,6 +371,14 @@ def test_f14_evaluation_deadlines_and_scores(people):
     )
     assert score.total == Decimal("85")
     with pytest.raises(ValidationError, match="加分"):
-        services.evaluation_score(actor=people["county"], evaluation=evaluation, unit_name="某乡", scores=scores, bonus=Decimal("5.01"))
+        services.evaluation_score(
+            actor=people["county"],
+            evaluation=evaluation,
+            unit_name="某乡",
+            scores=scores,
+            bonus=Decimal("5.01"),
+        )
     with pytest.raises(ValidationError, match="0 至 10"):
-        services.evaluation_score(actor=people["county"], evaluation=evaluation, unit_name="某乡", scores={**scores, "P1": 11})
+        services.evaluation_score(
+            actor=people["county"], evaluation=evaluation, unit_name="某乡", scores={**scores, "P1": 11}
+        )
