@@ -220,14 +220,11 @@ def benefit_flags(
                     (record.year, f"{record.year} 年保底分红率 {shown}% 未高于上年的 {before}%（应逐年递增）")
                 )
             previous = rate
-        if collective_minimum is not None and record.collective_income_increase is not None:
-            if record.collective_income_increase < collective_minimum:
-                flags.append(
-                    (
-                        record.year,
-                        f"{record.year} 年村集体经济增收 {record.collective_income_increase} 元低于 {collective_minimum} 元",
-                    )
-                )
+        increase = record.collective_income_increase
+        if collective_minimum is not None and increase is not None and increase < collective_minimum:
+            flags.append(
+                (record.year, f"{record.year} 年村集体经济增收 {increase} 元低于 {collective_minimum} 元")
+            )
     return flags
 
 

@@ -183,9 +183,13 @@ def due_between_for(
     rows = []
     for status in statuses(projects, today):
         for deadline in status.deadlines:
-            if deadline.done is None and deadline.due is not None and (deadline.due <= end):
-                if deadline.due >= start or deadline.overdue:
-                    rows.append((status.project, deadline))
+            if (
+                deadline.done is None
+                and deadline.due is not None
+                and deadline.due <= end
+                and (deadline.due >= start or deadline.overdue)
+            ):
+                rows.append((status.project, deadline))
     rows.sort(key=lambda row: (row[1].due, row[0].number))
     return rows
 

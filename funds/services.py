@@ -136,7 +136,7 @@ def location_problem(unit: AdminUnit | None) -> str | None:
 
 
 def township_and_county(unit: AdminUnit) -> tuple[str, str]:
-    codes = unit.ancestor_codes() + [unit.code]
+    codes = [*unit.ancestor_codes(), unit.code]
     by_level = dict(zip(["city", "county", "township", "village"], codes, strict=False))
     return by_level["township"], by_level["county"]
 
@@ -204,7 +204,8 @@ def project_create(
     bar = bar_for(township, applicant, year)
     if bar is not None:
         _refuse(
-            f"申报单位 {bar.applicant or township} 因项目 {bar.project.number} 查实{bar.reason}，{bar.first_year}–{bar.last_year} 年不得申报"
+            f"申报单位 {bar.applicant or township} 因项目 {bar.project.number} 查实{bar.reason}，"
+            f"{bar.first_year}–{bar.last_year} 年不得申报"
         )
     if extra.get("person_responsible_id_number"):
         extra["person_responsible_id_number"] = normalise(extra["person_responsible_id_number"])
@@ -244,7 +245,8 @@ def project_apply(*, actor, project: Project, on: dt.date, applicant: str = "") 
     bar = bar_for(project.township_id, applicant, project.year)
     if bar is not None:
         _refuse(
-            f"申报单位因项目 {bar.project.number} 查实{bar.reason}，{bar.first_year}–{bar.last_year} 年不得申报"
+            f"申报单位因项目 {bar.project.number} 查实{bar.reason}，"
+            f"{bar.first_year}–{bar.last_year} 年不得申报"
         )
     with history_context(actor=actor, reason="项目申报"):
         project.applied_on, project.applicant = on, applicant
@@ -281,7 +283,8 @@ def projects_approve(
         require_in_jurisdiction(actor, fund_plan.county_id)
         if fund_plan.approvals_issued_on is not None:
             _refuse(
-                f"资金计划“{fund_plan.name}”的立项批复已于 {fund_plan.approvals_issued_on} 一次性下达，不能再次下达"
+                f"资金计划“{fund_plan.name}”的立项批复已于 {fund_plan.approvals_issued_on} 一次性下达，"
+                f"不能再次下达"
             )
         if fund_plan.issued_on and on < fund_plan.issued_on:
             _refuse(f"立项日期 {on} 早于省级资金计划下达日期 {fund_plan.issued_on}")
@@ -301,7 +304,8 @@ def projects_approve(
         bar = bar_for(project.township_id, project.applicant, project.year)
         if bar is not None:
             errors.append(
-                f"项目 {project.number} 的申报单位 {bar.first_year}–{bar.last_year} 年不得申报（{bar.reason}）"
+                f"项目 {project.number} 的申报单位 {bar.first_year}–{bar.last_year} 年不得申报"
+                f"（{bar.reason}）"
             )
             continue
         policy = fund_policy_for(project.location_id, on)
@@ -346,10 +350,12 @@ def plan_approve(*, actor, project: Project, on: dt.date, review: str, release_f
     if review != required:
         if required == "expert":
             _refuse(
-                f"财政补助资金 {project.subsidy} 元达到 {policy.expert_review_threshold} 元，实施方案须经专家评审"
+                f"财政补助资金 {project.subsidy} 元达到 {policy.expert_review_threshold} 元，"
+                f"实施方案须经专家评审"
             )
         _refuse(
-            f"财政补助资金 {project.subsidy} 元低于 {policy.expert_review_threshold} 元，实施方案由县扶贫办审查"
+            f"财政补助资金 {project.subsidy} 元低于 {policy.expert_review_threshold} 元，"
+            f"实施方案由县扶贫办审查"
         )
     with history_context(actor=actor, reason="批复实施方案"):
         project.plan_approved_on, project.plan_review = on, review
@@ -450,7 +456,8 @@ def _check_upload(upload) -> None:
     size = getattr(upload, "size", 0) or 0
     if size > rules.MAX_DOCUMENT_BYTES:
         _refuse(
-            f"文件 {upload.name} 大小 {size // 1024 // 1024} MB，超过 {rules.MAX_DOCUMENT_BYTES // 1024 // 1024} MB"
+            f"文件 {upload.name} 大小 {size // 1024 // 1024} MB，"
+            f"超过 {rules.MAX_DOCUMENT_BYTES // 1024 // 1024} MB"
         )
     if size == 0:
         _refuse(f"文件 {getattr(upload, 'name', '')} 是空文件")

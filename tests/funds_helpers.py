@@ -38,11 +38,13 @@ def new_project(
     number="XM-2024-001",
     content="修建某村通组道路 1.2 公里",
     subsidy="300000",
-    library_on=D(2024, 1, 10),
+    library_on=None,
     location=VILLAGE,
     **extra,
 ):
     from accountability.models import AdminUnit
+
+    library_on = library_on or D(2024, 1, 10)
 
     project, _warnings = services.project_create(
         actor=actor,
@@ -61,9 +63,10 @@ def new_project(
     return project
 
 
-def through_filing(people, project, *, approved=D(2024, 3, 1)):
+def through_filing(people, project, *, approved=None):
     """Take a project through application, approval, plan and filing."""
     c, t = people["county"], people["township"]
+    approved = approved or D(2024, 3, 1)
     services.project_apply(actor=t, project=project, on=D(2024, 2, 1))
     services.projects_approve(actor=c, projects=[project], on=approved, document="县扶领〔2024〕1号")
     services.plan_submit(actor=t, project=project, on=D(2024, 3, 8))

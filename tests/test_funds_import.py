@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 
 from accountability.importing.service import run_import
 from funds.models import Acceptance, Project, Stage
-from tests.funds_helpers import people  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from funds import services
 from funds.models import ArchiveDocument, FundSettings, RectificationOrder, Stage
 from funds.selectors import archive_completeness, disbursement_blocked
-from tests.funds_helpers import D, VILLAGE, new_project, people, through_filing  # noqa: F401
+from tests.funds_helpers import D, new_project, through_filing
 
 pytestmark = pytest.mark.django_db
 
