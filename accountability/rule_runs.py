@@ -9,6 +9,7 @@ alert's unique key makes re-runs and concurrent runs update instead of duplicate
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -95,8 +96,12 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
         if result is None:
             continue
         villages = result.fact.evidence.get("villages", [])
+        subject_key = None
         if subject.startswith("org:"):
             unit_code, organisation_id = villages[0], int(subject[4:])
+        elif ":" in subject:
+            # a subject an app names itself (``project:<id>``): its unit is in the evidence
+            unit_code, organisation_id, subject_key = result.fact.evidence["unit"], None, subject
         else:
             unit_code, organisation_id = subject.ljust(12, "0"), None
         if not governs(area, unit_code):
@@ -115,7 +120,7 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
             Triggered(
                 rule=rule,
                 rule_code=rule.code,
-                subject_key=alert_subject_key(unit=unit_code, organisation=organisation_id),
+                subject_key=subject_key or alert_subject_key(unit=unit_code, organisation=organisation_id),
                 unit_code=unit_code,
                 period=str(year),
                 value=result.fact.value,
@@ -150,6 +155,8 @@ def _slots(rule: EscalationRule, unit_code: str, villages: list[str]) -> list[tu
             slots += [(village, post, forms, to) for village in villages]
         elif at == "evidence_township":
             slots += [(code_prefix(v, "township").ljust(12, "0"), post, forms, to) for v in villages]
+        elif at == "evidence_county":
+            slots.append((code_prefix(unit_code, "county").ljust(12, "0"), post, forms, to))
     return list(dict.fromkeys(slots))
 
 
@@ -212,8 +219,10 @@ def evaluate(*, year: int, as_of: dt.date, root: str = "") -> list[Triggered]:
         def facts_of(name: str, level: str, sources: tuple = (), denominator=denominator) -> dict[str, Fact]:
             key = (name, level, denominator, sources)
             if key not in cache:
-                cache[key] = metric(name)(
-                    year=year, level=level, root=root, denominator=denominator, sources=sources
+                function = metric(name)
+                extra = {"as_of": as_of} if "as_of" in inspect.signature(function).parameters else {}
+                cache[key] = function(
+                    year=year, level=level, root=root, denominator=denominator, sources=sources, **extra
                 )
             return cache[key]
 
@@ -259,7 +268,8 @@ def _resolve_targets(found: list[Triggered], on: dt.date, root: str) -> None:
                 }
             ]
             continue
-        named = []
+        # persons the facts name themselves (a fund project's person responsible), before the posts
+        named = [{"official": None, **person} for person in t.evidence.get("named_persons", [])]
         for unit, post, forms, to in t.target_slots:
             extra = {"forms": list(forms), **({"to": to} if to else {})}
             holders = held.get((unit, post), [])

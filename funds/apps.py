@@ -8,6 +8,10 @@ class FundsConfig(AppConfig):
     verbose_name = _("扶贫专项资金")
 
     def ready(self) -> None:
+        from accountability.metrics import register_metric
         from funds import importers, roles  # noqa: F401  (import kind fund_projects)
+        from funds.metrics import METRICS
 
         roles.contribute()
+        for name, (function, label) in METRICS.items():
+            register_metric(name, function, label=label)

@@ -37,6 +37,11 @@ class Denominator(models.TextChoices):
     RURAL = "rural", _("农村户籍人口")
 
 
+#: where a target post is looked up: the subject unit, or the villages / townships / counties of the
+#: evidence (``evidence_county``: the county of the subject unit, e.g. for fund projects)
+TARGET_PLACES = ("subject", "evidence_village", "evidence_township", "evidence_county")
+
+
 @tracked()
 class EscalationRule(models.Model):
     """A rule = metric(s) + level + threshold + period + consequence. ``conditions`` is a list of
@@ -106,8 +111,10 @@ class EscalationRule(models.Model):
                     errors.append(f"第 {n} 个问责对象的 unit 应为 subject 或 organisation")
             elif not isinstance(target, dict) or target.get("post") not in Post.values:
                 errors.append(f"第 {n} 个问责对象的 post 不是已知的岗位代码")
-            elif target.get("at", "subject") not in ("subject", "evidence_village", "evidence_township"):
-                errors.append(f"第 {n} 个问责对象的 at 应为 subject、evidence_village 或 evidence_township")
+            elif target.get("at", "subject") not in TARGET_PLACES:
+                errors.append(
+                    f"第 {n} 个问责对象的 at 应为 subject、evidence_village、evidence_township 或 evidence_county"
+                )
             if isinstance(target, dict) and not set(target.get("forms") or []) <= set(
                 AccountabilityForm.values
             ):

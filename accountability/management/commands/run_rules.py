@@ -45,6 +45,8 @@ class Command(BaseCommand):
         subject = {"official": t.official_id} if t.official_id else {"unit": t.unit_code}
         if t.organisation_id:
             subject["organisation"] = t.organisation_id
+        if t.evidence.get("project"):
+            subject["project"] = t.evidence["project"]  # a fund project's number (funds/metrics.py)
         return {
             "rule": t.rule_code,
             **subject,
