@@ -12,6 +12,7 @@ from accountability.models import Alert
 from accountability.rule_runs import run_rules
 from funds import services
 from funds.metrics import notices_missing, steps_overdue
+from funds.rules import APPROVAL_NOTICE_FIELDS
 from tests.funds_helpers import D, new_project
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,10 @@ def _filed_late(people):
     project = new_project(c, person_responsible="王建国")
     services.project_apply(actor=t, project=project, on=D(2024, 2, 1))
     services.projects_approve(actor=c, projects=[project], on=D(2024, 3, 1))
-    contents = dict.fromkeys(("资金规模", "资金来源", "资金用途", "使用单位", "分配原则", "分配结果", "监督电话"), "有")
-    services.notice_post(actor=c, project=project, kind="approval", posted_on=D(2024, 3, 4), contents=contents)
+    contents = dict.fromkeys(APPROVAL_NOTICE_FIELDS, "有")
+    services.notice_post(
+        actor=c, project=project, kind="approval", posted_on=D(2024, 3, 4), contents=contents
+    )
     services.plan_submit(actor=t, project=project, on=D(2024, 3, 8))
     services.plan_approve(actor=c, project=project, on=D(2024, 3, 15), review="office")
     return project
@@ -80,7 +83,8 @@ def test_missing_site_notice_after_its_deadline(people):
     project = _filed_late(people)
     services.project_file(actor=people["township"], project=project, on=D(2024, 3, 20))
     services.project_start(actor=people["township"], project=project, on=D(2024, 3, 25))
-    # 10 working days after Monday 25 March 2024: 26–29 Mar, 1–3 Apr, (4–6 Apr 清明 off), 7 Apr (Sunday, make-up), 8, 9 Apr
+    # 10 working days after Monday 25 March 2024: 26–29 Mar, 1–3 Apr, (4–6 Apr 清明 off),
+    # 7 Apr (Sunday, make-up), 8, 9 Apr
     assert notices_missing(year=2024, root="3499", as_of=D(2024, 4, 9)) == {} or all(
         s["step"] != "site_notice"
         for f in notices_missing(year=2024, root="3499", as_of=D(2024, 4, 9)).values()

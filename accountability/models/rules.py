@@ -113,7 +113,8 @@ class EscalationRule(models.Model):
                 errors.append(f"第 {n} 个问责对象的 post 不是已知的岗位代码")
             elif target.get("at", "subject") not in TARGET_PLACES:
                 errors.append(
-                    f"第 {n} 个问责对象的 at 应为 subject、evidence_village、evidence_township 或 evidence_county"
+                    f"第 {n} 个问责对象的 at 应为 subject、evidence_village、"
+                    "evidence_township 或 evidence_county"
                 )
             if isinstance(target, dict) and not set(target.get("forms") or []) <= set(
                 AccountabilityForm.values
