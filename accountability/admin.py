@@ -333,3 +333,6 @@ class AccountabilityCaseAdmin(JurisdictionScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from accountability.policy import calendar_admin  # noqa: E402, F401  (the working-day calendar)

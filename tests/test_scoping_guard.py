@@ -25,6 +25,10 @@ UNSCOPED_API_VIEWS = {
 #: Admins of models that have no jurisdiction, each with the reason.
 UNSCOPED_ADMINS = {
     "ExportRecordAdmin": "filtered to the user's own exports in get_queryset",
+    "CalendarDayAdmin": "the official working-day calendar: national reference data, no unit",
+    "ProjectCategoryAdmin": "reference table of project categories: city-wide, no unit",
+    "FundSourceAdmin": "reference table of fund sources: city-wide, no unit",
+    "BudgetLineAdmin": "reference table of budget lines: city-wide, no unit",
 }
 DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections"]
 #: Domain models that are not scoped by a unit code, each with the reason.
