@@ -8,8 +8,8 @@ class FundsConfig(AppConfig):
     verbose_name = _("扶贫专项资金")
 
     def ready(self) -> None:
-        from accountability.history import register_history_pages
-        from accountability.metrics import register_metric
+        from accountability.platform.history import register_history_pages
+        from accountability.rules.metrics import register_metric
         from funds import importers, roles  # noqa: F401  (import kind fund_projects)
         from funds.metrics import METRICS
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accountability.metrics import Fact
+from accountability.rules.metrics import Fact
 from funds.models import Project, Stage
 from funds.selectors import ProjectStatus, statuses, with_steps
 

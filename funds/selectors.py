@@ -11,8 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accountability.access.scoping import visible_to
 from accountability.policy.calendar import WorkingCalendar, load_calendar
-from accountability.scoping import visible_to
 from funds.deadlines import StepDeadline, notices_missing, project_deadlines
 from funds.models import (
     Acceptance,

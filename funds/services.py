@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 
-from accountability.history import history_context
-from accountability.idnumbers import id_number_problem, normalise
+from accountability.access.guards import require_in_jurisdiction, require_permission
 from accountability.models import AdminLevel, AdminUnit
+from accountability.platform.history import history_context
+from accountability.platform.idnumbers import id_number_problem, normalise
 from accountability.policy.calendar import add_working_days
-from accountability.services import require_in_jurisdiction, require_permission
 from funds import rules
 from funds.models import (
     Acceptance,

@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accountability.dates import parse_day
-from accountability.errors import error_text
-from accountability.selectors import unit_by_code_for
-from accountability.validators import ascii_int
+from accountability.hierarchy.selectors import unit_by_code_for
+from accountability.platform.dates import parse_day
+from accountability.platform.errors import error_text
+from accountability.platform.validators import ascii_int
 from funds import rules, selectors, services
 from funds.models import (
     DocumentKind,

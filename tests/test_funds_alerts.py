@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from accountability.models import Alert
-from accountability.rule_runs import run_rules
+from accountability.rules.runs import run_rules
 from funds import services
 from funds.metrics import notices_missing, steps_overdue
 from funds.rules import APPROVAL_NOTICE_FIELDS

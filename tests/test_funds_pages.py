@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accountability.roles import role_group
+from accountability.access.roles import role_group
 from funds.models import Project, Stage
 from tests.factories import UserFactory
 from tests.funds_helpers import VILLAGE, new_project

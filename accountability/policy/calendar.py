@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accountability.history import tracked
+from accountability.platform.history import tracked
 
 
 @tracked()

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from accountability.api.base import ScopedReadOnlyViewSet, query_year
-from accountability.selectors import unit_by_code_for
+from accountability.hierarchy.selectors import unit_by_code_for
 from funds import selectors, services
 from funds.api import serializers as s
 from funds.models import (
