@@ -10,8 +10,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accountability.models import AdminUnit, User
+from accountability.policy.calendar import ensure_calendar
 from funds import services
-from funds.models import FundSource, Project, ProjectCategory
+from funds.models import BudgetLine, FundSource, Project, ProjectCategory
+from funds.reference import install_reference_data
 from funds.rules import APPROVAL_NOTICE_FIELDS, SITE_NOTICE_FIELDS
 
 DEMO_PREFIX = "3499"
@@ -53,6 +55,8 @@ def _reached(stage: str, target: str) -> bool:
 def load_funds() -> int:
     if Project.objects.filter(location__code__startswith=DEMO_PREFIX).exists():
         return 0
+    ensure_calendar()  # a flushed test database has lost the migrations' rows
+    install_reference_data(ProjectCategory, BudgetLine)
     today = timezone.localdate()
     base = dt.date(today.year, 2, 20)
     source, _created = FundSource.objects.get_or_create(
