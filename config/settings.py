@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "VisitKindEnum": "visits.models.VisitKind",
         "StationedSourceEnum": "visits.models.StationedSource",
         "AccountabilityFormEnum": "accountability.cases.situations.AccountabilityForm",
+        "FundAcceptanceGradeEnum": "funds.models.Grade",
     },
 }
 

@@ -276,3 +276,10 @@ def archive_by_township_for(user) -> list[dict]:
         }
         for code, row in sorted(rows.items())
     ]
+
+
+def fund_plan_for(user, pk) -> FundPlan:
+    plan = fund_plans_visible_to(user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("资金计划不存在或不在您的管辖范围内")
+    return plan

@@ -398,3 +398,51 @@ def due_this_week(request):
 def archive_overview(request):
     """F-15: archive completeness per township."""
     return render(request, "funds/archive.html", {"rows": selectors.archive_by_township_for(request.user)})
+
+
+@login_required
+def fund_plan_list(request):
+    plans = selectors.fund_plans_visible_to(request.user).order_by("-year", "county_id")
+    return render(request, "funds/plan_list.html", {"plans": plans})
+
+
+@login_required
+def fund_plan_detail(request, pk: int):
+    plan = selectors.fund_plan_for(request.user, pk)
+    if request.method == "POST":
+        chosen = [int(v) for v in request.POST.getlist("projects") if v.isdigit()]
+        projects = list(
+            selectors.projects_visible_to(request.user).filter(pk__in=chosen, county_id=plan.county_id)
+        )
+        try:
+            if request.POST.get("action") == "discipline":
+                services.fund_plan_file_with_discipline(actor=request.user, plan=plan, on=_day(request))
+            else:
+                _projects, warnings = services.projects_approve(
+                    actor=request.user,
+                    projects=projects,
+                    on=_day(request),
+                    document=request.POST.get("document", ""),
+                    fund_plan=plan,
+                    method=request.POST.get("method", ""),
+                )
+                for warning in warnings:
+                    messages.warning(request, warning)
+            messages.success(request, "已办理。")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        return redirect("fund-plan-detail", pk=plan.pk)
+    candidates = (
+        selectors.projects_visible_to(request.user)
+        .filter(county_id=plan.county_id, year=plan.year, approved_on=None)
+        .exclude(library_on=None)
+        .order_by("number")
+    )
+    context = {
+        "plan": plan,
+        "approved": plan.projects.order_by("number"),
+        "candidates": candidates,
+        "can_approve": request.user.has_perm(services.APPROVE),
+        "today": timezone.localdate(),
+    }
+    return render(request, "funds/plan_detail.html", context)

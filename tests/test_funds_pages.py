@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from accountability.access.roles import role_group
 from funds.models import Project, Stage
 from tests.factories import UserFactory
-from tests.funds_helpers import VILLAGE, new_project
+from tests.funds_helpers import VILLAGE, D, new_project
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,42 @@ def test_the_list_runs_a_fixed_number_of_queries(client, people):
         new_project(people["county"], number=f"Q-{n}", content=f"内容 {n}")
     large = {path: _queries(client, path) for path in small}
     assert small == large
+
+
+def test_the_fund_plan_page_approves_all_at_once(client, people):
+    from accountability.models import AdminUnit
+    from funds import services
+
+    plan = services.fund_plan_create(
+        actor=people["county"],
+        county=AdminUnit.objects.get(code="349901000000"),
+        year=2024,
+        name="第一批",
+        issued_on=D(2024, 2, 20),
+    )
+    first = new_project(people["county"])
+    second = new_project(people["county"], number="P-2", content="另一建设内容")
+    client.force_login(people["county"])
+    page = client.get(f"/funds/plans/{plan.pk}/").content.decode()
+    assert first.name in page and "一次性下达" in page
+    client.post(
+        f"/funds/plans/{plan.pk}/",
+        {
+            "action": "approve",
+            "projects": [first.pk, second.pk],
+            "on": "2024-03-01",
+            "document": "县扶领〔2024〕1号",
+        },
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.approved_on == second.approved_on == D(2024, 3, 1) and first.fund_plan_id == plan.pk
+    third = new_project(people["county"], number="P-3", content="第三个内容")
+    response = client.post(
+        f"/funds/plans/{plan.pk}/",
+        {"action": "approve", "projects": [third.pk], "on": "2024-03-02"},
+        follow=True,
+    )
+    assert "一次性下达" in response.content.decode()
+    third.refresh_from_db()
+    assert third.approved_on is None

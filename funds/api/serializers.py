@@ -5,7 +5,10 @@ from rest_framework import serializers
 from funds.models import (
     Acceptance,
     DisbursementRequest,
+    EvaluationScore,
     FundPlan,
+    Grade,
+    PerformanceEvaluation,
     ProgressReport,
     Project,
     ProjectNotice,
@@ -14,7 +17,7 @@ from funds.models import (
 from funds.services import STEPS
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class FundProjectSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name", read_only=True)
     location_name = serializers.CharField(source="location.name", read_only=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
@@ -59,7 +62,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeadlineSerializer(serializers.Serializer):
+class FundDeadlineSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     after = serializers.DateField()
@@ -71,14 +74,14 @@ class DeadlineSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class FundNoticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectNotice
         fields = ["id", "kind", "posted_on", "place", "contents", "photo", "comments"]
         read_only_fields = fields
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class FundRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = DisbursementRequest
         fields = [
@@ -96,7 +99,7 @@ class RequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class FundReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressReport
         fields = [
@@ -111,7 +114,7 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AcceptanceSerializer(serializers.ModelSerializer):
+class FundAcceptanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Acceptance
         fields = [
@@ -132,26 +135,26 @@ class AcceptanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class FundOrderSerializer(serializers.ModelSerializer):
     class Meta:
         model = RectificationOrder
         fields = ["id", "project", "reason", "details", "issued_on", "due_on", "outcome", "closed_on"]
         read_only_fields = fields
 
 
-class ProjectDetailSerializer(ProjectSerializer):
+class FundProjectDetailSerializer(FundProjectSerializer):
     deadlines = serializers.SerializerMethodField()
     notices_missing = serializers.SerializerMethodField()
     disbursement_blocked = serializers.SerializerMethodField()
-    notices = NoticeSerializer(many=True, read_only=True)
-    disbursement_requests = RequestSerializer(many=True, read_only=True)
-    progress_reports = ReportSerializer(many=True, read_only=True)
-    acceptances = AcceptanceSerializer(many=True, read_only=True)
-    rectification_orders = OrderSerializer(many=True, read_only=True)
+    notices = FundNoticeSerializer(many=True, read_only=True)
+    disbursement_requests = FundRequestSerializer(many=True, read_only=True)
+    progress_reports = FundReportSerializer(many=True, read_only=True)
+    acceptances = FundAcceptanceSerializer(many=True, read_only=True)
+    rectification_orders = FundOrderSerializer(many=True, read_only=True)
 
-    class Meta(ProjectSerializer.Meta):
+    class Meta(FundProjectSerializer.Meta):
         fields = [
-            *ProjectSerializer.Meta.fields,
+            *FundProjectSerializer.Meta.fields,
             "construction_content",
             "person_responsible",
             "deadlines",
@@ -174,7 +177,7 @@ class ProjectDetailSerializer(ProjectSerializer):
         return cache[project.pk]
 
     def get_deadlines(self, project) -> list[dict]:
-        return [{**DeadlineSerializer(d).data, "state": d.state} for d in self._status(project).deadlines]
+        return [{**FundDeadlineSerializer(d).data, "state": d.state} for d in self._status(project).deadlines]
 
     def get_notices_missing(self, project) -> list[str]:
         return self._status(project).notices_missing
@@ -185,7 +188,7 @@ class ProjectDetailSerializer(ProjectSerializer):
         return disbursement_blocked(project)
 
 
-class ProjectCreateSerializer(serializers.Serializer):
+class FundProjectCreateSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=50)
     name = serializers.CharField(max_length=200)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
@@ -204,12 +207,12 @@ class ProjectCreateSerializer(serializers.Serializer):
     is_continuation = serializers.BooleanField(required=False, default=False)
 
 
-class StepSerializer(serializers.Serializer):
+class FundStepSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=[(code, label) for code, (label, _perm) in STEPS.items()])
     on = serializers.DateField()
     document = serializers.CharField(required=False, allow_blank=True)
     review = serializers.ChoiceField(choices=["expert", "office"], required=False)
-    grade = serializers.ChoiceField(choices=["excellent", "pass", "fail"], required=False)
+    grade = serializers.ChoiceField(choices=Grade.choices, required=False)
     task_done = serializers.BooleanField(required=False, allow_null=True, default=None)
     funds_managed = serializers.BooleanField(required=False, allow_null=True, default=None)
     benefits = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -221,33 +224,33 @@ class StepSerializer(serializers.Serializer):
     handover_list = serializers.CharField(required=False, allow_blank=True)
 
 
-class NoticeCreateSerializer(serializers.Serializer):
+class FundNoticeCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["approval", "site"])
     posted_on = serializers.DateField()
     contents = serializers.DictField(child=serializers.CharField(allow_blank=True))
     place = serializers.CharField(required=False, allow_blank=True)
 
 
-class RequestCreateSerializer(serializers.Serializer):
+class FundRequestCreateSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     on = serializers.DateField()
     progress_percent = serializers.IntegerField(min_value=0, max_value=100, default=0)
 
 
-class DecideSerializer(serializers.Serializer):
+class FundDecideSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     on = serializers.DateField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class FundOrderCreateSerializer(serializers.Serializer):
     reason = serializers.CharField()
     on = serializers.DateField()
     details = serializers.CharField(required=False, allow_blank=True, default="")
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class OrderCloseSerializer(serializers.Serializer):
+class FundOrderCloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["lifted", "recovered"])
     on = serializers.DateField()
 
@@ -269,3 +272,35 @@ class FundPlanSerializer(serializers.ModelSerializer):
             "discipline_filed_on",
         ]
         read_only_fields = fields
+
+
+class FundEvaluationScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationScore
+        fields = ["id", "unit_name", "department", "scores", "bonus", "deduction", "total"]
+        read_only_fields = fields
+
+
+class FundEvaluationSerializer(serializers.ModelSerializer):
+    scores = FundEvaluationScoreSerializer(many=True, read_only=True)
+    problems = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PerformanceEvaluation
+        fields = [
+            "id",
+            "county",
+            "year",
+            "started_on",
+            "finished_on",
+            "published_on",
+            "allocation_note",
+            "scores",
+            "problems",
+        ]
+        read_only_fields = fields
+
+    def get_problems(self, evaluation) -> list[str]:
+        from funds.rules import evaluation_timing
+
+        return evaluation_timing(evaluation.year, evaluation.started_on, evaluation.finished_on)

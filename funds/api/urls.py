@@ -11,5 +11,6 @@ router.register(
     "fund-rectification-orders", views.RectificationOrderViewSet, basename="fund-rectification-order"
 )
 router.register("fund-plans", views.FundPlanViewSet, basename="fund-plan")
+router.register("fund-evaluations", views.EvaluationViewSet, basename="fund-evaluation")
 
 urlpatterns = router.urls
