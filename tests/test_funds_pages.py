@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accountability.access.roles import role_group
-from funds.models import Project, Stage
+from funds.models import Project, ProjectCategory, Stage
 from tests.factories import UserFactory
 from tests.funds_helpers import VILLAGE, D, new_project
 
@@ -27,7 +27,7 @@ def test_library_to_acceptance_through_the_pages(client, people):
             "number": "P-1",
             "name": "村道硬化",
             "year": "2024",
-            "category": "1",
+            "category": str(ProjectCategory.objects.get(code="development").pk),
             "use": "living_conditions",
             "location": VILLAGE,
             "implementer": "某乡人民政府",
