@@ -9,6 +9,7 @@ alert's unique key makes re-runs and concurrent runs update instead of duplicate
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ class Triggered:
         default_factory=list
     )  # unit, post, forms, to
     unit_targets: list[dict] = field(default_factory=list)  # consequences for the unit / helping unit
+    named: list[dict] = field(default_factory=list)  # officials the metric names (a finding's responsible)
 
 
 def period_end(year: int, as_of: dt.date) -> dt.date:
@@ -95,7 +97,10 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
         if result is None:
             continue
         villages = result.fact.evidence.get("villages", [])
-        if subject.startswith("org:"):
+        record = result.fact.evidence.get("subject")
+        if record:  # a metric about single records (a finding): the record is the subject
+            unit_code, organisation_id = result.fact.evidence["unit"], None
+        elif subject.startswith("org:"):
             unit_code, organisation_id = villages[0], int(subject[4:])
         else:
             unit_code, organisation_id = subject.ljust(12, "0"), None
@@ -115,7 +120,7 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
             Triggered(
                 rule=rule,
                 rule_code=rule.code,
-                subject_key=alert_subject_key(unit=unit_code, organisation=organisation_id),
+                subject_key=subject if record else alert_subject_key(unit=unit_code, organisation=organisation_id),
                 unit_code=unit_code,
                 period=str(year),
                 value=result.fact.value,
@@ -127,6 +132,7 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
                 organisation_id=organisation_id,
                 target_slots=_slots(rule, unit_code, villages),
                 unit_targets=_unit_targets(rule, unit_code, organisation_id),
+                named=_named(rule, result.fact.evidence),
             )
         )
     return found
@@ -137,10 +143,26 @@ def target_forms(rule: EscalationRule, target: dict) -> tuple[str, ...]:
     return tuple(target.get("forms") or rule.forms or ())
 
 
+def _named(rule: EscalationRule, evidence: dict) -> list[dict]:
+    """Targets ``{"evidence": "officials"}``: the officials the metric names for the subject (the
+    officials responsible for a finding, resolved by the owning app), with the rule's forms."""
+    named = []
+    for target in rule.targets:
+        if target.get("evidence") != "officials" or target.get("enabled", True) is False:
+            continue
+        forms = list(target_forms(rule, target))
+        named += [
+            {"official": o["official"], "name": o["name"], "post": o.get("post", ""), "unit": o.get("unit", ""),
+             "forms": forms}
+            for o in evidence.get("officials", [])
+        ]
+    return named
+
+
 def _slots(rule: EscalationRule, unit_code: str, villages: list[str]) -> list[tuple[str, str, tuple, str]]:
     slots = []
     for target in rule.targets:
-        if "unit" in target or target.get("enabled", True) is False:
+        if "unit" in target or "evidence" in target or target.get("enabled", True) is False:
             continue
         post, forms, to = target["post"], target_forms(rule, target), target.get("to", "")
         at = target.get("at", "subject")
@@ -212,8 +234,10 @@ def evaluate(*, year: int, as_of: dt.date, root: str = "") -> list[Triggered]:
         def facts_of(name: str, level: str, sources: tuple = (), denominator=denominator) -> dict[str, Fact]:
             key = (name, level, denominator, sources)
             if key not in cache:
-                cache[key] = metric(name)(
-                    year=year, level=level, root=root, denominator=denominator, sources=sources
+                function = metric(name)
+                extra = {"as_of": period_end(year, as_of)} if _takes(function, "as_of") else {}
+                cache[key] = function(
+                    year=year, level=level, root=root, denominator=denominator, sources=sources, **extra
                 )
             return cache[key]
 
@@ -224,6 +248,11 @@ def evaluate(*, year: int, as_of: dt.date, root: str = "") -> list[Triggered]:
                 found += _unit_rule(rule, area, facts_of, year)
     _resolve_targets(found, period_end(year, as_of), root)
     return found
+
+
+def _takes(function, name: str) -> bool:
+    """Whether a metric accepts the keyword ``name`` (``as_of``: metrics of deadlines on a day)."""
+    return name in inspect.signature(function).parameters
 
 
 def _resolve_targets(found: list[Triggered], on: dt.date, root: str) -> None:
@@ -259,7 +288,7 @@ def _resolve_targets(found: list[Triggered], on: dt.date, root: str) -> None:
                 }
             ]
             continue
-        named = []
+        named = list(t.named)
         for unit, post, forms, to in t.target_slots:
             extra = {"forms": list(forms), **({"to": to} if to else {})}
             holders = held.get((unit, post), [])

@@ -101,7 +101,10 @@ class EscalationRule(models.Model):
                 if condition.get("measure", "count") not in Measure.values:
                     errors.append(f"第 {n} 个条件的 measure 应为 count、permille 或 percent")
         for n, target in enumerate(self.targets or [], start=1):
-            if isinstance(target, dict) and "unit" in target:
+            if isinstance(target, dict) and "evidence" in target:
+                if target["evidence"] != "officials":
+                    errors.append(f"第 {n} 个问责对象的 evidence 应为 officials")
+            elif isinstance(target, dict) and "unit" in target:
                 if target["unit"] not in ("subject", "organisation"):
                     errors.append(f"第 {n} 个问责对象的 unit 应为 subject 或 organisation")
             elif not isinstance(target, dict) or target.get("post") not in Post.values:

@@ -45,6 +45,7 @@ class Command(BaseCommand):
         subject = {"official": t.official_id} if t.official_id else {"unit": t.unit_code}
         if t.organisation_id:
             subject["organisation"] = t.organisation_id
+        subject.update(t.evidence.get("subject") or {})  # a record subject: {"finding": "<问题编号>"}
         return {
             "rule": t.rule_code,
             **subject,
