@@ -11,10 +11,12 @@ class InspectionsConfig(AppConfig):
         from accountability.history import register_history_pages
         from accountability.metrics import register_metric
         from accountability.presets import contribute_rule_presets
+        from inspections import roles
         from inspections.metrics import METRICS
         from inspections.presets import RULES
 
         register_history_pages(finding="inspections.Finding", inspectionround="inspections.InspectionRound")
+        roles.contribute()
         for name, (function, label) in METRICS.items():
-            register_metric(name, function)
+            register_metric(name, function, label=label)
         contribute_rule_presets(*RULES)

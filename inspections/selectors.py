@@ -63,12 +63,15 @@ def policy_for(code: str, day: dt.date, versions=None) -> Policy:
 
 # --- responsibility ----------------------------------------------------------------------------
 
-#: who answers for a unit's problem: the first- and direct-responsible posts of the unit's level
-RESPONSIBLE_KINDS = (ResponsibilityKind.FIRST, ResponsibilityKind.DIRECT)
-
-
 def responsible_posts(level: str) -> list[str]:
-    return [p.value for p, spec in POSTS.items() if spec.level == level and spec.kind in RESPONSIBLE_KINDS]
+    """The unit's first-responsible posts and its single-holder direct-responsible posts (village:
+    secretary, director, first secretary; township and county: secretary, head, leader in charge)."""
+    return [
+        p.value
+        for p, spec in POSTS.items()
+        if spec.level == level
+        and (spec.kind == ResponsibilityKind.FIRST or (spec.kind == ResponsibilityKind.DIRECT and spec.single_holder))
+    ]
 
 
 def responsible_on(unit: AdminUnit, day: dt.date) -> list[Holder]:

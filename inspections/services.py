@@ -180,7 +180,7 @@ def round_create(
     if plan_item is not None and plan_item.plan.unit_id != issuer.code:
         raise ValidationError("计划事项不属于组织单位的督查计划")
     team = [leader, *[m for m in members if m.pk != leader.pk]]
-    if cross_check and unit.level in (AdminLevel.COUNTY, AdminLevel.TOWNSHIP, AdminLevel.VILLAGE):
+    if cross_check and issuer.level == AdminLevel.CITY:  # the city's rounds cross counties (C3-04)
         county = _county_of(unit.code)
         own = [
             o.name
