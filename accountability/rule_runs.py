@@ -120,7 +120,9 @@ def _unit_rule(rule: EscalationRule, area: ProfileArea, facts_of, year: int) -> 
             Triggered(
                 rule=rule,
                 rule_code=rule.code,
-                subject_key=subject if record else alert_subject_key(unit=unit_code, organisation=organisation_id),
+                subject_key=subject
+                if record
+                else alert_subject_key(unit=unit_code, organisation=organisation_id),
                 unit_code=unit_code,
                 period=str(year),
                 value=result.fact.value,
@@ -152,8 +154,13 @@ def _named(rule: EscalationRule, evidence: dict) -> list[dict]:
             continue
         forms = list(target_forms(rule, target))
         named += [
-            {"official": o["official"], "name": o["name"], "post": o.get("post", ""), "unit": o.get("unit", ""),
-             "forms": forms}
+            {
+                "official": o["official"],
+                "name": o["name"],
+                "post": o.get("post", ""),
+                "unit": o.get("unit", ""),
+                "forms": forms,
+            }
             for o in evidence.get("officials", [])
         ]
     return named

@@ -31,6 +31,7 @@ from accountability.importing.workbooks import error_workbook, template_workbook
 from accountability.models import ImportStatus
 from accountability.notifications import inbox_of, mark_read
 from accountability.personal_data import can_see_personal_data, text_for
+from accountability.platform.unit_sections import unit_sections
 from accountability.scoping import visible_to
 from accountability.validators import ascii_int
 
@@ -70,6 +71,7 @@ def unit_detail(request, code: str):
         "pairings": selectors.pairings_of_village(unit, request.user) if unit.level == "village" else [],
         "gaps": selectors.responsibility_gaps(request.user, today, within=unit, only_the_unit=True),
         "panel": selectors_cases.unit_panel(request.user, unit),
+        "sections": unit_sections(request.user, unit),
     }
     return render(request, "accountability/unit_detail.html", context)
 

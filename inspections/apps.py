@@ -10,6 +10,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from accountability.history import register_history_pages
         from accountability.metrics import register_metric
+        from accountability.platform.unit_sections import register_unit_section
         from accountability.presets import contribute_rule_presets
         from inspections import roles
         from inspections.metrics import METRICS
@@ -20,3 +21,6 @@ class InspectionsConfig(AppConfig):
         for name, (function, label) in METRICS.items():
             register_metric(name, function, label=label)
         contribute_rule_presets(*RULES)
+        from inspections.views import unit_section
+
+        register_unit_section("inspections/_unit_findings.html", unit_section)

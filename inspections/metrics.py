@@ -28,7 +28,12 @@ def _officials(finding_ids: list[int]) -> dict[int, list[dict]]:
     )
     for row in rows:
         named[row.finding_id].append(
-            {"official": row.official_id, "name": row.official.name, "post": row.post, "unit": row.finding.unit_id}
+            {
+                "official": row.official_id,
+                "name": row.official.name,
+                "post": row.post,
+                "unit": row.finding.unit_id,
+            }
         )
     return named
 
@@ -69,9 +74,9 @@ def _counted(field: str):
     def metric(*, year: int, root: str, as_of: dt.date | None = None, **_) -> dict[str, Fact]:
         end = as_of or dt.date(year, 12, 31)
         findings = list(
-            Finding.objects.filter(unit__code__startswith=root, found_on__lte=end, **{f"{field}__gt": 0}).exclude(
-                status=FindingStatus.CLOSED, closed_on__lt=dt.date(year, 1, 1)
-            )
+            Finding.objects.filter(
+                unit__code__startswith=root, found_on__lte=end, **{f"{field}__gt": 0}
+            ).exclude(status=FindingStatus.CLOSED, closed_on__lt=dt.date(year, 1, 1))
         )
         named = _officials([f.pk for f in findings])
         return {f"finding:{f.pk}": _finding_fact(f, getattr(f, field), named.get(f.pk, [])) for f in findings}
@@ -84,13 +89,17 @@ rectification_rejected = _counted("rejections")
 findings_reopened = _counted("reopenings")
 
 
-def supervision_uncovered(*, year: int, level: str, root: str, as_of: dt.date | None = None, **_) -> dict[str, Fact]:
+def supervision_uncovered(
+    *, year: int, level: str, root: str, as_of: dt.date | None = None, **_
+) -> dict[str, Fact]:
     """At the year's end: each county (level ``county``) or helping unit (``helping_unit``) with
     fewer comprehensive supervisions in the year than the profile requires. Value: the shortfall."""
     end = as_of or dt.date(year, 12, 31)
     versions = versions_by_prefix("inspection_policy")
     city_policy = policy_of(profile_for(root.ljust(12, "0") if root else "", dt.date(year, 1, 1), versions))
-    if not coverage_alert_due(year=year, as_of=end, days_before=city_policy.coverage_alert_days_before_year_end):
+    if not coverage_alert_due(
+        year=year, as_of=end, days_before=city_policy.coverage_alert_days_before_year_end
+    ):
         return {}
     result = coverage_of(year, root, city_policy, AdminLevel.CITY)
     facts = {}
@@ -100,12 +109,17 @@ def supervision_uncovered(*, year: int, level: str, root: str, as_of: dt.date | 
                 facts[c.key[:6]] = Fact(Decimal(c.shortfall), c.count, c.required, {"supervisions": c.count})
     elif level == "helping_unit":
         units = dict(
-            Organisation.objects.filter(pk__in=[int(c.key[4:]) for c in result.helping_units]).values_list("pk", "unit_id")
+            Organisation.objects.filter(pk__in=[int(c.key[4:]) for c in result.helping_units]).values_list(
+                "pk", "unit_id"
+            )
         )
         for c in result.helping_units:
             if not c.covered:
                 facts[c.key] = Fact(
-                    Decimal(c.shortfall), c.count, c.required, {"supervisions": c.count, "villages": [units[int(c.key[4:])]]}
+                    Decimal(c.shortfall),
+                    c.count,
+                    c.required,
+                    {"supervisions": c.count, "villages": [units[int(c.key[4:])]]},
                 )
     return facts
 
@@ -114,15 +128,19 @@ def petitions_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_
     """Petitions unanswered past their answer deadline on the period's end, or answered late in the
     year (Jinan A-9). Value: 1 each; the handler is named."""
     end = as_of or dt.date(year, 12, 31)
-    petitions = Petition.objects.filter(unit__code__startswith=root, answer_due__lt=end).filter(
-        Q(answered_on__isnull=True) | Q(answered_on__gt=end) | Q(answered_on__year=year)
-    ).select_related("handler")
+    petitions = (
+        Petition.objects.filter(unit__code__startswith=root, answer_due__lt=end)
+        .filter(Q(answered_on__isnull=True) | Q(answered_on__gt=end) | Q(answered_on__year=year))
+        .select_related("handler")
+    )
     facts = {}
     for p in petitions:
         if not petition_overdue(answer_due=p.answer_due, answered_on=p.answered_on, as_of=end):
             continue
         officials = (
-            [{"official": p.handler_id, "name": p.handler.name, "post": "", "unit": p.unit_id}] if p.handler_id else []
+            [{"official": p.handler_id, "name": p.handler.name, "post": "", "unit": p.unit_id}]
+            if p.handler_id
+            else []
         )
         facts[f"petition:{p.pk}"] = Fact(
             Decimal(1),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.history import tracked
 from accountability.models.policy import governing_q
+from accountability.models.posts import Post
 from accountability.models.units import within_code
 from accountability.validators import validate_no_control_characters
 
@@ -57,7 +58,10 @@ class InspectionPolicy(models.Model):
         _("问题类别"),
         default=list,
         blank=True,
-        help_text=_('[{"code": …, "label": …, "kind": "supervision"|"patrol"}]；留空为预置的 8 项督查重点和 4 类巡查问题'),
+        help_text=_(
+            '[{"code": …, "label": …, "kind": "supervision"|"patrol"}]；'
+            "留空为预置的 8 项督查重点和 4 类巡查问题"
+        ),
     )
 
     class Meta:
@@ -131,7 +135,9 @@ class PlanItem(models.Model):
         ordering = ["plan_id", "starts_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
                 name="plan_item_ends_after_start",
             )
         ]
@@ -216,7 +222,10 @@ class InspectionRound(models.Model):
     )
     leader_rank = models.CharField(_("组长级别"), max_length=20, choices=CadreRank.choices)
     methods = ArrayField(
-        models.CharField(max_length=20, choices=Method.choices), verbose_name=_("方式方法"), default=list, blank=True
+        models.CharField(max_length=20, choices=Method.choices),
+        verbose_name=_("方式方法"),
+        default=list,
+        blank=True,
     )
     feedback_on = models.DateField(
         _("反馈日期"), null=True, blank=True, help_text=_("向被巡查单位反馈意见之日；巡查整改期限由此起算")
@@ -238,7 +247,8 @@ class InspectionRound(models.Model):
                 name="round_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(kind="patrol", scope="") | Q(kind="supervision", scope__in=["comprehensive", "special"]),
+                condition=Q(kind="patrol", scope="")
+                | Q(kind="supervision", scope__in=["comprehensive", "special"]),
                 name="round_scope_only_for_supervision",
             ),
             models.CheckConstraint(
@@ -370,7 +380,9 @@ class Finding(models.Model):
     )
     rejections = models.PositiveSmallIntegerField(_("核验退回次数"), default=0)
     reopenings = models.PositiveSmallIntegerField(_("重新打开次数"), default=0)
-    transfer_to = models.CharField(_("移交"), max_length=20, choices=TransferTo.choices, blank=True, default="")
+    transfer_to = models.CharField(
+        _("移交"), max_length=20, choices=TransferTo.choices, blank=True, default=""
+    )
     transferred_on = models.DateField(_("移交日期"), null=True, blank=True)
     transfer_note = models.TextField(_("移交说明"), blank=True)
     case = models.ForeignKey(
@@ -381,7 +393,9 @@ class Finding(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    disclosable = models.BooleanField(_("可公开"), default=True, help_text=_("销号后在整改公开页列出（不含个人信息）"))
+    disclosable = models.BooleanField(
+        _("可公开"), default=True, help_text=_("销号后在整改公开页列出（不含个人信息）")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -392,7 +406,9 @@ class Finding(models.Model):
         verbose_name_plural = _("问题")
         ordering = ["-found_on", "number"]
         constraints = [
-            models.CheckConstraint(condition=Q(deadline__gte=models.F("found_on")), name="finding_deadline_after_found"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("found_on")), name="finding_deadline_after_found"
+            ),
             models.CheckConstraint(
                 condition=Q(status="closed", closed_on__isnull=False, verified_by__isnull=False)
                 | (~Q(status="closed") & Q(closed_on__isnull=True)),
@@ -424,7 +440,7 @@ class FindingResponsible(models.Model):
     official = models.ForeignKey(
         "accountability.Official", verbose_name=_("责任人"), on_delete=models.PROTECT, related_name="+"
     )
-    post = models.CharField(_("岗位"), max_length=40, blank=True)
+    post = models.CharField(_("岗位"), max_length=40, blank=True, choices=Post.choices)
     resolved = models.BooleanField(_("按任职自动确定"), default=True)
 
     jurisdiction_path = "finding__unit__code"
@@ -433,7 +449,9 @@ class FindingResponsible(models.Model):
         verbose_name = _("问题责任人")
         verbose_name_plural = _("问题责任人")
         ordering = ["finding_id", "pk"]
-        constraints = [models.UniqueConstraint(fields=["finding", "official"], name="finding_responsible_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "official"], name="finding_responsible_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.finding_id} {self.official_id}"
@@ -489,7 +507,9 @@ class Evidence(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(
-        _("文件"), upload_to="inspections/evidence/%Y/%m/", validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)]
+        _("文件"),
+        upload_to="inspections/evidence/%Y/%m/",
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
     )
     name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))

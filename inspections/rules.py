@@ -41,10 +41,14 @@ def rectification_deadline(
     start = feedback_on or found_on
     start_word = "反馈" if feedback_on else "发现"
     if source == "patrol":
-        return Deadline(months_later(start, patrol_months), f"巡查问题自{start_word}之日起 {patrol_months} 个月内")
+        return Deadline(
+            months_later(start, patrol_months), f"巡查问题自{start_word}之日起 {patrol_months} 个月内"
+        )
     if set_deadline is not None:
         return Deadline(set_deadline, "交办时确定的整改期限")
-    return Deadline(months_later(start, default_months), f"自{start_word}之日起 {default_months} 个月内（默认期限）")
+    return Deadline(
+        months_later(start, default_months), f"自{start_word}之日起 {default_months} 个月内（默认期限）"
+    )
 
 
 def deadline_problem(*, source: str, found_on: dt.date, set_deadline: dt.date | None) -> str | None:
@@ -79,7 +83,9 @@ def significant(code: str) -> str:
     return code
 
 
-def verification_refusal(*, verifier_code: str | None, owner_code: str, is_superuser: bool = False) -> str | None:
+def verification_refusal(
+    *, verifier_code: str | None, owner_code: str, is_superuser: bool = False
+) -> str | None:
     """Close-out needs verification by someone outside the owning unit (C3-19): the issuing office
     or a level above the inspected unit. A user whose jurisdiction is the inspected unit or inside
     it is the owner and is refused; so is one outside the inspected unit's line."""
@@ -123,7 +129,9 @@ def coverage_alert_due(*, year: int, as_of: dt.date, days_before: int) -> bool:
     return as_of >= dt.date(year, 12, 31) - dt.timedelta(days=days_before)
 
 
-def required_per_year(*, comprehensive: int, city_county: int, issuer_level: str, target_is_county: bool) -> int:
+def required_per_year(
+    *, comprehensive: int, city_county: int, issuer_level: str, target_is_county: bool
+) -> int:
     """Comprehensive supervision per year: Art. 8's minimum; a city's supervision of its counties at
     least the Suzhou H-7 number where the profile sets it higher."""
     if issuer_level == "city" and target_is_county:

@@ -5,10 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from accountability.models import POSTS, AdminLevel, AdminUnit, Organisation, OrganisationKind, ResponsibilityKind
+from accountability.models import (
+    POSTS,
+    AdminLevel,
+    AdminUnit,
+    Organisation,
+    OrganisationKind,
+    ResponsibilityKind,
+)
 from accountability.profiles import profile_for, versions_by_prefix
 from accountability.scoping import visible_to
 from accountability.selectors import Holder, holders_on
@@ -63,6 +70,7 @@ def policy_for(code: str, day: dt.date, versions=None) -> Policy:
 
 # --- responsibility ----------------------------------------------------------------------------
 
+
 def responsible_posts(level: str) -> list[str]:
     """The unit's first-responsible posts and its single-holder direct-responsible posts (village:
     secretary, director, first secretary; township and county: secretary, head, leader in charge)."""
@@ -70,7 +78,10 @@ def responsible_posts(level: str) -> list[str]:
         p.value
         for p, spec in POSTS.items()
         if spec.level == level
-        and (spec.kind == ResponsibilityKind.FIRST or (spec.kind == ResponsibilityKind.DIRECT and spec.single_holder))
+        and (
+            spec.kind == ResponsibilityKind.FIRST
+            or (spec.kind == ResponsibilityKind.DIRECT and spec.single_holder)
+        )
     ]
 
 
@@ -153,7 +164,9 @@ def coverage_of(year: int, root: str, policy: Policy, issuer_level: str = AdminL
     )
     orgs = {
         f"org:{pk}": name
-        for pk, name in Organisation.objects.filter(kind=OrganisationKind.HELPING_UNIT, unit__code__startswith=root)
+        for pk, name in Organisation.objects.filter(
+            kind=OrganisationKind.HELPING_UNIT, unit__code__startswith=root
+        )
         .order_by("name", "pk")
         .values_list("pk", "name")
     }
@@ -247,6 +260,12 @@ def _prefix(code: str) -> str:
     return significant(code) if len(code) == 12 and code.isdigit() else code
 
 
+def with_latest_step(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+    """The findings with the text of their latest step (``latest_step_text``), for the ledger export."""
+    latest = RectificationStep.objects.filter(finding=OuterRef("pk")).order_by("-created_at", "-pk")
+    return findings.annotate(latest_step_text=Subquery(latest.values("text")[:1]))
+
+
 def open_findings_of_unit(user, unit: AdminUnit) -> QuerySet[Finding]:
     """A unit's open problems (its own and those of the units below it), for the unit page."""
     return (
@@ -258,7 +277,9 @@ def open_findings_of_unit(user, unit: AdminUnit) -> QuerySet[Finding]:
 
 
 def timeline_of(finding: Finding) -> list[RectificationStep]:
-    return list(finding.steps.select_related("actor").prefetch_related("evidence").order_by("created_at", "pk"))
+    return list(
+        finding.steps.select_related("actor").prefetch_related("evidence").order_by("created_at", "pk")
+    )
 
 
 def disclosed_findings(county: AdminUnit) -> QuerySet[Finding]:

@@ -75,7 +75,9 @@ def plan_create(
     require_in_jurisdiction(actor, unit.code)
     if unit.level == AdminLevel.VILLAGE:
         raise ValidationError("村级不制定督查计划")
-    plan = SupervisionPlan(unit=unit, year=year, title=_text(title, "计划名称"), adopted_on=adopted_on, created_by=actor)
+    plan = SupervisionPlan(
+        unit=unit, year=year, title=_text(title, "计划名称"), adopted_on=adopted_on, created_by=actor
+    )
     plan.full_clean(exclude=["unit", "created_by"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic(), history_context(actor=actor, reason="制定年度督查计划"):
@@ -211,7 +213,11 @@ def round_create(
             found.save()
             TeamMember.objects.bulk_create(
                 [
-                    TeamMember(round=found, official=m, role=MemberRole.LEADER if m.pk == leader.pk else MemberRole.MEMBER)
+                    TeamMember(
+                        round=found,
+                        official=m,
+                        role=MemberRole.LEADER if m.pk == leader.pk else MemberRole.MEMBER,
+                    )
                     for m in team
                 ]
             )
@@ -286,7 +292,9 @@ def _apply_deadline(finding: Finding, set_deadline: dt.date | None) -> None:
 
 
 def _step(finding: Finding, kind: str, actor, text: str = "", on: dt.date | None = None) -> RectificationStep:
-    return RectificationStep.objects.create(finding=finding, kind=kind, on=on or _today(), text=text, actor=actor)
+    return RectificationStep.objects.create(
+        finding=finding, kind=kind, on=on or _today(), text=text, actor=actor
+    )
 
 
 @transaction.atomic
@@ -321,7 +329,9 @@ def finding_create(
         raise ValidationError("问题来源不正确")
     if round is not None:
         if not unit.code.startswith(round.unit.prefix):
-            raise ValidationError(f"{unit.name} 不在本次{RoundKind(round.kind).label}的对象 {round.unit.name} 范围内")
+            raise ValidationError(
+                f"{unit.name} 不在本次{RoundKind(round.kind).label}的对象 {round.unit.name} 范围内"
+            )
         source = round.kind
         owner, issuer = round.unit, round.issuer
         feedback_on = feedback_on or round.feedback_on
@@ -370,7 +380,9 @@ def finding_create(
             _set_responsible(finding, responsible)
             _step(finding, StepKind.CREATED, actor, finding.deadline_basis, on=found_on)
             if transfer_to:
-                _step(finding, StepKind.TRANSFERRED, actor, f"移交{TransferTo(transfer_to).label}", on=found_on)
+                _step(
+                    finding, StepKind.TRANSFERRED, actor, f"移交{TransferTo(transfer_to).label}", on=found_on
+                )
     except IntegrityError:
         raise ValidationError(f"问题编号 {number} 已存在") from None
     return finding
@@ -394,7 +406,9 @@ def _set_responsible(finding: Finding, officials: Iterable[Official] | None) -> 
 
 
 @transaction.atomic
-def finding_set_responsible(*, actor, finding: Finding, officials: Iterable[Official] | None, reason: str) -> Finding:
+def finding_set_responsible(
+    *, actor, finding: Finding, officials: Iterable[Official] | None, reason: str
+) -> Finding:
     """Name the officials responsible by hand (``None``: resolve again from the posts)."""
     require_permission(actor, "inspections.change_finding")
     require_in_jurisdiction(actor, finding.unit_id)
@@ -435,7 +449,9 @@ def _attach(finding: Finding, step: RectificationStep | None, files: Iterable, a
             size=size,
             uploaded_by=actor,
         )
-        evidence.file.save(name[-100:], upload if hasattr(upload, "chunks") else ContentFile(upload.read()), save=False)
+        evidence.file.save(
+            name[-100:], upload if hasattr(upload, "chunks") else ContentFile(upload.read()), save=False
+        )
         evidence.save()
         attached.append(evidence)
     return attached
@@ -453,7 +469,13 @@ def evidence_add(*, actor, finding: Finding, files: Iterable) -> list[Evidence]:
 
 @transaction.atomic
 def rectification_report(
-    *, actor, finding: Finding, text: str, files: Iterable = (), on: dt.date | None = None, request_close: bool = False
+    *,
+    actor,
+    finding: Finding,
+    text: str,
+    files: Iterable = (),
+    on: dt.date | None = None,
+    request_close: bool = False,
 ) -> RectificationStep:
     """A progress report of the inspected unit with its attachments; with ``request_close`` it asks
     for close-out (销号) and the finding waits for verification."""
@@ -555,13 +577,17 @@ def finding_transfer(*, actor, finding: Finding, to: str, note: str, on: dt.date
     if to not in (TransferTo.DISCIPLINE, TransferTo.PROCURATORATE):
         raise ValidationError("移交机关应为纪检监察机关或检察机关")
     if finding.transfer_to:
-        raise ValidationError(f"该问题已于 {finding.transferred_on} 移交{TransferTo(finding.transfer_to).label}")
+        raise ValidationError(
+            f"该问题已于 {finding.transferred_on} 移交{TransferTo(finding.transfer_to).label}"
+        )
     on = on or _today()
     _not_future(on, "移交日期")
     with history_context(actor=actor, reason="移交问题线索"):
         finding.transfer_to, finding.transferred_on, finding.transfer_note = to, on, (note or "").strip()
         finding.save(update_fields=["transfer_to", "transferred_on", "transfer_note"])
-        _step(finding, StepKind.TRANSFERRED, actor, f"移交{TransferTo(to).label}：{(note or '').strip()}", on=on)
+        _step(
+            finding, StepKind.TRANSFERRED, actor, f"移交{TransferTo(to).label}：{(note or '').strip()}", on=on
+        )
     return finding
 
 
@@ -576,7 +602,8 @@ def finding_open_case(
         actor=actor,
         unit=finding.unit,
         situation=situation,
-        facts=f"问题 {finding.number}（{finding.get_source_display()}，{finding.found_on}）：{finding.description}",
+        facts=f"问题 {finding.number}（{finding.get_source_display()}，{finding.found_on}）："
+        + finding.description,
         severity=severity,
         official=official,
         origin=CaseOrigin.INSPECTION,
@@ -627,7 +654,11 @@ def petition_create(
         answer_due=answer_due(received_on, policy.petition_answer_working_days),
         created_by=actor,
     )
-    petition.full_clean(exclude=["unit", "handler", "finding", "created_by"], validate_unique=False, validate_constraints=False)
+    petition.full_clean(
+        exclude=["unit", "handler", "finding", "created_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic(), history_context(actor=actor, reason="登记信访举报"):
             petition.save()
@@ -647,7 +678,11 @@ def petition_answer(
     if on < petition.received_on:
         raise ValidationError("答复日期不能早于受理日期")
     with history_context(actor=actor, reason="答复信访举报"):
-        petition.answer, petition.answered_on, petition.satisfaction = _text(answer, "答复内容"), on, satisfaction
+        petition.answer, petition.answered_on, petition.satisfaction = (
+            _text(answer, "答复内容"),
+            on,
+            satisfaction,
+        )
         petition.save(update_fields=["answer", "answered_on", "satisfaction"])
     return petition
 

@@ -29,6 +29,7 @@ from inspections.models import (
     RectificationStep,
     StepKind,
 )
+from inspections.presets import PRESET
 from inspections.rules import (
     coverage,
     coverage_alert_due,
@@ -41,7 +42,6 @@ from inspections.rules import (
     verification_refusal,
 )
 from inspections.selectors import coverage_of, ledger_for, responsible_on
-from inspections.presets import PRESET
 from tests.factories import UserFactory
 
 D = dt.date
@@ -83,7 +83,12 @@ def test_patrol_deadline_runs_from_the_feedback_and_ignores_a_set_date():
     )
     assert due.due == D(2026, 10, 31)
     without_feedback = rectification_deadline(
-        source="patrol", found_on=D(2026, 12, 31), feedback_on=None, set_deadline=None, patrol_months=2, default_months=3
+        source="patrol",
+        found_on=D(2026, 12, 31),
+        feedback_on=None,
+        set_deadline=None,
+        patrol_months=2,
+        default_months=3,
     )
     assert without_feedback.due == D(2027, 2, 28)
 
@@ -203,7 +208,8 @@ def city_official() -> Official:
     return Official.objects.filter(organisation__unit_id=CITY).order_by("pk").first()
 
 
-def patrol(actor, *, unit=COUNTY, feedback_on=None, starts_on=D(2026, 5, 1)):
+def patrol(actor, *, unit=COUNTY, feedback_on=None, starts_on=None):
+    starts_on = starts_on or D(2026, 5, 1)
     found = services.round_create(
         actor=actor,
         kind="patrol",
@@ -222,7 +228,8 @@ def patrol(actor, *, unit=COUNTY, feedback_on=None, starts_on=D(2026, 5, 1)):
     return found
 
 
-def finding(actor, *, unit=VILLAGE, found_on=D(2026, 6, 15), round=None, source="supervision", **extra) -> Finding:
+def finding(actor, *, unit=VILLAGE, found_on=None, round=None, source="supervision", **extra) -> Finding:
+    found_on = found_on or D(2026, 6, 15)
     return services.finding_create(
         actor=actor,
         number=f"WT-{next(numbers)}",
@@ -285,8 +292,16 @@ def test_patrol_finding_deadline_from_the_round_feedback(people):
 def test_responsible_officials_are_who_held_the_posts_on_the_finding_date(people):
     before, after = HANDOVER_DAY - dt.timedelta(days=1), HANDOVER_DAY
     secretary = Post.VILLAGE_SECRETARY
-    old = {h.official_id for h in responsible_on(AdminUnit.objects.get(code=VILLAGE), before) if h.post == secretary}
-    new = {h.official_id for h in responsible_on(AdminUnit.objects.get(code=VILLAGE), after) if h.post == secretary}
+    old = {
+        h.official_id
+        for h in responsible_on(AdminUnit.objects.get(code=VILLAGE), before)
+        if h.post == secretary
+    }
+    new = {
+        h.official_id
+        for h in responsible_on(AdminUnit.objects.get(code=VILLAGE), after)
+        if h.post == secretary
+    }
     assert old and new and old != new
     f = finding(people["inspector"], found_on=before)
     assert {r.official_id for r in f.responsible.all() if r.post == secretary} == old
@@ -366,7 +381,9 @@ def test_transfer_is_recorded_once(people):
     with pytest.raises(ValidationError, match="已于"):
         services.finding_transfer(actor=people["inspector"], finding=f, to="procuratorate", note="")
     with pytest.raises(PermissionDenied):
-        services.finding_transfer(actor=people["township"], finding=finding(people["inspector"]), to="discipline", note="")
+        services.finding_transfer(
+            actor=people["township"], finding=finding(people["inspector"]), to="discipline", note=""
+        )
 
 
 def rules_json(year: int, as_of: dt.date) -> list[dict]:
@@ -378,15 +395,21 @@ def rules_json(year: int, as_of: dt.date) -> list[dict]:
 def test_overdue_alert_names_the_officials_of_the_finding_date_across_a_handover(people):
     before = HANDOVER_DAY - dt.timedelta(days=15)
     f = finding(people["inspector"], found_on=before, deadline=HANDOVER_DAY + dt.timedelta(days=30))
-    former = {r.official.name for r in f.responsible.select_related("official") if r.post == Post.VILLAGE_SECRETARY}
+    former = {
+        r.official.name for r in f.responsible.select_related("official") if r.post == Post.VILLAGE_SECRETARY
+    }
     deadline = f.deadline
-    assert rules_json(2026, deadline) == [] or all(i.get("finding") != f.number for i in rules_json(2026, deadline))
+    assert rules_json(2026, deadline) == [] or all(
+        i.get("finding") != f.number for i in rules_json(2026, deadline)
+    )
     items = [i for i in rules_json(2026, deadline + dt.timedelta(days=1)) if i.get("finding") == f.number]
     assert [i["rule"] for i in items] == ["I-1"]
     names = {t["name"] for t in items[0]["targets"]}
     assert former <= names
     successor = {
-        h.name for h in responsible_on(AdminUnit.objects.get(code=VILLAGE), HANDOVER_DAY) if h.post == Post.VILLAGE_SECRETARY
+        h.name
+        for h in responsible_on(AdminUnit.objects.get(code=VILLAGE), HANDOVER_DAY)
+        if h.post == Post.VILLAGE_SECRETARY
     }
     assert not successor & names
     assert items[0]["unit"] == VILLAGE
@@ -410,7 +433,9 @@ def test_closed_late_counts_as_late_closed_in_time_does_not(people):
     services.finding_verify(actor=people["county"], finding=g, on=D(2026, 4, 30))
     flagged = {i["finding"] for i in rules_json(2026, D(2026, 6, 1)) if i["rule"] == "I-1"}
     assert f.number in flagged and g.number not in flagged
-    late = set(ledger_for(people["county"], as_of=D(2026, 6, 1), state="late").values_list("number", flat=True))
+    late = set(
+        ledger_for(people["county"], as_of=D(2026, 6, 1), state="late").values_list("number", flat=True)
+    )
     assert f.number in late and g.number not in late
 
 
@@ -467,9 +492,13 @@ def test_city_supervision_of_counties_twice_a_year_is_a_profile_number(people):
 
 
 def test_helping_units_are_covered_too(people):
-    orgs = list(Organisation.objects.filter(kind="helping_unit", unit__code__startswith="3499").order_by("pk"))
+    orgs = list(
+        Organisation.objects.filter(kind="helping_unit", unit__code__startswith="3499").order_by("pk")
+    )
     for org in orgs[1:]:
-        comprehensive(people["inspector"], org.unit_id if org.unit.level != "city" else COUNTY, D(2026, 5, 1), org)
+        comprehensive(
+            people["inspector"], org.unit_id if org.unit.level != "city" else COUNTY, D(2026, 5, 1), org
+        )
     alerted = {i.get("organisation") for i in rules_json(2026, D(2026, 12, 31)) if i["rule"] == "I-5"}
     assert alerted == {orgs[0].pk}
 
@@ -489,15 +518,25 @@ def test_petition_produces_a_finding_and_is_answered(people):
     assert f.source == "petition" and Petition.objects.get(pk=petition.pk).finding == f
     with pytest.raises(ValidationError, match="已形成问题"):
         services.petition_to_finding(
-            actor=people["county"], petition=Petition.objects.get(pk=petition.pk), number="XF-1-2", category="pairing", severity="general"
+            actor=people["county"],
+            petition=Petition.objects.get(pk=petition.pk),
+            number="XF-1-2",
+            category="pairing",
+            severity="general",
         )
-    services.petition_answer(actor=people["township"], petition=petition, answer="已核实并纳入帮扶", satisfaction="satisfied")
+    services.petition_answer(
+        actor=people["township"], petition=petition, answer="已核实并纳入帮扶", satisfaction="satisfied"
+    )
 
 
 def test_open_a_case_from_a_finding(people):
     f = finding(people["inspector"])
-    case = services.finding_open_case(actor=people["discipline"], finding=f, situation="A-10.4", severity="minor")
+    case = services.finding_open_case(
+        actor=people["discipline"], finding=f, situation="A-10.4", severity="minor"
+    )
     f.refresh_from_db()
     assert f.case == case and case.origin == "inspection" and case.source_reference == f.number
     with pytest.raises(ValidationError, match="已立案"):
-        services.finding_open_case(actor=people["discipline"], finding=f, situation="A-10.4", severity="minor")
+        services.finding_open_case(
+            actor=people["discipline"], finding=f, situation="A-10.4", severity="minor"
+        )
