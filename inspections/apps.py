@@ -13,6 +13,7 @@ class InspectionsConfig(AppConfig):
         from accountability.platform.unit_sections import register_unit_section
         from accountability.presets import contribute_rule_presets
         from inspections import roles
+        from inspections.importers import findings  # noqa: F401  (import kind)
         from inspections.metrics import METRICS
         from inspections.presets import RULES
 

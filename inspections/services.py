@@ -317,6 +317,7 @@ def finding_create(
     measures: str = "",
     disclosable: bool = True,
     issuer: AdminUnit | None = None,
+    files: Iterable = (),
     reason: str = "登记问题",
 ) -> Finding:
     """Record a problem. The officials responsible are who held the unit's first- and
@@ -383,6 +384,7 @@ def finding_create(
                 _step(
                     finding, StepKind.TRANSFERRED, actor, f"移交{TransferTo(transfer_to).label}", on=found_on
                 )
+            _attach(finding, None, files, actor)  # the inspector's photos: with the finding or not at all
     except IntegrityError:
         raise ValidationError(f"问题编号 {number} 已存在") from None
     return finding

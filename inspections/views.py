@@ -112,9 +112,8 @@ def finding_new(request):
                     deadline=data["deadline"],
                     transfer_to=data["transfer_to"] or "",
                     round=round,
+                    files=data["files"],
                 )
-                if data["files"]:
-                    services.evidence_add(actor=request.user, finding=finding, files=data["files"])
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, error_text(error))
             else:

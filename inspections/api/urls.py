@@ -5,7 +5,7 @@ from inspections.api import views
 router = SimpleRouter()
 router.register("supervision-plans", views.PlanViewSet, basename="supervision-plan")
 router.register("inspection-rounds", views.RoundViewSet, basename="inspection-round")
-router.register("findings", views.FindingViewSet, basename="finding")
+router.register("inspection-findings", views.FindingViewSet, basename="inspection-finding")
 router.register("rectification-steps", views.StepViewSet, basename="rectification-step")
 router.register("petitions", views.PetitionViewSet, basename="petition")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 import json
 
 import pytest
@@ -14,21 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from accountability.demo.hierarchy import load_hierarchy
-from accountability.demo.responsibility import HANDOVER_DAY, HANDOVER_VILLAGE, load_responsibility
+from accountability.demo.responsibility import HANDOVER_DAY
 from accountability.models import AdminUnit, Alert, Official, Organisation, PolicyProfile, Post
-from accountability.presets import install_preset
-from accountability.roles import role_group, sync_roles
 from accountability.rule_runs import run_rules
 from inspections import services
-from inspections.models import (
-    Finding,
-    FindingStatus,
-    InspectionPolicy,
-    Petition,
-    RectificationStep,
-    StepKind,
-)
+from inspections.models import FindingStatus, InspectionPolicy, Petition, RectificationStep, StepKind
 from inspections.presets import PRESET
 from inspections.rules import (
     coverage,
@@ -42,13 +31,21 @@ from inspections.rules import (
     verification_refusal,
 )
 from inspections.selectors import coverage_of, ledger_for, responsible_on
-from tests.factories import UserFactory
+from tests.inspections.conftest import (
+    CITY,
+    COUNTY,
+    COUNTY_2,
+    PNG,
+    TOWNSHIP,
+    VILLAGE,
+    city_official,
+    finding,
+    login,
+    numbers,
+    patrol,
+)
 
 D = dt.date
-CITY, COUNTY, COUNTY_2 = "349900000000", "349901000000", "349902000000"
-TOWNSHIP, VILLAGE = "349901101000", HANDOVER_VILLAGE
-numbers = itertools.count(1)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 # --- pure rules ---------------------------------------------------------------------------------
@@ -174,74 +171,7 @@ def test_petition_overdue_edges():
     assert not petition_overdue(answer_due=None, answered_on=None, as_of=D(2030, 1, 1))
 
 
-# --- with the database --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def city(db):
-    load_hierarchy()
-    sync_roles()
-    load_responsibility()
-    PolicyProfile.objects.all().delete()
-    install_preset("suzhou", jurisdiction=None, effective_from=D(2015, 1, 1))
-    return AdminUnit.objects.get(code=CITY)
-
-
-def login(code: str, role: str, name: str | None = None):
-    user = UserFactory(username=name or f"{role}-{code}", jurisdiction_id=code)
-    user.groups.add(role_group(role))
-    return user
-
-
-@pytest.fixture
-def people(city):
-    return {
-        "inspector": login(CITY, "inspector"),
-        "county": login(COUNTY, "county_office"),
-        "township": login(TOWNSHIP, "township_staff"),
-        "village": login(VILLAGE, "village_official"),
-        "discipline": login(CITY, "discipline_officer"),
-    }
-
-
-def city_official() -> Official:
-    return Official.objects.filter(organisation__unit_id=CITY).order_by("pk").first()
-
-
-def patrol(actor, *, unit=COUNTY, feedback_on=None, starts_on=None):
-    starts_on = starts_on or D(2026, 5, 1)
-    found = services.round_create(
-        actor=actor,
-        kind="patrol",
-        number=f"XC-{next(numbers)}",
-        title="脱贫攻坚专项巡查",
-        issuer=AdminUnit.objects.get(code=CITY),
-        unit=AdminUnit.objects.get(code=unit),
-        starts_on=starts_on,
-        approved_on=starts_on - dt.timedelta(days=10),
-        leader=city_official(),
-        leader_rank="division",
-        methods=["meeting", "site"],
-    )
-    if feedback_on:
-        services.round_feedback(actor=actor, round=found, on=feedback_on)
-    return found
-
-
-def finding(actor, *, unit=VILLAGE, found_on=None, round=None, source="supervision", **extra) -> Finding:
-    found_on = found_on or D(2026, 6, 15)
-    return services.finding_create(
-        actor=actor,
-        number=f"WT-{next(numbers)}",
-        unit=AdminUnit.objects.get(code=unit),
-        found_on=found_on,
-        source=source,
-        category=extra.pop("category", "work_style" if source == "patrol" else "responsibility"),
-        severity="general",
-        description="帮扶措施未落实到户",
-        round=round,
-        **extra,
-    )
+# --- with the database (fixtures and helpers in conftest.py) ------------------------------------
 
 
 def test_patrol_needs_approval_and_a_division_rank_leader(people):
