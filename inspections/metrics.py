@@ -14,7 +14,14 @@ from django.db.models import F, Q
 from accountability.metrics import Fact
 from accountability.models import AdminLevel, Organisation
 from accountability.profiles import profile_for, versions_by_prefix
-from inspections.models import Finding, FindingResponsible, FindingStatus, Petition
+from inspections.models import (
+    Finding,
+    FindingResponsible,
+    FindingStatus,
+    InspectionRound,
+    Petition,
+    SupervisionPlan,
+)
 from inspections.rules import coverage_alert_due, days_overdue, petition_overdue
 from inspections.selectors import coverage_of, policy_of
 
@@ -100,6 +107,12 @@ def supervision_uncovered(
     if not coverage_alert_due(
         year=year, as_of=end, days_before=city_policy.coverage_alert_days_before_year_end
     ):
+        return {}
+    in_use = (
+        SupervisionPlan.objects.filter(year=year, unit__code__startswith=root[:4]).exists()
+        or InspectionRound.objects.filter(starts_on__year=year, unit__code__startswith=root).exists()
+    )
+    if not in_use:  # a year before supervision was recorded here: nothing to judge
         return {}
     result = coverage_of(year, root, city_policy, AdminLevel.CITY)
     facts = {}
