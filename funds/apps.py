@@ -6,3 +6,14 @@ class FundsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "funds"
     verbose_name = _("扶贫专项资金")
+
+    def ready(self) -> None:
+        from accountability.platform.history import register_history_pages
+        from accountability.rules.metrics import register_metric
+        from funds import importers, roles  # noqa: F401  (import kind fund_projects)
+        from funds.metrics import METRICS
+
+        roles.contribute()
+        register_history_pages(fund_project="funds.Project", fund_plan="funds.FundPlan")
+        for name, (function, label) in METRICS.items():
+            register_metric(name, function, label=label)

@@ -9,10 +9,10 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from accountability.demo.registry import register_demo_loader
-        from accountability.history import register_history_pages
-        from accountability.metrics import register_metric
+        from accountability.platform.history import register_history_pages
         from accountability.platform.unit_sections import register_unit_section
-        from accountability.presets import contribute_rule_presets
+        from accountability.policy.presets import contribute_rule_presets
+        from accountability.rules.metrics import register_metric
         from inspections import roles
         from inspections.demo import load_inspections
         from inspections.importers import findings  # noqa: F401  (import kind)

@@ -8,8 +8,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from accountability.history import history_context
 from accountability.models import AdminUnit, Official, User
+from accountability.platform.history import history_context
 from inspections import services
 from inspections.models import Finding, InspectionRound
 

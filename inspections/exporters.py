@@ -7,8 +7,8 @@ import datetime as dt
 
 from openpyxl.styles import Font, PatternFill
 
-from accountability import xlsx
-from accountability.audit import record_export
+from accountability.access.audit import audit_record_export
+from accountability.platform import xlsx
 from inspections.models import Finding
 from inspections.rules import is_late
 from inspections.selectors import policy_for
@@ -92,5 +92,5 @@ def findings_workbook(findings: list[Finding], *, kind: str, user, as_of: dt.dat
                 f.rejections,
             ]
         xlsx.append_row(sheet, values)
-    record_export(user=user, kind=f"inspection_{kind}", filters=filters, row_count=len(findings))
+    audit_record_export(user=user, kind=f"inspection_{kind}", filters=filters, row_count=len(findings))
     return xlsx.to_bytes(workbook)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accountability.widgets import DayInput
+from accountability.platform.widgets import DayInput
 from inspections.models import FindingSeverity, PetitionChannel, ProblemSource, Satisfaction, TransferTo
 
 

@@ -1,7 +1,9 @@
 """The facts the accountability rules read from inspections, registered with the core's metric
 registry (inspections/apps.py). Record metrics return ``{"finding:<id>": Fact}`` (or
-``petition:<id>``) whose evidence names the record (``subject``), its unit and the officials it
-names: the rule engine makes the record the alert's subject (one alert per record, rule and period)."""
+``petition:<id>``): the rule engine makes the record the alert's subject (one alert per record, rule
+and period); the evidence carries the record's unit, its number (``finding``, shown by
+``run_rules --json``) and the officials responsible (``named_persons``, the alert's named targets;
+posts the rule lists as targets are added by the engine)."""
 
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ from decimal import Decimal
 
 from django.db.models import F, Q
 
-from accountability.metrics import Fact
 from accountability.models import AdminLevel, Organisation
-from accountability.profiles import profile_for, versions_by_prefix
+from accountability.policy.profiles import profile_for, versions_by_prefix
+from accountability.rules.metrics import Fact
 from inspections.models import (
     Finding,
     FindingResponsible,
@@ -24,6 +26,12 @@ from inspections.models import (
 )
 from inspections.rules import coverage_alert_due, days_overdue, petition_overdue
 from inspections.selectors import coverage_of, policy_of
+
+
+def period_end(year: int, as_of: dt.date | None) -> dt.date:
+    """The day a year's facts are judged on: 31 December, or the as-of day if earlier."""
+    end = dt.date(year, 12, 31)
+    return min(end, as_of) if as_of else end
 
 
 def _officials(finding_ids: list[int]) -> dict[int, list[dict]]:
@@ -51,9 +59,9 @@ def _finding_fact(finding: Finding, value: int, officials: list[dict], **extra) 
         value,
         None,
         {
-            "subject": {"finding": finding.number},
+            "finding": finding.number,  # the subject, shown as "finding" by run_rules --json
             "unit": finding.unit_id,
-            "officials": officials,
+            "named_persons": officials,  # the officials responsible: the alert's named targets
             "deadline": finding.deadline.isoformat(),
             "status": finding.status,
             **extra,
@@ -64,7 +72,7 @@ def _finding_fact(finding: Finding, value: int, officials: list[dict], **extra) 
 def findings_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_) -> dict[str, Fact]:
     """Findings overdue on the period's end — whatever the year they were found in — and those
     closed in the year after their deadline (late either way). Value: days past the deadline."""
-    end = as_of or dt.date(year, 12, 31)
+    end = period_end(year, as_of)
     open_late = Q(deadline__lt=end, found_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
     closed_late = Q(closed_on__year=year, closed_on__lte=end, closed_on__gt=F("deadline"))
     findings = list(Finding.objects.filter(unit__code__startswith=root).filter(open_late | closed_late))
@@ -79,7 +87,7 @@ def findings_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_)
 
 def _counted(field: str):
     def metric(*, year: int, root: str, as_of: dt.date | None = None, **_) -> dict[str, Fact]:
-        end = as_of or dt.date(year, 12, 31)
+        end = period_end(year, as_of)
         findings = list(
             Finding.objects.filter(
                 unit__code__startswith=root, found_on__lte=end, **{f"{field}__gt": 0}
@@ -101,7 +109,7 @@ def supervision_uncovered(
 ) -> dict[str, Fact]:
     """At the year's end: each county (level ``county``) or helping unit (``helping_unit``) with
     fewer comprehensive supervisions in the year than the profile requires. Value: the shortfall."""
-    end = as_of or dt.date(year, 12, 31)
+    end = period_end(year, as_of)
     versions = versions_by_prefix("inspection_policy")
     city_policy = policy_of(profile_for(root.ljust(12, "0") if root else "", dt.date(year, 1, 1), versions))
     if not coverage_alert_due(
@@ -140,7 +148,7 @@ def supervision_uncovered(
 def petitions_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_) -> dict[str, Fact]:
     """Petitions unanswered past their answer deadline on the period's end, or answered late in the
     year (Jinan A-9). Value: 1 each; the handler is named."""
-    end = as_of or dt.date(year, 12, 31)
+    end = period_end(year, as_of)
     petitions = (
         Petition.objects.filter(unit__code__startswith=root, answer_due__lt=end)
         .filter(Q(answered_on__isnull=True) | Q(answered_on__gt=end) | Q(answered_on__year=year))
@@ -151,7 +159,7 @@ def petitions_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_
         if not petition_overdue(answer_due=p.answer_due, answered_on=p.answered_on, as_of=end):
             continue
         officials = (
-            [{"official": p.handler_id, "name": p.handler.name, "post": "", "unit": p.unit_id}]
+            [{"official": p.handler_id, "name": p.handler.name, "post": "", "unit": p.unit_id, "forms": []}]
             if p.handler_id
             else []
         )
@@ -160,9 +168,9 @@ def petitions_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_
             1,
             None,
             {
-                "subject": {"petition": p.number},
+                "petition": p.number,
                 "unit": p.unit_id,
-                "officials": officials,
+                "named_persons": officials,
                 "answer_due": p.answer_due.isoformat(),
             },
         )

@@ -10,11 +10,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accountability.history import tracked
-from accountability.models.policy import governing_q
-from accountability.models.posts import Post
-from accountability.models.units import within_code
-from accountability.validators import validate_no_control_characters
+from accountability.hierarchy.models import within_code
+from accountability.platform.history import tracked
+from accountability.platform.validators import validate_no_control_characters
+from accountability.policy.models import governing_q
+from accountability.responsibility.posts import Post
 
 #: what evidence may be uploaded (photos and documents); the size limit is in inspections/rules.py
 EVIDENCE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "heic", "pdf", "doc", "docx", "xls", "xlsx"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from accountability.presets import RulePreset
+from accountability.policy.presets import RulePreset
 
 #: the 8 supervision focus areas (seed 003 Art. 9) and the 4 patrol problem kinds (Art. 15)
 CATEGORIES: tuple[dict, ...] = (
@@ -50,16 +50,16 @@ PRESET = Policy()
 #: Suzhou H-7: the city supervises each county at least twice a year
 SUZHOU = Policy(city_county_per_year=2)
 
-T_RESPONSIBLE = {"evidence": "officials"}
-
-#: the rules the app contributes to each profile (codes I-…; targets: the officials named on the finding)
+#: the rules the app contributes to each profile (codes I-…). Their metrics name the officials
+#: responsible for each finding (who held the unit's posts on the finding's date); posts added to a
+#: rule's targets in the profile (e.g. the current township secretary) are named as well.
 RULES = (
     RulePreset(
         "I-1",
         "整改逾期",
         "county",
         (("findings_overdue", "1", "count"),),
-        (T_RESPONSIBLE,),
+        (),
         "督办整改；逾期未改的依照问责办法处理",
         "minor",
         (),
@@ -70,7 +70,7 @@ RULES = (
         "整改两次核验未通过",
         "county",
         (("rectification_rejected", "2", "count"),),
-        (T_RESPONSIBLE,),
+        (),
         "约谈督办，重新制定整改措施",
         "minor",
         (),
@@ -81,7 +81,7 @@ RULES = (
         "销号后问题反弹",
         "county",
         (("findings_reopened", "1", "count"),),
-        (T_RESPONSIBLE,),
+        (),
         "重新整改，查明虚假整改、敷衍整改",
         "serious",
         (),

@@ -9,9 +9,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accountability.history import history_context
+from accountability.access.guards import require_in_jurisdiction, require_permission
 from accountability.platform.documents import Heading, OfficialDocument, Paragraph, Table, render_docx
-from accountability.services import require_in_jurisdiction, require_permission
+from accountability.platform.history import history_context
 from inspections.models import InspectionRound, Method, RoundKind, TransferTo
 from inspections.selectors import policy_for
 

@@ -4,7 +4,7 @@ Inspectors and the poverty offices create plans, rounds and findings and verify 
 service refuses the finding's own unit); the inspected units (township, village) report their
 rectification; discipline reads everything and receives transfers; everyone reads in scope."""
 
-from accountability.roles import contribute_permissions
+from accountability.access.roles import contribute_permissions
 
 MODELS = (
     "inspectionpolicy",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
+from accountability.access.scoping import visible_to
 from accountability.models import (
     POSTS,
     AdminLevel,
@@ -16,9 +17,8 @@ from accountability.models import (
     OrganisationKind,
     ResponsibilityKind,
 )
-from accountability.profiles import profile_for, versions_by_prefix
-from accountability.scoping import visible_to
-from accountability.selectors import Holder, holders_on
+from accountability.policy.profiles import profile_for, versions_by_prefix
+from accountability.responsibility.selectors import Holder, holders_on
 from inspections.models import (
     Finding,
     FindingResponsible,

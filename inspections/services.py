@@ -11,11 +11,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accountability.cases import case_open
-from accountability.history import history_context
+from accountability.access.guards import require_in_jurisdiction, require_permission
+from accountability.cases.models import CaseOrigin
+from accountability.cases.services import case_open
 from accountability.models import AdminLevel, AdminUnit, Official, Organisation
-from accountability.models.cases import CaseOrigin
-from accountability.services import require_in_jurisdiction, require_permission
+from accountability.platform.history import history_context
 from inspections.models import (
     PATROL_LEADER_RANKS,
     CadreRank,

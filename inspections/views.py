@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accountability.dates import parse_day
-from accountability.errors import error_text
-from accountability.selectors import UNIT_NOT_FOUND, unit_by_code_for, unit_for, units_visible_to
-from accountability.views import xlsx_response
+from accountability.hierarchy.selectors import UNIT_NOT_FOUND, unit_by_code_for, unit_for, units_visible_to
+from accountability.platform.dates import parse_day
+from accountability.platform.errors import error_text
+from accountability.platform.views import xlsx_response
 from inspections import reports, selectors, services
 from inspections.exporters import findings_workbook
 from inspections.forms import (

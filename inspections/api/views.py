@@ -12,7 +12,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet, query_day, query_int
-from accountability.selectors import UNIT_NOT_FOUND, officials_visible_to, unit_by_code_for
+from accountability.hierarchy.selectors import UNIT_NOT_FOUND, unit_by_code_for
+from accountability.responsibility.selectors import officials_visible_to
 from inspections import reports, selectors, services
 from inspections.models import (
     CadreRank,

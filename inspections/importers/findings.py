@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accountability.idnumbers import normalise
+from accountability.access.scoping import unit_code_in_jurisdiction
 from accountability.importing.kinds import (
     CellError,
     Column,
@@ -23,8 +23,8 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.models import AdminUnit, Official
-from accountability.profiles import versions_by_prefix
-from accountability.scoping import unit_code_in_jurisdiction
+from accountability.platform.idnumbers import normalise
+from accountability.policy.profiles import versions_by_prefix
 from inspections import services
 from inspections.models import Finding, FindingSeverity, ProblemSource, TransferTo
 from inspections.selectors import policy_for
@@ -192,6 +192,6 @@ class FindingsImport(ImportKind):
 def visible_findings(user, numbers: list[str]):
     """Findings by number; one outside the user's jurisdiction is never matched (an import may not
     change it: the row then fails as a duplicate number on write)."""
-    from accountability.scoping import visible_to
+    from accountability.access.scoping import visible_to
 
     return visible_to(Finding.objects.filter(number__in=numbers), user)

@@ -1,11 +1,11 @@
 """The app's escalation rules (I-1 … I-6) in every existing policy profile version; profiles
-installed later get them from the preset (accountability.presets.contribute_rule_presets)."""
+installed later get them from the preset (accountability.policy.presets.contribute_rule_presets)."""
 
 from django.db import migrations
 
 
 def add_rules(apps, schema_editor):
-    from accountability.presets import rule_fields
+    from accountability.policy.presets import rule_fields
     from inspections.presets import RULES
 
     PolicyProfile = apps.get_model("accountability", "PolicyProfile")

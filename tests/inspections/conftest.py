@@ -7,11 +7,11 @@ import itertools
 
 import pytest
 
+from accountability.access.roles import role_group, sync_roles
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.responsibility import HANDOVER_VILLAGE, load_responsibility
 from accountability.models import AdminUnit, Official, PolicyProfile
-from accountability.presets import install_preset
-from accountability.roles import role_group, sync_roles
+from accountability.policy.presets import install_preset
 from inspections import services
 from inspections.models import Finding
 from tests.factories import UserFactory

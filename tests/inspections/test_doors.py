@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from accountability.demo.responsibility import HANDOVER_DAY
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from accountability.models import AdminUnit, Official, Post
 from inspections import services
 from inspections.models import Finding, FindingStatus, StepKind

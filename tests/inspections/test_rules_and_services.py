@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from accountability.demo.responsibility import HANDOVER_DAY
 from accountability.models import AdminUnit, Alert, Official, Organisation, PolicyProfile, Post
-from accountability.rule_runs import run_rules
+from accountability.rules.runs import run_rules
 from inspections import services
 from inspections.models import FindingStatus, InspectionPolicy, Petition, RectificationStep, StepKind
 from inspections.presets import PRESET

@@ -1,0 +1,15 @@
+from rest_framework.routers import SimpleRouter
+
+from funds.api import views
+
+router = SimpleRouter()
+router.register("fund-projects", views.ProjectViewSet, basename="fund-project")
+router.register(
+    "fund-disbursement-requests", views.DisbursementRequestViewSet, basename="fund-disbursement-request"
+)
+router.register(
+    "fund-rectification-orders", views.RectificationOrderViewSet, basename="fund-rectification-order"
+)
+router.register("fund-plans", views.FundPlanViewSet, basename="fund-plan")
+
+urlpatterns = router.urls
