@@ -16,6 +16,7 @@ from accountability.cases.models import CaseOrigin
 from accountability.cases.services import case_open
 from accountability.models import AdminLevel, AdminUnit, Official, Organisation
 from accountability.platform.history import history_context
+from accountability.policy.calendar import add_working_days
 from inspections.models import (
     PATROL_LEADER_RANKS,
     CadreRank,
@@ -622,12 +623,9 @@ def finding_open_case(
 
 
 def answer_due(received_on: dt.date, working_days: int) -> dt.date | None:
-    """The answer deadline: ``working_days`` working days after receipt on the official calendar;
-    ``None`` (unknown) where the calendar has no data — never counted on bare weekdays."""
-    try:
-        from accountability.policy.calendar import add_working_days
-    except ImportError:  # the calendar is not installed yet
-        return None
+    """The answer deadline: ``working_days`` working days after receipt on the official calendar
+    (receipt day not counted); ``None`` (unknown) where the calendar has no data for the year —
+    never counted on bare weekdays."""
     return add_working_days(received_on, working_days)
 
 

@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from accountability.demo.responsibility import HANDOVER_DAY
 from accountability.models import AdminUnit, Alert, Official, Organisation, PolicyProfile, Post
+from accountability.policy.calendar import add_working_days
 from accountability.rules.runs import run_rules
 from inspections import services
 from inspections.models import FindingStatus, InspectionPolicy, Petition, RectificationStep, StepKind
@@ -470,3 +471,30 @@ def test_open_a_case_from_a_finding(people):
         services.finding_open_case(
             actor=people["discipline"], finding=f, situation="A-10.4", severity="minor"
         )
+
+
+def test_petition_answer_deadline_in_working_days_and_the_overdue_alert(people):
+    received = D(2026, 9, 25)  # before the National Day holiday: calendar days would be wrong
+    petition = services.petition_create(
+        actor=people["county"],
+        number="XF-9",
+        channel="letter",
+        received_on=received,
+        content="反映帮扶资金未到户",
+        unit=AdminUnit.objects.get(code=TOWNSHIP),
+        handler=Official.objects.filter(organisation__unit_id=TOWNSHIP).first(),
+    )
+    due = add_working_days(received, PRESET.petition_answer_working_days)
+    assert due is not None and petition.answer_due == due
+    assert due > received + dt.timedelta(
+        days=PRESET.petition_answer_working_days * 7 // 5
+    )  # holidays skipped
+
+    def flagged(as_of):
+        return [i for i in rules_json(2026, as_of) if i["rule"] == "I-6" and i["unit"] == TOWNSHIP]
+
+    assert flagged(due) == []
+    late = flagged(due + dt.timedelta(days=1))
+    assert len(late) == 1 and late[0]["targets"][0]["name"] == petition.handler.name
+    services.petition_answer(actor=people["township"], petition=petition, answer="已答复", on=due)
+    assert flagged(due + dt.timedelta(days=1)) == []
