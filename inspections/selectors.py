@@ -217,6 +217,7 @@ LEDGER_FILTERS = {
     "closed": "已销号",
     "open": "整改中",
     "late": "逾期（含逾期销号）",
+    "transferred": "已移交纪检监察、检察机关",
 }
 
 
@@ -245,6 +246,8 @@ def ledger_for(
         findings = findings.filter(status=FindingStatus.CLOSED)
     elif state == "open":
         findings = findings.exclude(status=FindingStatus.CLOSED)
+    elif state == "transferred":
+        findings = findings.exclude(transfer_to="")
     if round_id:
         findings = findings.filter(round_id=round_id)
     if unit_code:
