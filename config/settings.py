@@ -295,6 +295,11 @@ SPECTACULAR_SETTINGS = {
         "VisitKindEnum": "visits.models.VisitKind",
         "StationedSourceEnum": "visits.models.StationedSource",
         "AccountabilityFormEnum": "accountability.cases.situations.AccountabilityForm",
+        "InspectionFindingStatusEnum": "inspections.models.FindingStatus",
+        "InspectionSeverityEnum": "inspections.models.FindingSeverity",
+        "ProblemSourceEnum": "inspections.models.ProblemSource",
+        "TransferToEnum": "inspections.models.TransferTo",
+        "RoundKindEnum": "inspections.models.RoundKind",
     },
 }
 

@@ -20,7 +20,9 @@ class InspectionsConfig(AppConfig):
         from inspections.presets import RULES
         from inspections.views import unit_section
 
-        register_history_pages(finding="inspections.Finding", inspectionround="inspections.InspectionRound")
+        register_history_pages(
+            inspection_finding="inspections.Finding", inspection_round="inspections.InspectionRound"
+        )
         roles.contribute()
         register_demo_loader(load_inspections)
         for name, (function, label) in METRICS.items():

@@ -16,6 +16,7 @@ from inspections.models import Finding, InspectionRound
 CITY, COUNTY, COUNTY_2 = "349900000000", "349901000000", "349902000000"
 TOWNSHIP, TOWNSHIP_2 = "349901101000", "349901102000"
 VILLAGE = "349901101202"
+HANDOVER_VILLAGE = "349901101201"
 
 
 def load_inspections() -> int:
@@ -26,7 +27,9 @@ def load_inspections() -> int:
     county = User.objects.get(username="county_office")
     township = User.objects.get(username="township_staff")
     today = timezone.localdate()
-    units = AdminUnit.objects.in_bulk([CITY, COUNTY, COUNTY_2, TOWNSHIP, TOWNSHIP_2, VILLAGE])
+    units = AdminUnit.objects.in_bulk(
+        [CITY, COUNTY, COUNTY_2, TOWNSHIP, TOWNSHIP_2, VILLAGE, HANDOVER_VILLAGE]
+    )
     city_officials = list(Official.objects.filter(organisation__unit_id=CITY).order_by("pk")[:4])
     county_officials = list(Official.objects.filter(organisation__unit_id=COUNTY).order_by("pk")[:3])
     ago = lambda days: today - dt.timedelta(days=days)  # noqa: E731
@@ -98,7 +101,9 @@ def load_inspections() -> int:
         patrol_finding("XC-02", TOWNSHIP_2, "project_funds", "产业项目资金拨付滞后", "serious")
         services.finding_transfer(
             actor=inspector,
-            finding=patrol_finding("XC-03", VILLAGE, "transferred", "村干部涉嫌虚报冒领补助资金", "severe"),
+            finding=patrol_finding(
+                "XC-03", HANDOVER_VILLAGE, "transferred", "村干部涉嫌虚报冒领补助资金", "severe"
+            ),
             to="discipline",
             note="线索移交县纪委监委",
         )

@@ -53,20 +53,20 @@ def _officials(user, ids):
 # --- plans -------------------------------------------------------------------------------------
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class SupervisionPlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupervisionPlan
         fields = ["id", "unit", "year", "title", "adopted_on"]
 
 
-class PlanCreateSerializer(serializers.Serializer):
+class SupervisionPlanCreateSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=12)
     year = serializers.IntegerField(min_value=2013, max_value=2100)
     title = serializers.CharField(max_length=200)
     adopted_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class CoverageSerializer(serializers.Serializer):
+class PlanCoverageSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     count = serializers.IntegerField()
@@ -74,35 +74,35 @@ class CoverageSerializer(serializers.Serializer):
     covered = serializers.BooleanField()
 
 
-class PlanViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SupervisionPlanViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Annual supervision plans (年度督查计划); ``coverage``: counties and helping units with their
     comprehensive supervisions of the year (≥ 1 required)."""
 
     queryset = SupervisionPlan.objects.select_related("unit")
-    serializer_class = PlanSerializer
+    serializer_class = SupervisionPlanSerializer
 
-    @extend_schema(request=PlanCreateSerializer, responses={201: PlanSerializer})
+    @extend_schema(request=SupervisionPlanCreateSerializer, responses={201: SupervisionPlanSerializer})
     def create(self, request, *args, **kwargs):
-        data = PlanCreateSerializer(data=request.data)
+        data = SupervisionPlanCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         plan = services.plan_create(
             actor=request.user, unit=_unit(request.user, values.pop("unit")), **values
         )
-        return Response(PlanSerializer(plan).data, status=201)
+        return Response(SupervisionPlanSerializer(plan).data, status=201)
 
-    @extend_schema(responses={200: CoverageSerializer(many=True)})
+    @extend_schema(responses={200: PlanCoverageSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def coverage(self, request, pk=None):
         plan = self.get_object()
         result = selectors.plan_coverage_for(request.user, plan, timezone.localdate())
-        return Response(CoverageSerializer([*result.counties, *result.helping_units], many=True).data)
+        return Response(PlanCoverageSerializer([*result.counties, *result.helping_units], many=True).data)
 
 
 # --- rounds ------------------------------------------------------------------------------------
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class InspectionRoundSerializer(serializers.ModelSerializer):
     report_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -133,7 +133,7 @@ class RoundSerializer(serializers.ModelSerializer):
         return f"/inspections/rounds/{obj.pk}/report/" if obj.report else ""
 
 
-class RoundCreateSerializer(serializers.Serializer):
+class InspectionRoundCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RoundKind.choices)
     scope = serializers.ChoiceField(choices=Scope.choices, required=False, allow_blank=True, default="")
     number = serializers.CharField(max_length=40)
@@ -149,19 +149,19 @@ class RoundCreateSerializer(serializers.Serializer):
     methods = serializers.ListField(child=serializers.ChoiceField(choices=Method.choices), default=list)
 
 
-class FeedbackSerializer(serializers.Serializer):
+class RoundFeedbackSerializer(serializers.Serializer):
     on = serializers.DateField()
 
 
-class RoundViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class InspectionRoundViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Supervision and patrol rounds (督查、巡查) issued in or about the caller's jurisdiction."""
 
     queryset = InspectionRound.objects.select_related("issuer", "unit")
-    serializer_class = RoundSerializer
+    serializer_class = InspectionRoundSerializer
 
-    @extend_schema(request=RoundCreateSerializer, responses={201: RoundSerializer})
+    @extend_schema(request=InspectionRoundCreateSerializer, responses={201: InspectionRoundSerializer})
     def create(self, request, *args, **kwargs):
-        data = RoundCreateSerializer(data=request.data)
+        data = InspectionRoundCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         user = request.user
@@ -174,29 +174,29 @@ class RoundViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.Re
             members=_officials(user, v.pop("members")),
             **v,
         )
-        return Response(RoundSerializer(found).data, status=201)
+        return Response(InspectionRoundSerializer(found).data, status=201)
 
-    @extend_schema(request=FeedbackSerializer, responses={200: RoundSerializer})
+    @extend_schema(request=RoundFeedbackSerializer, responses={200: InspectionRoundSerializer})
     @action(detail=True, methods=["post"])
     def feedback(self, request, pk=None):
         """Record the feedback to the inspected unit (patrol deadlines run from it)."""
-        data = FeedbackSerializer(data=request.data)
+        data = RoundFeedbackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         found = services.round_feedback(actor=request.user, round=self.get_object(), **data.validated_data)
-        return Response(RoundSerializer(found).data)
+        return Response(InspectionRoundSerializer(found).data)
 
-    @extend_schema(request=None, responses={200: RoundSerializer})
+    @extend_schema(request=None, responses={200: InspectionRoundSerializer})
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         """Generate the written report (docx, GB/T 9704) from the round's findings."""
         found = reports.round_report_generate(actor=request.user, round=self.get_object())
-        return Response(RoundSerializer(found).data)
+        return Response(InspectionRoundSerializer(found).data)
 
 
 # --- findings ----------------------------------------------------------------------------------
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class InspectionFindingSerializer(serializers.ModelSerializer):
     responsible = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
 
@@ -239,7 +239,7 @@ class FindingSerializer(serializers.ModelSerializer):
         return obj.status != "closed" and obj.deadline < timezone.localdate()
 
 
-class FindingCreateSerializer(serializers.Serializer):
+class InspectionFindingCreateSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40)
     unit = serializers.CharField(max_length=12)
     found_on = serializers.DateField()
@@ -256,22 +256,22 @@ class FindingCreateSerializer(serializers.Serializer):
     measures = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReportSerializer(serializers.Serializer):
+class RectificationReportSerializer(serializers.Serializer):
     text = serializers.CharField()
     request_close = serializers.BooleanField(default=False)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class DecisionSerializer(serializers.Serializer):
+class VerificationSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TransferSerializer(serializers.Serializer):
+class FindingTransferSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=[c for c in TransferTo.choices if c[0]])
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class StepSerializer(serializers.ModelSerializer):
+class RectificationStepSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
 
@@ -286,12 +286,14 @@ class StepSerializer(serializers.ModelSerializer):
         return [{"id": e.pk, "name": e.name, "kind": e.kind, "size": e.size} for e in obj.evidence.all()]
 
 
-class FindingViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class InspectionFindingViewSet(
+    JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Findings (问题) and their rectification (整改) in the caller's jurisdiction: the ledger's
     filters, and one action per step (report, verify, reject, reopen, transfer)."""
 
     queryset = Finding.objects.select_related("unit").prefetch_related("responsible__official")
-    serializer_class = FindingSerializer
+    serializer_class = InspectionFindingSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -323,9 +325,9 @@ class FindingViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.
         )
         return queryset.filter(pk__in=ledger.values("pk")).order_by("deadline", "number")
 
-    @extend_schema(request=FindingCreateSerializer, responses={201: FindingSerializer})
+    @extend_schema(request=InspectionFindingCreateSerializer, responses={201: InspectionFindingSerializer})
     def create(self, request, *args, **kwargs):
-        data = FindingCreateSerializer(data=request.data)
+        data = InspectionFindingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         user = request.user
@@ -338,9 +340,9 @@ class FindingViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.
             responsible=_officials(user, responsible) if responsible is not None else None,
             **v,
         )
-        return Response(FindingSerializer(selectors.finding_for(user, finding.pk)).data, status=201)
+        return Response(InspectionFindingSerializer(selectors.finding_for(user, finding.pk)).data, status=201)
 
-    @extend_schema(request=ReportSerializer, responses={201: StepSerializer})
+    @extend_schema(request=RectificationReportSerializer, responses={201: RectificationStepSerializer})
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         """The inspected unit's progress report (multipart with ``files`` for photos); with
@@ -351,50 +353,50 @@ class FindingViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.
             "request_close": request.data.get("request_close", False),
             "files": request.FILES.getlist("files"),
         }
-        data = ReportSerializer(data=payload)
+        data = RectificationReportSerializer(data=payload)
         data.is_valid(raise_exception=True)
         step = services.rectification_report(actor=request.user, finding=finding, **data.validated_data)
-        return Response(StepSerializer(step).data, status=201)
+        return Response(RectificationStepSerializer(step).data, status=201)
 
-    @extend_schema(request=DecisionSerializer, responses={200: FindingSerializer})
+    @extend_schema(request=VerificationSerializer, responses={200: InspectionFindingSerializer})
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """Verification passed: close-out (销号). Refused for the finding's own unit."""
         return self._decide(request, services.finding_verify)
 
-    @extend_schema(request=DecisionSerializer, responses={200: FindingSerializer})
+    @extend_schema(request=VerificationSerializer, responses={200: InspectionFindingSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._decide(request, services.finding_reject)
 
-    @extend_schema(request=DecisionSerializer, responses={200: FindingSerializer})
+    @extend_schema(request=VerificationSerializer, responses={200: InspectionFindingSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._decide(request, services.finding_reopen)
 
     def _decide(self, request, service):
         finding = self.get_object()
-        data = DecisionSerializer(data=request.data)
+        data = VerificationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         service(actor=request.user, finding=finding, **data.validated_data)
-        return Response(FindingSerializer(selectors.finding_for(request.user, finding.pk)).data)
+        return Response(InspectionFindingSerializer(selectors.finding_for(request.user, finding.pk)).data)
 
-    @extend_schema(request=TransferSerializer, responses={200: FindingSerializer})
+    @extend_schema(request=FindingTransferSerializer, responses={200: InspectionFindingSerializer})
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         """Transfer to the discipline inspection or the procuratorate (recorded, A-11)."""
         finding = self.get_object()
-        data = TransferSerializer(data=request.data)
+        data = FindingTransferSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.finding_transfer(actor=request.user, finding=finding, **data.validated_data)
-        return Response(FindingSerializer(selectors.finding_for(request.user, finding.pk)).data)
+        return Response(InspectionFindingSerializer(selectors.finding_for(request.user, finding.pk)).data)
 
 
-class StepViewSet(ScopedReadOnlyViewSet):
+class RectificationStepViewSet(ScopedReadOnlyViewSet):
     """Rectification steps (整改环节) of the findings in the caller's jurisdiction; ``finding`` filters."""
 
     queryset = RectificationStep.objects.select_related("actor").prefetch_related("evidence")
-    serializer_class = StepSerializer
+    serializer_class = RectificationStepSerializer
 
     @extend_schema(parameters=[OpenApiParameter("finding", int)])
     def list(self, request, *args, **kwargs):
@@ -437,7 +439,7 @@ class PetitionCreateSerializer(serializers.Serializer):
     handler = serializers.IntegerField(required=False, allow_null=True, default=None, **ID)
 
 
-class AnswerSerializer(serializers.Serializer):
+class PetitionAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField()
     on = serializers.DateField(required=False, allow_null=True, default=None)
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False, default="")
@@ -464,11 +466,11 @@ class PetitionViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets
         )
         return Response(PetitionSerializer(petition).data, status=201)
 
-    @extend_schema(request=AnswerSerializer, responses={200: PetitionSerializer})
+    @extend_schema(request=PetitionAnswerSerializer, responses={200: PetitionSerializer})
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         petition = self.get_object()
-        data = AnswerSerializer(data=request.data)
+        data = PetitionAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         petition = services.petition_answer(actor=request.user, petition=petition, **data.validated_data)
         return Response(PetitionSerializer(petition).data)
