@@ -52,6 +52,11 @@ class ReportForm(forms.Form):
     """The inspected unit's progress report, phone first: text, photos, ask for close-out."""
 
     text = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(
+        label=_("整改措施（可选，更新问题的整改措施）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     files = MultipleFileField(label=_("照片或文件"), required=False)
     request_close = forms.BooleanField(label=_("整改完成，申请销号"), required=False)
 
@@ -90,3 +95,13 @@ class PetitionForm(forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 3}))
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, required=False)
+
+
+class PetitionFindingForm(forms.Form):
+    number = forms.CharField(label=_("问题编号"), max_length=40)
+    category = forms.ChoiceField(label=_("问题类别"))
+    severity = forms.ChoiceField(label=_("严重程度"), choices=FindingSeverity.choices)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c["code"], c["label"]) for c in categories]

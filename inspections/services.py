@@ -12,10 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accountability.access.guards import require_in_jurisdiction, require_permission
+from accountability.access.roles import ROLE_BY_CODE
 from accountability.cases.models import CaseOrigin
 from accountability.cases.services import case_open
-from accountability.models import AdminLevel, AdminUnit, Official, Organisation
+from accountability.models import AdminLevel, AdminUnit, Official, Organisation, User
 from accountability.platform.history import history_context
+from accountability.platform.notifications import notifications_send
 from accountability.policy.calendar import add_working_days
 from inspections.models import (
     PATROL_LEADER_RANKS,
@@ -386,6 +388,8 @@ def finding_create(
                     finding, StepKind.TRANSFERRED, actor, f"移交{TransferTo(transfer_to).label}", on=found_on
                 )
             _attach(finding, None, files, actor)  # the inspector's photos: with the finding or not at all
+            if transfer_to:
+                _notify_discipline(finding, TransferTo(transfer_to).label)
     except IntegrityError:
         raise ValidationError(f"问题编号 {number} 已存在") from None
     return finding
@@ -479,6 +483,7 @@ def rectification_report(
     files: Iterable = (),
     on: dt.date | None = None,
     request_close: bool = False,
+    measures: str = "",
 ) -> RectificationStep:
     """A progress report of the inspected unit with its attachments; with ``request_close`` it asks
     for close-out (销号) and the finding waits for verification."""
@@ -494,9 +499,11 @@ def rectification_report(
     with history_context(actor=actor, reason=str(kind.label)):
         step = _step(finding, kind, actor, _text(text, "整改情况"), on=on)
         _attach(finding, step, files, actor)
+        if measures.strip():
+            finding.measures = measures.strip()
         if request_close:
             finding.status = FindingStatus.AWAITING
-            finding.save(update_fields=["status"])
+        finding.save(update_fields=["status", "measures"])
     return step
 
 
@@ -591,7 +598,32 @@ def finding_transfer(*, actor, finding: Finding, to: str, note: str, on: dt.date
         _step(
             finding, StepKind.TRANSFERRED, actor, f"移交{TransferTo(to).label}：{(note or '').strip()}", on=on
         )
+        _notify_discipline(finding, TransferTo(to).label)
     return finding
+
+
+def _notify_discipline(finding: Finding, to: str) -> int:
+    """The discipline officers whose jurisdiction contains the finding's unit receive the transfer in
+    their inbox (once per finding)."""
+    codes = [finding.unit_id, *finding.unit.ancestor_codes()]
+    officers = list(
+        User.objects.filter(
+            is_active=True, jurisdiction_id__in=codes, groups__name=ROLE_BY_CODE["discipline_officer"].name
+        ).distinct()
+    )
+    return notifications_send(
+        recipients=officers,
+        kind="finding_transfer",
+        dedupe_key=f"finding-transfer:{finding.pk}",
+        link=f"/inspections/findings/{finding.pk}/",
+        messages={
+            user.pk: (
+                f"问题线索移交：{finding.number}",
+                f"{finding.unit.name}：{finding.description[:200]}（移交{to}，{finding.transferred_on}）",
+            )
+            for user in officers
+        },
+    )
 
 
 @transaction.atomic

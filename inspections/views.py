@@ -23,6 +23,7 @@ from inspections.forms import (
     DecisionForm,
     FeedbackForm,
     FindingForm,
+    PetitionFindingForm,
     PetitionForm,
     ReportForm,
     TransferForm,
@@ -377,8 +378,21 @@ def petition_list(request):
 @login_required
 def petition_detail(request, pk: int):
     petition = selectors.petition_for(request.user, pk)
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    policy = selectors.policy_for(petition.unit_id, petition.received_on)
+    to_finding = request.method == "POST" and request.POST.get("action") == "finding"
+    finding_form = PetitionFindingForm(request.POST if to_finding else None, categories=policy.categories)
+    form = AnswerForm(request.POST if request.method == "POST" and not to_finding else None)
+    if to_finding and finding_form.is_valid():
+        try:
+            found = services.petition_to_finding(
+                actor=request.user, petition=petition, **finding_form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, f"已形成问题 {found.number}。")
+            return redirect("finding-detail", pk=found.pk)
+    elif request.method == "POST" and not to_finding and form.is_valid():
         try:
             services.petition_answer(actor=request.user, petition=petition, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
@@ -386,7 +400,11 @@ def petition_detail(request, pk: int):
         else:
             messages.success(request, "答复已记录。")
             return redirect("petition-detail", pk=pk)
-    return render(request, "inspections/petition_detail.html", {"petition": petition, "form": form})
+    return render(
+        request,
+        "inspections/petition_detail.html",
+        {"petition": petition, "form": form, "finding_form": finding_form},
+    )
 
 
 def unit_section(user, unit) -> dict:

@@ -258,6 +258,7 @@ class InspectionFindingCreateSerializer(serializers.Serializer):
 
 class RectificationReportSerializer(serializers.Serializer):
     text = serializers.CharField()
+    measures = serializers.CharField(required=False, allow_blank=True, default="")
     request_close = serializers.BooleanField(default=False)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
@@ -351,6 +352,7 @@ class InspectionFindingViewSet(
         payload = {
             "text": request.data.get("text", ""),
             "request_close": request.data.get("request_close", False),
+            "measures": request.data.get("measures", ""),
             "files": request.FILES.getlist("files"),
         }
         data = RectificationReportSerializer(data=payload)
@@ -445,6 +447,13 @@ class PetitionAnswerSerializer(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False, default="")
 
 
+class PetitionFindingSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+    category = serializers.CharField(max_length=40)
+    severity = serializers.ChoiceField(choices=FindingSeverity.choices)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class PetitionViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Petitions and hotline cases (信访、12345) about units of the caller's jurisdiction."""
 
@@ -474,3 +483,15 @@ class PetitionViewSet(JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets
         data.is_valid(raise_exception=True)
         petition = services.petition_answer(actor=request.user, petition=petition, **data.validated_data)
         return Response(PetitionSerializer(petition).data)
+
+    @extend_schema(request=PetitionFindingSerializer, responses={201: InspectionFindingSerializer})
+    @action(detail=True, methods=["post"], url_path="finding")
+    def finding(self, request, pk=None):
+        """The petition reveals a problem: record it as a finding (source 信访举报; once)."""
+        petition = self.get_object()
+        data = PetitionFindingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = services.petition_to_finding(actor=request.user, petition=petition, **data.validated_data)
+        return Response(
+            InspectionFindingSerializer(selectors.finding_for(request.user, found.pk)).data, status=201
+        )

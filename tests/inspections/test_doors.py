@@ -198,13 +198,13 @@ def test_api_steps_and_verification(client, people):
     photo.name = "p.png"
     response = client.post(
         f"/api/inspection-findings/{f.pk}/report/",
-        {"text": "完成", "request_close": "true", "files": [photo]},
+        {"text": "完成", "measures": "逐户补签", "request_close": "true", "files": [photo]},
     )
     assert response.status_code == 201 and response.json()["files"][0]["kind"] == "photo"
     assert client.post(f"/api/inspection-findings/{f.pk}/verify/", {}, "application/json").status_code == 403
     client.force_login(people["county"])
     body = client.post(f"/api/inspection-findings/{f.pk}/verify/", {"text": "ok"}, "application/json").json()
-    assert body["status"] == "closed" and body["number"] == f.number
+    assert body["status"] == "closed" and body["number"] == f.number and body["measures"] == "逐户补签"
     steps = client.get(f"/api/rectification-steps/?finding={f.pk}").json()
     assert [s["kind"] for s in steps["results"]] == ["created", "request_close", "verified"]
     listed = client.get("/api/inspection-findings/?state=closed").json()
@@ -291,3 +291,31 @@ def test_plan_page_shows_uncovered(client, people):
     client.force_login(people["inspector"])
     page = client.get(f"/inspections/plans/{plan.pk}/").content.decode()
     assert "尚未覆盖" in page and "东山县" in page
+
+
+def test_api_petition_produces_a_finding_once(client, people):
+    petition = services.petition_create(
+        actor=people["county"],
+        number="XF-API",
+        channel="hotline",
+        received_on=D(2026, 11, 2),
+        content="反映帮扶不到位",
+        unit=AdminUnit.objects.get(code=TOWNSHIP),
+    )
+    client.force_login(people["county"])
+    url = f"/api/petitions/{petition.pk}/finding/"
+    response = client.post(
+        url, {"number": "XF-API-1", "category": "pairing", "severity": "general"}, "application/json"
+    )
+    assert response.status_code == 201 and response.json()["source"] == "petition"
+    again = client.post(
+        url, {"number": "XF-API-2", "category": "pairing", "severity": "general"}, "application/json"
+    )
+    assert again.status_code == 400 and not Finding.objects.filter(number="XF-API-2").exists()
+    client.force_login(login(COUNTY_2, "county_office"))
+    assert (
+        client.post(
+            url, {"number": "X", "category": "pairing", "severity": "general"}, "application/json"
+        ).status_code
+        == 404
+    )

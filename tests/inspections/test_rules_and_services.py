@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from accountability.demo.responsibility import HANDOVER_DAY
 from accountability.models import AdminUnit, Alert, Official, Organisation, PolicyProfile, Post
+from accountability.platform.models import Notification
 from accountability.policy.calendar import add_working_days
 from accountability.rules.runs import run_rules
 from inspections import services
@@ -309,6 +310,12 @@ def test_transfer_is_recorded_once(people):
     services.finding_transfer(actor=people["inspector"], finding=f, to="discipline", note="涉嫌虚报冒领")
     f.refresh_from_db()
     assert f.transfer_to == "discipline" and f.transferred_on is not None
+    received = Notification.objects.filter(kind="finding_transfer", link__endswith=f"/{f.pk}/")
+    assert list(received.values_list("recipient", flat=True)) == [people["discipline"].pk]
+    sibling = login(COUNTY_2, "discipline_officer")
+    g = finding(people["inspector"])
+    services.finding_transfer(actor=people["inspector"], finding=g, to="procuratorate", note="")
+    assert not Notification.objects.filter(recipient=sibling).exists()
     with pytest.raises(ValidationError, match="已于"):
         services.finding_transfer(actor=people["inspector"], finding=f, to="procuratorate", note="")
     with pytest.raises(PermissionDenied):
