@@ -80,6 +80,9 @@ class InspectionRoundAdmin(JurisdictionScopedAdmin):
     readonly_fields = ["report", "report_generated_at", "feedback_on"]
     inlines = [TeamMemberInline]
 
+    def has_add_permission(self, request, obj=None):
+        return False  # organised on the pages or by the API (approval, rank and cross-inspection rules)
+
 
 @admin.register(TeamMember)
 class TeamMemberAdmin(ReadOnlyAdmin):

@@ -7,7 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accountability.platform.widgets import DayInput
-from inspections.models import FindingSeverity, PetitionChannel, ProblemSource, Satisfaction, TransferTo
+from inspections.models import (
+    CadreRank,
+    FindingSeverity,
+    Method,
+    PetitionChannel,
+    ProblemSource,
+    RoundKind,
+    Satisfaction,
+    Scope,
+    TransferTo,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -105,3 +115,33 @@ class PetitionFindingForm(forms.Form):
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(c["code"], c["label"]) for c in categories]
+
+
+class RoundForm(forms.Form):
+    """A supervision or patrol round; the leader and members by their ID numbers."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=RoundKind.choices, widget=forms.RadioSelect)
+    scope = forms.ChoiceField(
+        label=_("督查类型（巡查不填）"), choices=[("", "—"), *Scope.choices], required=False
+    )
+    number = forms.CharField(label=_("编号"), max_length=40)
+    title = forms.CharField(label=_("名称"), max_length=200)
+    issuer = forms.CharField(label=_("组织单位代码"), max_length=12)
+    unit = forms.CharField(label=_("被督查（巡查）单位代码"), max_length=12)
+    starts_on = forms.DateField(label=_("开始日期"), widget=DayInput())
+    ends_on = forms.DateField(label=_("结束日期"), required=False, widget=DayInput())
+    approved_on = forms.DateField(label=_("市委市政府批准日期（巡查）"), required=False, widget=DayInput())
+    leader = forms.CharField(label=_("组长证件号码"), max_length=30)
+    leader_rank = forms.ChoiceField(label=_("组长级别"), choices=CadreRank.choices)
+    members = forms.CharField(
+        label=_("成员证件号码（每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    methods = forms.MultipleChoiceField(
+        label=_("方式方法"), choices=Method.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def member_numbers(self) -> list[str]:
+        text = self.cleaned_data.get("members") or ""
+        return [
+            line.strip() for line in text.replace("、", "\n").replace(",", "\n").splitlines() if line.strip()
+        ]

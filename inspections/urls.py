@@ -12,6 +12,7 @@ urlpatterns = [
     path("inspections/findings/<int:pk>/case/", views.finding_case, name="finding-case"),
     path("inspections/findings/<int:pk>/files/<int:evidence_id>/", views.evidence_file, name="finding-file"),
     path("inspections/rounds/", views.round_list, name="round-list"),
+    path("inspections/rounds/new/", views.round_new, name="round-new"),
     path("inspections/rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("inspections/rounds/<int:pk>/feedback/", views.round_feedback, name="round-feedback"),
     path("inspections/rounds/<int:pk>/report/", views.round_report, name="round-report"),

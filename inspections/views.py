@@ -15,6 +15,7 @@ from accountability.hierarchy.selectors import UNIT_NOT_FOUND, unit_by_code_for,
 from accountability.platform.dates import parse_day
 from accountability.platform.errors import error_text
 from accountability.platform.views import xlsx_response
+from accountability.responsibility.selectors import ID_NUMBER_NOT_FOUND, official_by_id_number_for
 from inspections import reports, selectors, services
 from inspections.exporters import findings_workbook
 from inspections.forms import (
@@ -26,6 +27,7 @@ from inspections.forms import (
     PetitionFindingForm,
     PetitionForm,
     ReportForm,
+    RoundForm,
     TransferForm,
 )
 from inspections.models import Method, Scope
@@ -249,6 +251,53 @@ def evidence_file(request, pk: int, evidence_id: int):
 def round_list(request):
     page = Paginator(selectors.rounds_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/round_list.html", {"page": page})
+
+
+@login_required
+def round_new(request):
+    """Organise a supervision or patrol: the service checks the approval, the leader's rank and
+    the cross-inspection rule."""
+    form = RoundForm(request.POST or None, initial={"issuer": request.user.jurisdiction_id or ""})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        issuer, unit = (
+            unit_by_code_for(request.user, data["issuer"]),
+            unit_by_code_for(request.user, data["unit"]),
+        )
+        leader = official_by_id_number_for(request.user, data["leader"])
+        members = [official_by_id_number_for(request.user, n) for n in form.member_numbers()]
+        if issuer is None:
+            form.add_error("issuer", UNIT_NOT_FOUND)
+        if unit is None:
+            form.add_error("unit", UNIT_NOT_FOUND)
+        if leader is None:
+            form.add_error("leader", ID_NUMBER_NOT_FOUND)
+        if any(m is None for m in members):
+            form.add_error("members", ID_NUMBER_NOT_FOUND)
+        if not form.errors:
+            try:
+                found = services.round_create(
+                    actor=request.user,
+                    kind=data["kind"],
+                    scope=data["scope"],
+                    number=data["number"],
+                    title=data["title"],
+                    issuer=issuer,
+                    unit=unit,
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    approved_on=data["approved_on"],
+                    leader=leader,
+                    leader_rank=data["leader_rank"],
+                    members=members,
+                    methods=data["methods"],
+                )
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, error_text(error))
+            else:
+                messages.success(request, f"{found.get_kind_display()} {found.number} 已登记。")
+                return redirect("round-detail", pk=found.pk)
+    return render(request, "inspections/round_new.html", {"form": form})
 
 
 @login_required

@@ -319,3 +319,28 @@ def test_api_petition_produces_a_finding_once(client, people):
         ).status_code
         == 404
     )
+
+
+def test_round_page_creates_a_patrol_and_refuses_a_leader_below_division_rank(client, people):
+    leader = Official.objects.filter(organisation__unit_id=CITY).order_by("pk").first()
+    client.force_login(people["inspector"])
+    form = {
+        "kind": "patrol",
+        "number": "XC-P1",
+        "title": "专项巡查",
+        "issuer": CITY,
+        "unit": COUNTY,
+        "starts_on": "2026-05-01",
+        "approved_on": "2026-04-20",
+        "leader": leader.id_number,
+        "leader_rank": "section",
+        "methods": ["meeting", "site"],
+    }
+    refused = client.post("/inspections/rounds/new/", form)
+    assert "处级" in refused.content.decode()
+    response = client.post("/inspections/rounds/new/", {**form, "leader_rank": "division"})
+    assert response.status_code == 302
+    unknown = client.post(
+        "/inspections/rounds/new/", {**form, "number": "XC-P2", "leader": "110101199001011234"}
+    )
+    assert "没有该证件号码的干部" in unknown.content.decode()
