@@ -145,3 +145,21 @@ class RoundForm(forms.Form):
         return [
             line.strip() for line in text.replace("、", "\n").replace(",", "\n").splitlines() if line.strip()
         ]
+
+
+class ResponsibleForm(forms.Form):
+    """Name the officials responsible by hand (ID numbers, one a line), with the reason; empty: resolve
+    again from who held the posts on the finding's date."""
+
+    id_numbers = forms.CharField(
+        label=_("责任人证件号码（每行一个；留空按任职重新确定）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reason = forms.CharField(label=_("调整理由"), max_length=200)
+
+    def numbers(self) -> list[str]:
+        text = self.cleaned_data.get("id_numbers") or ""
+        return [
+            line.strip() for line in text.replace("、", "\n").replace(",", "\n").splitlines() if line.strip()
+        ]

@@ -27,6 +27,7 @@ from inspections.forms import (
     PetitionFindingForm,
     PetitionForm,
     ReportForm,
+    ResponsibleForm,
     RoundForm,
     TransferForm,
 )
@@ -144,6 +145,8 @@ def finding_detail(request, pk: int):
         "decision_form": DecisionForm(),
         "transfer_form": TransferForm(),
         "case_form": CaseForm(),
+        "responsible_form": ResponsibleForm(),
+        "may_change": user.has_perm("inspections.change_finding"),
         "may_report": user.has_perm("inspections.report_rectification") and finding.status == "rectifying",
         "may_verify": may_verify,
         "verify_refusal": verification_refusal(
@@ -230,6 +233,30 @@ def finding_case(request, pk: int):
         return redirect("finding-detail", pk=pk)
     messages.success(request, f"已立案（案件 {case.pk}）。")
     return redirect("case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def finding_responsible(request, pk: int):
+    finding = selectors.finding_for(request.user, pk)
+    form = ResponsibleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("请填写调整理由")
+        numbers = form.numbers()
+        officials = [official_by_id_number_for(request.user, n) for n in numbers]
+        if any(o is None for o in officials):
+            raise ValidationError(ID_NUMBER_NOT_FOUND)
+        services.finding_set_responsible(
+            actor=request.user,
+            finding=finding,
+            officials=officials if numbers else None,
+            reason=form.cleaned_data["reason"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("finding-detail", pk=pk)
+    return _done(request, pk, "责任人已调整。")
 
 
 @login_required

@@ -344,3 +344,20 @@ def test_round_page_creates_a_patrol_and_refuses_a_leader_below_division_rank(cl
         "/inspections/rounds/new/", {**form, "number": "XC-P2", "leader": "110101199001011234"}
     )
     assert "没有该证件号码的干部" in unknown.content.decode()
+
+
+def test_responsible_officials_are_editable_with_a_reason(client, people):
+    f = finding(people["inspector"], unit=TOWNSHIP)
+    resolved = set(f.responsible.values_list("official_id", flat=True))
+    other = Official.objects.filter(organisation__unit_id=TOWNSHIP).exclude(pk__in=resolved).first()
+    client.force_login(people["county"])
+    client.post(
+        f"/inspections/findings/{f.pk}/responsible/", {"id_numbers": other.id_number, "reason": "实际分管"}
+    )
+    assert set(f.responsible.values_list("official_id", flat=True)) == {other.pk}
+    assert f.steps.filter(kind=StepKind.RESPONSIBLE, text__startswith="实际分管").exists()
+    client.post(f"/inspections/findings/{f.pk}/responsible/", {"id_numbers": "", "reason": "恢复按任职确定"})
+    assert set(f.responsible.values_list("official_id", flat=True)) == resolved
+    client.force_login(people["township"])  # no right to change a finding
+    client.post(f"/inspections/findings/{f.pk}/responsible/", {"id_numbers": other.id_number, "reason": "x"})
+    assert set(f.responsible.values_list("official_id", flat=True)) == resolved
