@@ -11,6 +11,7 @@ from accountability.access.roles import role_group
 from accountability.demo.users import DEMO_PASSWORD
 from accountability.models import User
 from inspections.models import Finding, FindingStatus
+from tests.browser.test_csp_and_phone import RECORD_VIOLATIONS
 from tests.browser.test_journeys import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,7 +92,8 @@ def test_finding_to_close_out_on_a_phone(phone, live_server, demo, screenshot, t
 
 
 @pytest.mark.parametrize("role", ["inspector", "county_office", "township_staff", "discipline"])
-def test_inspection_pages_fit_a_phone(phone, live_server, demo, role):
+def test_inspection_pages_fit_a_phone_without_csp_violations(phone, live_server, demo, role):
+    phone.add_init_script(RECORD_VIOLATIONS)
     log_in(phone, live_server, role)
     first = Finding.objects.filter(number="XC-01").first()
     paths = [
@@ -103,8 +105,10 @@ def test_inspection_pages_fit_a_phone(phone, live_server, demo, role):
         "/inspections/disclosure/" + ("" if role == "township_staff" else "?county=349901000000"),
         f"/units/{TOWNSHIP}/",
         f"/inspections/findings/{first.pk}/",
+        "/inspections/rounds/new/",
     ]
     for path in paths:
         response = phone.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert overflow(phone) <= 0, path
+        assert phone.evaluate("window.__csp || []") == [], path
