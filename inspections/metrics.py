@@ -29,9 +29,9 @@ from inspections.selectors import coverage_of, policy_of
 
 
 def period_end(year: int, as_of: dt.date | None) -> dt.date:
-    """The day a year's facts are judged on: 31 December, or the as-of day if earlier."""
-    end = dt.date(year, 12, 31)
-    return min(end, as_of) if as_of else end
+    """The day the facts are judged on: the run's as-of day (a finding overdue on it is reported,
+    whatever the year it was found in), or 31 December of the year without one."""
+    return as_of or dt.date(year, 12, 31)
 
 
 def _officials(finding_ids: list[int]) -> dict[int, list[dict]]:

@@ -362,6 +362,11 @@ def test_an_old_finding_still_overdue_is_reported_in_a_later_year(people):
     f = finding(people["inspector"], found_on=D(2025, 3, 1), deadline=D(2025, 5, 1))
     items = [i for i in rules_json(2026, D(2026, 2, 1)) if i.get("finding") == f.number]
     assert len(items) == 1 and items[0]["value"] == (D(2026, 2, 1) - D(2025, 5, 1)).days
+    g = finding(people["inspector"], found_on=D(2025, 11, 1), deadline=D(2026, 1, 15))
+    on_the_day = [i for i in rules_json(2025, D(2026, 1, 15)) if i.get("finding") == g.number]
+    assert on_the_day == []
+    the_day_after = [i for i in rules_json(2025, D(2026, 1, 16)) if i.get("finding") == g.number]
+    assert [i["value"] for i in the_day_after] == [1]
 
 
 def test_closed_late_counts_as_late_closed_in_time_does_not(people):
