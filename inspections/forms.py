@@ -163,3 +163,24 @@ class ResponsibleForm(forms.Form):
         return [
             line.strip() for line in text.replace("、", "\n").replace(",", "\n").splitlines() if line.strip()
         ]
+
+
+class PlanForm(forms.Form):
+    unit = forms.CharField(label=_("制定单位代码"), max_length=12)
+    year = forms.IntegerField(label=_("年度"), min_value=2013, max_value=2100)
+    title = forms.CharField(label=_("计划名称"), max_length=200)
+    adopted_on = forms.DateField(label=_("通过日期"), required=False, widget=DayInput())
+
+
+class PlanItemForm(forms.Form):
+    scope = forms.ChoiceField(label=_("类型"), choices=Scope.choices)
+    title = forms.CharField(label=_("事项"), max_length=200)
+    counties = forms.MultipleChoiceField(
+        label=_("督查对象（县区）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    starts_on = forms.DateField(label=_("计划开始"), required=False, widget=DayInput())
+    ends_on = forms.DateField(label=_("计划结束"), required=False, widget=DayInput())
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counties"].choices = [(c.code, c.name) for c in counties]

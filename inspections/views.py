@@ -26,12 +26,14 @@ from inspections.forms import (
     FindingForm,
     PetitionFindingForm,
     PetitionForm,
+    PlanForm,
+    PlanItemForm,
     ReportForm,
     ResponsibleForm,
     RoundForm,
     TransferForm,
 )
-from inspections.models import Method, Scope
+from inspections.models import Method
 from inspections.rules import is_late, verification_refusal
 
 PAGE_SIZE = 50
@@ -384,20 +386,60 @@ def round_report(request, pk: int):
 @login_required
 def plan_list(request):
     plans = selectors.plans_visible_to(request.user).order_by("-year", "unit_id")
-    return render(request, "inspections/plan_list.html", {"plans": plans})
+    form = PlanForm(
+        request.POST or None,
+        initial={"unit": request.user.jurisdiction_id or "", "year": timezone.localdate().year},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = unit_by_code_for(request.user, data.pop("unit"))
+        if unit is None:
+            form.add_error("unit", UNIT_NOT_FOUND)
+        else:
+            try:
+                plan = services.plan_create(actor=request.user, unit=unit, **data)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, error_text(error))
+            else:
+                return redirect("plan-detail", pk=plan.pk)
+    return render(
+        request,
+        "inspections/plan_list.html",
+        {"plans": plans, "form": form, "may_add": request.user.has_perm("inspections.add_supervisionplan")},
+    )
 
 
 @login_required
 def plan_detail(request, pk: int):
     """The plan with its coverage: which counties and helping units have had their comprehensive
-    supervision this year, and which are not yet covered."""
+    supervision this year, and which are not yet covered; items are added here."""
     plan = selectors.plan_for(request.user, pk)
+    counties = list(units_visible_to(request.user).filter(level="county", code__startswith=plan.unit.prefix))
+    form = PlanItemForm(request.POST or None, counties=counties)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = set(data.pop("counties"))
+        try:
+            services.plan_item_add(
+                actor=request.user, plan=plan, counties=[c for c in counties if c.code in chosen], **data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, "督查事项已增加。")
+            return redirect("plan-detail", pk=pk)
     coverage = selectors.plan_coverage_for(request.user, plan, timezone.localdate())
     items = plan.items.prefetch_related("counties", "helping_units").order_by("starts_on", "pk")
     return render(
         request,
         "inspections/plan_detail.html",
-        {"plan": plan, "coverage": coverage, "items": items, "scopes": dict(Scope.choices)},
+        {
+            "plan": plan,
+            "coverage": coverage,
+            "items": items,
+            "form": form,
+            "may_change": request.user.has_perm("inspections.add_supervisionplan"),
+        },
     )
 
 

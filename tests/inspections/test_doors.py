@@ -14,7 +14,7 @@ from accountability.demo.responsibility import HANDOVER_DAY
 from accountability.importing.services import run_import
 from accountability.models import AdminUnit, Official, Post
 from inspections import services
-from inspections.models import Finding, FindingStatus, StepKind
+from inspections.models import Finding, FindingStatus, StepKind, SupervisionPlan
 from tests.inspections.conftest import (
     CITY,
     COUNTY,
@@ -361,3 +361,19 @@ def test_responsible_officials_are_editable_with_a_reason(client, people):
     client.force_login(people["township"])  # no right to change a finding
     client.post(f"/inspections/findings/{f.pk}/responsible/", {"id_numbers": other.id_number, "reason": "x"})
     assert set(f.responsible.values_list("official_id", flat=True)) == resolved
+
+
+def test_plan_pages_create_a_plan_and_its_items(client, people):
+    client.force_login(people["inspector"])
+    response = client.post("/inspections/plans/", {"unit": CITY, "year": 2026, "title": "2026 年督查计划"})
+    plan = SupervisionPlan.objects.get(unit_id=CITY, year=2026)
+    assert response.status_code == 302
+    client.post(
+        f"/inspections/plans/{plan.pk}/",
+        {"scope": "comprehensive", "title": "综合督查", "counties": [COUNTY], "starts_on": "2026-03-01"},
+    )
+    assert list(plan.items.get().counties.values_list("code", flat=True)) == [COUNTY]
+    again = client.post("/inspections/plans/", {"unit": CITY, "year": 2026, "title": "重复"})
+    assert "已有 2026 年度督查计划" in again.content.decode()
+    client.force_login(login(COUNTY_2, "county_office"))
+    assert client.get(f"/inspections/plans/{plan.pk}/").status_code == 404
