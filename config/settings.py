@@ -296,6 +296,11 @@ SPECTACULAR_SETTINGS = {
         "StationedSourceEnum": "visits.models.StationedSource",
         "AccountabilityFormEnum": "accountability.cases.situations.AccountabilityForm",
         "FundAcceptanceGradeEnum": "funds.models.Grade",
+        "InspectionFindingStatusEnum": "inspections.models.FindingStatus",
+        "InspectionSeverityEnum": "inspections.models.FindingSeverity",
+        "ProblemSourceEnum": "inspections.models.ProblemSource",
+        "TransferToEnum": "inspections.models.TransferTo",
+        "RoundKindEnum": "inspections.models.RoundKind",
     },
 }
 

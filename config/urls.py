@@ -24,9 +24,11 @@ urlpatterns = [
     path("api/", include("households.api.urls")),
     path("api/", include("visits.api.urls")),
     path("api/", include("funds.api.urls")),
+    path("api/", include("inspections.api.urls")),
     path("api/", include("accountability.api.urls")),
     path("", include("households.urls")),
     path("", include("visits.urls")),
     path("", include("funds.urls")),
+    path("", include("inspections.urls")),
     path("", include("accountability.urls")),
 ]

@@ -23,6 +23,7 @@ from accountability.models import (
     User,
 )
 from households.models import HelpingCadrePairing, Household, VerificationFinding
+from inspections.models import Finding as InspectionFinding
 from tests.demo_data import demo_db  # noqa: F401
 from visits.models import StationedDay, Visit
 
@@ -48,6 +49,7 @@ def targets(db):
         "pairings": HelpingUnitPairing.objects.get(village_id=VILLAGE).pk,
         "households": Household.objects.filter(village_id=VILLAGE).first().pk,
         "findings": VerificationFinding.objects.filter(village_id=VILLAGE).first().pk,
+        "inspection-findings": InspectionFinding.objects.filter(unit_id=VILLAGE).first().pk,
     }
 
 
@@ -70,6 +72,7 @@ PAGES = {
     "pairings": ["/history/pairing/{pk}/"],
     "households": ["/households/{pk}/", "/history/household/{pk}/"],
     "findings": ["/history/finding/{pk}/"],
+    "inspection-findings": ["/inspections/findings/{pk}/", "/history/inspection_finding/{pk}/"],
 }
 ADMIN = {
     "units": "/admin/accountability/adminunit/{pk}/change/",
@@ -79,6 +82,7 @@ ADMIN = {
     "pairings": "/admin/accountability/helpingunitpairing/{pk}/change/",
     "households": "/admin/households/household/{pk}/change/",
     "findings": "/admin/households/verificationfinding/{pk}/change/",
+    "inspection-findings": "/admin/inspections/finding/{pk}/change/",
 }
 
 

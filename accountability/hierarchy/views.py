@@ -14,6 +14,7 @@ from accountability.hierarchy.selectors import (
     top_units_for,
     unit_for,
 )
+from accountability.platform.unit_sections import unit_sections
 from accountability.responsibility.selectors import pairings_of_village, responsibility_gaps, tenures_of_unit
 
 
@@ -38,6 +39,7 @@ def unit_detail(request, code: str):
         "pairings": pairings_of_village(unit, request.user) if unit.level == "village" else [],
         "gaps": responsibility_gaps(request.user, today, within=unit, only_the_unit=True),
         "panel": selectors_cases.unit_panel(request.user, unit),
+        "sections": unit_sections(request.user, unit),  # what the apps add (inspections: open problems)
     }
     return render(request, "accountability/unit_detail.html", context)
 

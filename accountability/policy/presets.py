@@ -350,6 +350,21 @@ PRESETS = {
         ),
     ),
 }
+#: rules the apps contribute to every preset (their AppConfig.ready(): ``contribute_rule_presets``),
+#: e.g. overdue rectification of the inspections app; the core names none of them
+CONTRIBUTED_RULES: dict[str, RulePreset] = {}
+
+
+def contribute_rule_presets(*rules: RulePreset) -> None:
+    for rule in rules:
+        CONTRIBUTED_RULES[rule.code] = rule
+
+
+def preset_rules(preset: ProfilePreset) -> tuple[RulePreset, ...]:
+    own = {rule.code for rule in preset.rules}
+    return (*preset.rules, *(rule for code, rule in CONTRIBUTED_RULES.items() if code not in own))
+
+
 DEFAULT_PRESET = "suzhou"
 DEFAULT_EFFECTIVE_FROM = dt.date(2015, 1, 1)
 
@@ -390,13 +405,14 @@ def install_preset(
                 },
             )
         profile.quotas.exclude(code__in=[q.code for q in preset.quotas]).delete()
-        for rule in preset.rules:
+        rules = preset_rules(preset)
+        for rule in rules:
             EscalationRule.objects.update_or_create(
                 profile=profile,
                 code=rule.code,
                 defaults={**rule_fields(rule), "finding_sources": [str(s) for s in rule.finding_sources]},
             )
-        profile.rules.exclude(code__in=[r.code for r in preset.rules]).delete()
+        profile.rules.exclude(code__in=[r.code for r in rules]).delete()
     return profile
 
 

@@ -47,6 +47,10 @@ class Command(BaseCommand):
             subject["organisation"] = t.organisation_id
         if t.evidence.get("project"):
             subject["project"] = t.evidence["project"]  # a fund project's number (funds/metrics.py)
+        if t.evidence.get("finding"):
+            subject["finding"] = t.evidence[
+                "finding"
+            ]  # an inspection finding's number (inspections/metrics.py)
         return {
             "rule": t.rule_code,
             **subject,
