@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "visits",
     "funds",
     "inspections",
+    "assessment",
 ]
 
 MIDDLEWARE = [

@@ -13,9 +13,13 @@ class HouseholdsConfig(AppConfig):
         from accountability.metrics import register_metric
         from households.demo import load_households
         from households.importers import households, register_matches, verifications  # noqa: F401  (kinds)
-        from households.metrics import METRICS
+        from accountability.frames import register_frame
+        from households.metrics import ASSESSMENT_METRICS, METRICS, household_frame
 
         register_history_pages(household="households.Household", finding="households.VerificationFinding")
         register_demo_loader(load_households)
         for name, function in METRICS.items():
             register_metric(name, function)
+        for name, (function, label) in ASSESSMENT_METRICS.items():
+            register_metric(name, function)  # label: after the registry takes labels
+        register_frame("households", household_frame, label="建档立卡户（考核年度 12 月 31 日）")

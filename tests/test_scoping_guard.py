@@ -26,7 +26,7 @@ UNSCOPED_API_VIEWS = {
 UNSCOPED_ADMINS = {
     "ExportRecordAdmin": "filtered to the user's own exports in get_queryset",
 }
-DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections"]
+DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections", "assessment"]
 #: Domain models that are not scoped by a unit code, each with the reason.
 UNSCOPED_MODELS = {
     "accountability.ExportRecord": "an audit log visible only to its author and superusers",
