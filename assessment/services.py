@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -268,7 +267,7 @@ def gather_inputs(round_: AssessmentRound) -> dict:
         subject_unit = AdminUnit(code=code, name=name, level=level)
         veto = veto_for(subject_unit, year)
         if veto is not None:
-            subject_rows[code]["veto"] = veto.case.situation if veto.case_id else "一票否决"
+            subject_rows[code]["veto"] = veto.get_ground_display() or "一票否决"
     progress = metric_values("persons_exited_progress", year=year, level=level, root=own) or {}
     for code in subject_rows:
         value = progress.get(prefixes[code])
@@ -456,10 +455,3 @@ def report_generate(report_id: int) -> AssessmentReport:
     AssessmentReport.objects.filter(pk=report.pk).update(status=ReportStatus.DONE, progress=100, content=content)
     report.refresh_from_db()
     return report
-
-
-def group_by_prefix(codes: list[str], digits: int) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for code in codes:
-        grouped[code[:digits]].append(code)
-    return grouped
