@@ -9,6 +9,8 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from accountability.history import register_history_pages
+        from assessment import roles
         from assessment.importers import samples  # noqa: F401  (import kind)
 
         register_history_pages(assessment_round="assessment.AssessmentRound")
+        roles.contribute()

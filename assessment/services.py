@@ -187,10 +187,12 @@ def metric_values(name: str, *, year: int, level: str, root: str) -> dict[str, D
     """A registered metric's values by subject prefix, or None when no app registered it."""
     if name in CORE_METRICS:
         return _core_metric(name, year=year, level=level, root=root)
-    function = METRICS.get(name)
-    if function is None:
+    registered = METRICS.get(name)
+    if registered is None:
         return None
-    return {subject: fact.value for subject, fact in function(year=year, level=level, root=root).items()}
+    return {
+        subject: fact.value for subject, fact in registered.function(year=year, level=level, root=root).items()
+    }
 
 
 def _percent(rate: rules.Rate) -> Decimal | None:
