@@ -16,7 +16,18 @@ from assessment.models import (
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ["order", "code", "dimension", "label", "points", "source", "metric", "full_at", "zero_at", "missing_value"]
+    fields = [
+        "order",
+        "code",
+        "dimension",
+        "label",
+        "points",
+        "source",
+        "metric",
+        "full_at",
+        "zero_at",
+        "missing_value",
+    ]
 
 
 @admin.register(IndicatorSystem)

@@ -106,8 +106,12 @@ class IndicatorSystem(models.Model):
         default=list,
         help_text=_("[{code, label, month, day, next_year}]，按顺序；期限为考核年度或次年的月日"),
     )
-    quarter_weights = models.JSONField(_("季度权重（%）"), default=list, help_text=_("村级季度考核四个季度的权重"))
-    village_pass_mark = models.DecimalField(_("村级季度考核合格分"), max_digits=5, decimal_places=2, default=60)
+    quarter_weights = models.JSONField(
+        _("季度权重（%）"), default=list, help_text=_("村级季度考核四个季度的权重")
+    )
+    village_pass_mark = models.DecimalField(
+        _("村级季度考核合格分"), max_digits=5, decimal_places=2, default=60
+    )
     village_bottom = models.PositiveSmallIntegerField(_("末位名次数"), default=2)
     village_top = models.PositiveSmallIntegerField(_("奖励名次数"), default=3)
     note = models.TextField(_("变更说明"), blank=True)
@@ -124,7 +128,8 @@ class IndicatorSystem(models.Model):
                 nulls_distinct=False,
             ),
             models.CheckConstraint(
-                condition=Q(sample_percent__gt=0, sample_percent__lte=100), name="indicator_system_sample_percent"
+                condition=Q(sample_percent__gt=0, sample_percent__lte=100),
+                name="indicator_system_sample_percent",
             ),
         ]
 
@@ -402,7 +407,9 @@ class AssessmentReport(models.Model):
         "accountability.AdminUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
     )
     format = models.CharField(_("格式"), max_length=10, choices=ReportFormat.choices)
-    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
+    )
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     content = models.BinaryField(_("文件"), null=True, blank=True)
     error = models.CharField(_("错误"), max_length=300, blank=True)
@@ -434,7 +441,9 @@ class QuarterlyScore(models.Model):
         "accountability.AdminUnit", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    quarter = models.PositiveSmallIntegerField(_("季度"), choices=[(1, "一"), (2, "二"), (3, "三"), (4, "四")])
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), choices=[(1, "一"), (2, "二"), (3, "三"), (4, "四")]
+    )
     score = models.DecimalField(_("得分"), max_digits=5, decimal_places=2)
 
     jurisdiction_path = "village__code"
@@ -446,7 +455,9 @@ class QuarterlyScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["village", "year", "quarter"], name="quarterly_score_once"),
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="quarterly_score_0_100"),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarterly_score_quarter"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="quarterly_score_quarter"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,12 +36,20 @@ M, S, E = SourceKind.METRIC, SourceKind.SAMPLE, SourceKind.ENTERED
 
 HUIZHOU_INDICATORS = (
     # 减贫成效 30
-    IndicatorPreset("R-1", D.REDUCTION, "贫困发生率下降（百分点）", "10", M, "poverty_incidence_decrease", "2", "0"),
-    IndicatorPreset("R-2", D.REDUCTION, "脱贫人口完成年度任务（%）", "10", M, "persons_exited_progress", "100", "0"),
-    IndicatorPreset("R-3", D.REDUCTION, "贫困村出列完成年度任务（%）", "5", M, "villages_exited_progress", "100", "0"),
+    IndicatorPreset(
+        "R-1", D.REDUCTION, "贫困发生率下降（百分点）", "10", M, "poverty_incidence_decrease", "2", "0"
+    ),
+    IndicatorPreset(
+        "R-2", D.REDUCTION, "脱贫人口完成年度任务（%）", "10", M, "persons_exited_progress", "100", "0"
+    ),
+    IndicatorPreset(
+        "R-3", D.REDUCTION, "贫困村出列完成年度任务（%）", "5", M, "villages_exited_progress", "100", "0"
+    ),
     IndicatorPreset("R-4", D.REDUCTION, "农村居民人均可支配收入增长（%）", "5", E, "", "10", "0"),
     # 精准识别 25
-    IndicatorPreset("I-1", D.IDENTIFICATION, "识别准确率（抽查，%）", "8", S, "identification_accuracy", "100", "90"),
+    IndicatorPreset(
+        "I-1", D.IDENTIFICATION, "识别准确率（抽查，%）", "8", S, "identification_accuracy", "100", "90"
+    ),
     IndicatorPreset("I-2", D.IDENTIFICATION, "退出准确率（抽查，%）", "6", S, "exit_accuracy", "100", "90"),
     IndicatorPreset("I-3", D.IDENTIFICATION, "漏评率（抽查，%）", "4", S, "omission_rate", "0", "5"),
     IndicatorPreset(
@@ -49,15 +57,23 @@ HUIZHOU_INDICATORS = (
     ),
     IndicatorPreset("I-5", D.IDENTIFICATION, "群众认可度（第三方评估，%）", "3", E, "", "100", "80"),
     # 精准帮扶 15
-    IndicatorPreset("A-1", D.ASSISTANCE, "帮扶工作群众满意度（抽查，%）", "8", S, "satisfaction", "100", "80"),
+    IndicatorPreset(
+        "A-1", D.ASSISTANCE, "帮扶工作群众满意度（抽查，%）", "8", S, "satisfaction", "100", "80"
+    ),
     IndicatorPreset("A-2", D.ASSISTANCE, "走访指标完成率（%）", "7", M, "visit_compliance", "100", "60"),
     # 扶贫资金 15
     IndicatorPreset("F-1", D.FUNDS, "扶贫资金支出进度（%）", "5", M, "fund_spending_progress", "100", "50"),
     IndicatorPreset("F-2", D.FUNDS, "扶贫资金报账率（%）", "4", M, "fund_reimbursement_rate", "100", "50"),
-    IndicatorPreset("F-3", D.FUNDS, "财政专项扶贫资金绩效评价得分", "6", M, "fund_performance_score", "90", "60"),
+    IndicatorPreset(
+        "F-3", D.FUNDS, "财政专项扶贫资金绩效评价得分", "6", M, "fund_performance_score", "90", "60"
+    ),
     # 工作责任 15
-    IndicatorPreset("W-1", D.RESPONSIBILITY, "问题整改按期完成率（%）", "5", M, "rectification_on_time", "100", "50"),
-    IndicatorPreset("W-2", D.RESPONSIBILITY, "未按计划出列的贫困村（个）", "3", M, "late_poor_villages", "0", "3", "0"),
+    IndicatorPreset(
+        "W-1", D.RESPONSIBILITY, "问题整改按期完成率（%）", "5", M, "rectification_on_time", "100", "50"
+    ),
+    IndicatorPreset(
+        "W-2", D.RESPONSIBILITY, "未按计划出列的贫困村（个）", "3", M, "late_poor_villages", "0", "3", "0"
+    ),
     IndicatorPreset("W-3", D.RESPONSIBILITY, "自查自评得分", "4", E, "", "100", "60"),
     IndicatorPreset("W-4", D.RESPONSIBILITY, "问责案件（件）", "3", M, "accountability_cases", "0", "5", "0"),
 )
@@ -78,7 +94,9 @@ DEFAULT_EFFECTIVE_FROM = dt.date(2015, 1, 1)
 
 
 @transaction.atomic
-def install_indicator_system(*, jurisdiction=None, effective_from: dt.date = DEFAULT_EFFECTIVE_FROM) -> IndicatorSystem:
+def install_indicator_system(
+    *, jurisdiction=None, effective_from: dt.date = DEFAULT_EFFECTIVE_FROM
+) -> IndicatorSystem:
     system = IndicatorSystem.objects.create(
         jurisdiction=jurisdiction,
         name="扶贫开发工作成效考核指标体系",

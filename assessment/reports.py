@@ -50,12 +50,18 @@ def _own_score(result: AssessmentResult, system: IndicatorSystem) -> dict:
     inputs = result.inputs
     specs = [
         rules.IndicatorSpec(
-            i["code"], i["dimension"], i["label"], Decimal(i["points"]), Decimal(i["full_at"]), Decimal(i["zero_at"])
+            i["code"],
+            i["dimension"],
+            i["label"],
+            Decimal(i["points"]),
+            Decimal(i["full_at"]),
+            Decimal(i["zero_at"]),
         )
         for i in inputs["indicators"]
     ]
     values = {
-        code: (state, None if v is None else Decimal(v)) for code, (state, v) in inputs["own"]["values"].items()
+        code: (state, None if v is None else Decimal(v))
+        for code, (state, v) in inputs["own"]["values"].items()
     }
     score = rules.score_subject(inputs["unit"], specs, values, no_source_rule=system.no_source_rule)
     return {
@@ -96,9 +102,15 @@ def build(result: AssessmentResult) -> ReportData:
     for row in rows:
         grades[row["grade"]] = grades.get(row["grade"], 0) + 1
     problems = [
-        f"{row['name']}：{'；'.join(rules.TRIGGERS[p] for p in row['problems'])}。" for row in rows if row["problems"]
+        f"{row['name']}：{'；'.join(rules.TRIGGERS[p] for p in row['problems'])}。"
+        for row in rows
+        if row["problems"]
     ]
-    vetoed = [f"{row['name']}：被一票否决（{row['veto']}），等次不高于“{system.veto_grade}”。" for row in rows if row["veto"]]
+    vetoed = [
+        f"{row['name']}：被一票否决（{row['veto']}），等次不高于“{system.veto_grade}”。"
+        for row in rows
+        if row["veto"]
+    ]
     paragraphs = {
         SECTIONS[0]: [
             f"本次考核由{round_.unit.name}组织，对所辖 {len(rows)} 个{level_name}{round_.year} 年度扶贫开发工作成效进行考核，"
@@ -115,14 +127,18 @@ def build(result: AssessmentResult) -> ReportData:
         SECTIONS[1]: [
             f"本级综合得分 {own['total']} 分。各{level_name}得分、排名见表 1，分项得分见表 2，抽查结果见表 3。",
             *(
-                [f"以下指标暂无数据来源，按“{system.get_no_source_rule_display()}”处理：{'、'.join(no_source)}。"]
+                [
+                    f"以下指标暂无数据来源，按“{system.get_no_source_rule_display()}”处理：{'、'.join(no_source)}。"
+                ]
                 if no_source
                 else []
             ),
         ],
         SECTIONS[2]: problems + vetoed or ["考核中未发现第八条所列问题。"],
         SECTIONS[3]: [
-            "等次分布：" + "，".join(f"{g} {n} 个" for g, n in grades.items()) + "。" if grades else "无被考核单位。",
+            "等次分布：" + "，".join(f"{g} {n} 个" for g, n in grades.items()) + "。"
+            if grades
+            else "无被考核单位。",
             *(
                 [f"排名前列：{'、'.join(r['name'] for r in rows if r['rank'] <= 3 and not r['veto'])}。"]
                 if rows
@@ -157,7 +173,15 @@ def build(result: AssessmentResult) -> ReportData:
 
 
 def ranking_table(data: ReportData) -> tuple[list[str], list[list]]:
-    header = ["排名", "单位", "行政区划代码", "总分", *[label for _c, label in DIMENSIONS], "等次", "一票否决"]
+    header = [
+        "排名",
+        "单位",
+        "行政区划代码",
+        "总分",
+        *[label for _c, label in DIMENSIONS],
+        "等次",
+        "一票否决",
+    ]
     body = []
     for row in data.rows:
         body.append(
@@ -196,7 +220,9 @@ def dimension_table(data: ReportData, dimension: str) -> tuple[list[str], list[l
         line: list = [row["name"]]
         for i in indicators:
             cell = row["indicators"][i["code"]]
-            line.append(Decimal(cell["value"]) if cell["value"] is not None else rules.STATE_LABELS[cell["state"]])
+            line.append(
+                Decimal(cell["value"]) if cell["value"] is not None else rules.STATE_LABELS[cell["state"]]
+            )
             line.append(Decimal(cell["score"]) if cell["score"] is not None else "不计分")
         body.append(line)
     return header, body
@@ -251,7 +277,9 @@ def render_xlsx(data: ReportData) -> bytes:
     for line in body:
         xlsx.append_row(rates, line)
     households = workbook.create_sheet("抽查户")
-    xlsx.append_row(households, ["户编号", "村", "户状态", "抽样层", "层内户数", "核查结论", "满意度", "核查日期"])
+    xlsx.append_row(
+        households, ["户编号", "村", "户状态", "抽样层", "层内户数", "核查结论", "满意度", "核查日期"]
+    )
     for s in SampleHousehold.objects.filter(round_id=data.result.round_id).order_by("stratum", "draw_rank"):
         xlsx.append_row(
             households,
@@ -286,7 +314,7 @@ def bar_chart(title: str, bars: list[tuple[str, Decimal]], maximum: Decimal) -> 
         y = 32 + 28 * i
         width = 0 if not maximum else float(value / maximum) * (CHART_WIDTH - 260)
         parts.append(
-            f'<g><title>{html.escape(label)}：{value}</title>'
+            f"<g><title>{html.escape(label)}：{value}</title>"
             f'<text x="0" y="{y + 15}" class="chart-label">{html.escape(label[:12])}</text>'
             f'<rect x="170" y="{y}" width="{width:.1f}" height="20" class="chart-bar"></rect>'
             f'<text x="{176 + width:.1f}" y="{y + 15}" class="chart-value">{value}</text></g>'
@@ -329,12 +357,54 @@ def render_html(data: ReportData, *, standalone: bool = True) -> bytes:
     """The report page; ``standalone`` inlines the stylesheet so that the file opens from disk."""
     css = ""
     if standalone:
-        css = (Path(settings.BASE_DIR) / "static" / "css" / "assessment-report.css").read_text(encoding="utf-8")
+        css = (Path(settings.BASE_DIR) / "static" / "css" / "assessment-report.css").read_text(
+            encoding="utf-8"
+        )
     context = {**html_context(data), "inline_css": css, "standalone": standalone}
     return render_to_string("assessment/report_document.html", context).encode("utf-8")
 
 
 # --- docx --------------------------------------------------------------------------------------
+
+
+def docx_tables(data: ReportData) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The tables of the Word report, narrowed to fit the portrait type area (156 mm at 4号)."""
+    tables = []
+    header, body = ranking_table(data)
+    keep = [i for i, h in enumerate(header) if h not in ("行政区划代码", "一票否决")]
+    tables.append(
+        ("表 1  得分与排名", [header[i] for i in keep], [[_text(line[i]) for i in keep] for line in body])
+    )
+    for number, (code, label) in enumerate(DIMENSIONS, start=1):
+        indicators = [i for i in data.indicators if i["dimension"] == code]
+        rows = []
+        for row in [*data.rows, {**data.own, "name": f"{data.own['name']}（本级）"}]:
+            line = [row["name"]]
+            for i in indicators:
+                cell = row["indicators"][i["code"]]
+                value = cell["value"] if cell["value"] is not None else rules.STATE_LABELS[cell["state"]]
+                line.append(f"{value} / {cell['score'] if cell['score'] is not None else '不计分'}")
+            rows.append(line)
+        tables.append(
+            (
+                f"表 2-{number}  {label}（指标值 / 得分）",
+                ["单位", *[f"{i['code']}（{i['points']}分）" for i in indicators]],
+                rows,
+            )
+        )
+    rates_header = ["单位", "抽查/核查户数", *[label for _c, label in RATE_LABELS]]
+    rates_rows = []
+    for row in [*data.rows, {**data.own, "name": f"{data.own['name']}（本级）"}]:
+        counts = data.result.inputs["subjects"].get(row["code"], data.own)
+        line = [row["name"], f"{counts.get('sampled', 0)}/{counts.get('checked', 0)}"]
+        for code, _label in RATE_LABELS:
+            rate = row["rates"][code]
+            line.append(
+                "无样本" if rate["percent"] is None else f"{rate['percent']}%（{rate['low']}–{rate['high']}）"
+            )
+        rates_rows.append(line)
+    tables.append(("表 3  抽查核查结果（%，括号内为 Wilson 95% 置信区间）", rates_header, rates_rows))
+    return tables
 
 
 def render_docx(data: ReportData) -> bytes:
@@ -345,23 +415,12 @@ def render_docx(data: ReportData) -> bytes:
         blocks.append(Heading(title, level=1))
         blocks.extend(Paragraph(text) for text in data.paragraphs[title])
         if title == SECTIONS[1]:
-            header, body = ranking_table(data)
-            blocks.append(Table(header, [[_text(c) for c in line] for line in body], caption="表 1  得分与排名"))
-            for code, label in DIMENSIONS:
-                header, body = dimension_table(data, code)
-                blocks.append(
-                    Table(header, [[_text(c) for c in line] for line in body], caption=f"表 2  {label}分项得分")
-                )
-            header, body = rates_table(data)
-            blocks.append(Table(header, [[_text(c) for c in line] for line in body], caption="表 3  抽查核查结果"))
+            blocks.extend(Table(header, rows, caption=caption) for caption, header, rows in docx_tables(data))
     document = OfficialDocument(
         title=data.title,
         issuer=data.unit_name,
         date=data.result.computed_at.date(),
-        number="",
-        recipients="",
         blocks=blocks,
-        attachments=[],
     )
     return render_docx(document)
 
@@ -373,7 +432,9 @@ RENDERERS: dict[str, Callable[[ReportData], bytes]] = {
 }
 
 
-def render(result: AssessmentResult, format: str, *, progress: Callable[[int], None] = lambda p: None) -> bytes:
+def render(
+    result: AssessmentResult, format: str, *, progress: Callable[[int], None] = lambda p: None
+) -> bytes:
     progress(10)
     data = build(result)
     progress(50)

@@ -36,7 +36,14 @@ RUN = (
 
 
 def contribute() -> None:
-    for role in ("township_staff", "county_office", "city_office", "auditor", "inspector", "discipline_officer"):
+    for role in (
+        "township_staff",
+        "county_office",
+        "city_office",
+        "auditor",
+        "inspector",
+        "discipline_officer",
+    ):
         contribute_permissions(role, *VIEW)
     for office in ("township_staff", "county_office", "city_office"):
         contribute_permissions(office, *RUN)

@@ -372,7 +372,9 @@ def step_plan(steps: Sequence[dict], year: int) -> list[StepPlan]:
     """The round's steps with their deadlines: ``month``/``day`` of the assessment year, or of the
     next year when ``next_year`` (Art. 7: the work ends by the end of January)."""
     return [
-        StepPlan(s["code"], s["label"], dt.date(year + (1 if s.get("next_year") else 0), s["month"], s["day"]))
+        StepPlan(
+            s["code"], s["label"], dt.date(year + (1 if s.get("next_year") else 0), s["month"], s["day"])
+        )
         for s in steps
     ]
 

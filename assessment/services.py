@@ -156,7 +156,11 @@ def sample_draw(*, round_: AssessmentRound, actor) -> int:
 
 def sample_rates_by_subject(round_: AssessmentRound, prefixes: list[str]) -> dict[str, rules.SampleRates]:
     """The sample's rates for each subtree prefix (two queries)."""
-    checked = list(SampleHousehold.objects.filter(round=round_).values_list("village_id", "exited", "verdict", "satisfaction"))
+    checked = list(
+        SampleHousehold.objects.filter(round=round_).values_list(
+            "village_id", "exited", "verdict", "satisfaction"
+        )
+    )
     omitted = list(OmittedFamily.objects.filter(round=round_).values_list("village_id", flat=True))
     result = {}
     for prefix in prefixes:
@@ -191,7 +195,8 @@ def metric_values(name: str, *, year: int, level: str, root: str) -> dict[str, D
     if registered is None:
         return None
     return {
-        subject: fact.value for subject, fact in registered.function(year=year, level=level, root=root).items()
+        subject: fact.value
+        for subject, fact in registered.function(year=year, level=level, root=root).items()
     }
 
 
@@ -310,7 +315,12 @@ def score_inputs(inputs: dict, system: IndicatorSystem) -> list[dict]:
     """The result rows from the stored inputs (pure: the same inputs give the same rows)."""
     specs = [
         rules.IndicatorSpec(
-            i["code"], i["dimension"], i["label"], Decimal(i["points"]), Decimal(i["full_at"]), Decimal(i["zero_at"])
+            i["code"],
+            i["dimension"],
+            i["label"],
+            Decimal(i["points"]),
+            Decimal(i["full_at"]),
+            Decimal(i["zero_at"]),
         )
         for i in inputs["indicators"]
     ]
@@ -381,12 +391,20 @@ def differences(previous: list[dict], current: list[dict]) -> list[dict]:
     for row in current:
         old = before.get(row["code"])
         if old is None:
-            changes.append({"code": row["code"], "name": row["name"], "field": "新增单位", "from": "", "to": ""})
+            changes.append(
+                {"code": row["code"], "name": row["name"], "field": "新增单位", "from": "", "to": ""}
+            )
             continue
         for field, label in (("total", "总分"), ("grade", "等次"), ("rank", "排名")):
             if old[field] != row[field]:
                 changes.append(
-                    {"code": row["code"], "name": row["name"], "field": label, "from": old[field], "to": row[field]}
+                    {
+                        "code": row["code"],
+                        "name": row["name"],
+                        "field": label,
+                        "from": old[field],
+                        "to": row[field],
+                    }
                 )
         for code, ind in row["indicators"].items():
             was = old["indicators"].get(code, {}).get("value")
@@ -454,6 +472,8 @@ def report_generate(report_id: int) -> AssessmentReport:
             status=ReportStatus.FAILED, error=f"生成失败：{type(error).__name__}"
         )
         raise
-    AssessmentReport.objects.filter(pk=report.pk).update(status=ReportStatus.DONE, progress=100, content=content)
+    AssessmentReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.DONE, progress=100, content=content
+    )
     report.refresh_from_db()
     return report

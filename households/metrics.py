@@ -374,8 +374,10 @@ def _exit_progress(measure: str):
         facts = {}
         for unit, fact in exit_task_shortfall(year=year, level=level, root=root).items():
             target, done = fact.evidence["target"][measure], fact.evidence["done"][measure]
-            value = Decimal(100) if not target else (Decimal(done) * 100 / target).quantize(
-                Decimal("0.01"), rounding=ROUND_HALF_UP
+            value = (
+                Decimal(100)
+                if not target
+                else (Decimal(done) * 100 / target).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             )
             facts[unit] = Fact(value, done, target, {})
         return facts

@@ -20,7 +20,13 @@ from accountability.metrics import METRICS
 from accountability.models import AccountabilityCase, AdminUnit, Consequence
 from accountability.roles import role_group
 from assessment import rules
-from assessment.models import AssessmentResult, AssessmentRound, IndicatorSystem, OmittedFamily, SampleHousehold
+from assessment.models import (
+    AssessmentResult,
+    AssessmentRound,
+    IndicatorSystem,
+    OmittedFamily,
+    SampleHousehold,
+)
 from assessment.services import result_compute, round_open, round_step_complete, sample_draw
 from households.models import Household, HouseholdStatus
 from tests.factories import UserFactory
@@ -28,7 +34,19 @@ from tests.factories import UserFactory
 YEAR = 2024
 COUNTY = "349901000000"
 TOWNSHIPS = ["349901101000", "349901102000", "349901103000"]
-HEADERS = ["考核年度", "考核单位代码", "户编号", "核查结论", "满意度", "行政区划代码", "户主姓名", "证件号码", "核查日期", "核查人", "说明"]
+HEADERS = [
+    "考核年度",
+    "考核单位代码",
+    "户编号",
+    "核查结论",
+    "满意度",
+    "行政区划代码",
+    "户主姓名",
+    "证件号码",
+    "核查日期",
+    "核查人",
+    "说明",
+]
 
 
 def household(number: str, village: str, **fields) -> Household:
@@ -122,18 +140,20 @@ def test_a_more_specific_system_governs_its_subtree_from_its_date(county, superu
 def test_the_sample_is_stratified_seeded_and_reproducible(county, superuser):
     round_ = round_open(unit=county, year=YEAR, actor=superuser, seed="fixed-seed")
     count = sample_draw(round_=round_, actor=superuser)
-    first = list(SampleHousehold.objects.filter(round=round_).order_by("number").values_list("number", "stratum"))
+    first = list(
+        SampleHousehold.objects.filter(round=round_).order_by("number").values_list("number", "stratum")
+    )
     assert count == len(first) > 0
     # the frame: poor on 31 December and exited during the year; not removed nor exited earlier
     numbers = {n for n, _s in first}
     assert not any(n.endswith(("900", "901")) for n in numbers)
     # every stratum (village × status × cadre) has at least one household
-    frame_strata = {
-        (h.village_id, h.status) for h in Household.objects.exclude(number__regex=r"90[01]$")
-    }
+    frame_strata = {(h.village_id, h.status) for h in Household.objects.exclude(number__regex=r"90[01]$")}
     assert {(s.split("/")[0], s.split("/")[1]) for _n, s in first} == frame_strata
     assert sample_draw(round_=round_, actor=superuser) == count  # a re-draw gives the same households
-    again = list(SampleHousehold.objects.filter(round=round_).order_by("number").values_list("number", "stratum"))
+    again = list(
+        SampleHousehold.objects.filter(round=round_).order_by("number").values_list("number", "stratum")
+    )
     assert again == first
     other = round_open(unit=AdminUnit.objects.get(code="349902000000"), year=YEAR, actor=superuser)
     assert other.seed != round_.seed
@@ -167,7 +187,19 @@ def test_results_are_imported_and_rows_name_their_errors(county, superuser, xlsx
         [YEAR, COUNTY, poor[0].number, "准确", "满意", "", "", "", "2024-12-12", "张三", ""],
         [YEAR, COUNTY, poor[1].number, "识别不准确", "不满意", "", "", "", "2024-12-12", "张三", ""],
         [YEAR, COUNTY, exited[0].number, "错退", "", "", "", "", "2024-12-12", "张三", ""],
-        [YEAR, COUNTY, "", "漏评", "", sampled_village, "李四", "11010519491231002X", "2024-12-13", "张三", ""],
+        [
+            YEAR,
+            COUNTY,
+            "",
+            "漏评",
+            "",
+            sampled_village,
+            "李四",
+            "11010519491231002X",
+            "2024-12-13",
+            "张三",
+            "",
+        ],
         # errors
         [YEAR, COUNTY, poor[2].number, "错退", "", "", "", "", "", "", ""],
         [YEAR, COUNTY, outside.number, "准确", "", "", "", "", "", "", ""],
@@ -177,12 +209,26 @@ def test_results_are_imported_and_rows_name_their_errors(county, superuser, xlsx
     ]
     job = run_import(kind="assessment_samples", path=xlsx(rows, headers=HEADERS), actor=superuser)
     errors = {(e["row"], e["column"]) for e in job.errors}
-    assert errors == {(6, "核查结论"), (7, "户编号"), (8, "考核单位代码"), (9, "行政区划代码"), (10, "核查结论")}
-    strict = run_import(kind="assessment_samples", path=xlsx(rows, headers=HEADERS), actor=superuser, strict=True)
+    assert errors == {
+        (6, "核查结论"),
+        (7, "户编号"),
+        (8, "考核单位代码"),
+        (9, "行政区划代码"),
+        (10, "核查结论"),
+    }
+    strict = run_import(
+        kind="assessment_samples", path=xlsx(rows, headers=HEADERS), actor=superuser, strict=True
+    )
     assert strict.written_rows == 0
     assert job.written_rows == 4  # not strict: the valid rows are written
-    verdicts = dict(SampleHousehold.objects.filter(round=round_).exclude(verdict="").values_list("number", "verdict"))
-    assert verdicts == {poor[0].number: "accurate", poor[1].number: "misidentified", exited[0].number: "wrong_exit"}
+    verdicts = dict(
+        SampleHousehold.objects.filter(round=round_).exclude(verdict="").values_list("number", "verdict")
+    )
+    assert verdicts == {
+        poor[0].number: "accurate",
+        poor[1].number: "misidentified",
+        exited[0].number: "wrong_exit",
+    }
     assert OmittedFamily.objects.get(round=round_).village_id == sampled_village
     again = run_import(kind="assessment_samples", path=xlsx(rows[:4], headers=HEADERS), actor=superuser)
     assert again.written_rows == 0 and OmittedFamily.objects.count() == 1  # idempotent
@@ -221,7 +267,19 @@ def test_a_user_outside_the_round_cannot_import_into_it(county, superuser, xlsx)
 def check_all(round_, superuser, xlsx, *, misidentified: int = 0):
     poor, exited = drawn(round_, False), drawn(round_, True)
     rows = [
-        [YEAR, COUNTY, s.number, "识别不准确" if i < misidentified else "准确", "满意", "", "", "", "", "", ""]
+        [
+            YEAR,
+            COUNTY,
+            s.number,
+            "识别不准确" if i < misidentified else "准确",
+            "满意",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
         for i, s in enumerate(poor)
     ] + [[YEAR, COUNTY, s.number, "准确", "基本满意", "", "", "", "", "", ""] for s in exited]
     job = run_import(kind="assessment_samples", path=xlsx(rows, headers=HEADERS), actor=superuser)
@@ -249,10 +307,14 @@ def test_results_are_versioned_and_never_recomputed_silently(county, superuser, 
     rate = {r["code"]: r for r in second.rows}[TOWNSHIPS[0]]["rates"]["identification_accuracy"]
     expected = rules.wilson(len(poor_first) - 1, len(poor_first))
     assert (rate["successes"], rate["trials"]) == (len(poor_first) - 1, len(poor_first))
-    assert Decimal(rate["low"]) == expected.percent("low") and Decimal(rate["high"]) == expected.percent("high")
+    assert Decimal(rate["low"]) == expected.percent("low") and Decimal(rate["high"]) == expected.percent(
+        "high"
+    )
     changed = {(c["code"], c["field"]) for c in second.changes}
     assert (TOWNSHIPS[0], "I-1") in changed and (TOWNSHIPS[0], "总分") in changed
-    assert not any(code == TOWNSHIPS[1] and field != "排名" for code, field in changed)  # only its rank may move
+    assert not any(
+        code == TOWNSHIPS[1] and field != "排名" for code, field in changed
+    )  # only its rank may move
 
 
 def test_indicators_without_a_registered_metric_show_no_source_and_are_excluded(county, superuser):
@@ -269,7 +331,12 @@ def test_a_veto_caps_the_grade_and_ranks_the_unit_last(county, superuser):
     round_ = round_open(unit=county, year=YEAR, actor=superuser, seed="s")
     township = AdminUnit.objects.get(code=TOWNSHIPS[0])
     case = AccountabilityCase.objects.create(
-        origin="manual", unit=township, situation="A-9.3", facts="重大涉贫信访", severity="serious", year=YEAR,
+        origin="manual",
+        unit=township,
+        situation="A-9.3",
+        facts="重大涉贫信访",
+        severity="serious",
+        year=YEAR,
         created_by=superuser,
     )
     Consequence.objects.create(case=case, kind="veto", year=YEAR, unit=township, ground="serious_influence")
@@ -290,14 +357,25 @@ def test_the_command_writes_xlsx_with_numbers_on_a_fresh_install(county, tmp_pat
     assert "第 1 版" in stdout.getvalue()
     assert AssessmentRound.objects.filter(unit_id=COUNTY, year=YEAR).count() == 1
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["得分与排名", "减贫成效", "精准识别", "精准帮扶", "扶贫资金", "工作责任", "抽查结果", "抽查户"]
+    assert workbook.sheetnames == [
+        "得分与排名",
+        "减贫成效",
+        "精准识别",
+        "精准帮扶",
+        "扶贫资金",
+        "工作责任",
+        "抽查结果",
+        "抽查户",
+    ]
     ranking = list(workbook["得分与排名"].iter_rows(min_row=4, values_only=True))
     assert len(ranking) == 4  # three townships and the county's own row
     result = AssessmentResult.objects.get()
     assert [(r[2], r[3]) for r in ranking[:3]] == [(row["code"], float(row["total"])) for row in result.rows]
     assert isinstance(ranking[0][3], (int, float))
     # the same version regenerated gives the same numbers
-    call_command("assessment_report", year=YEAR, unit=COUNTY, format="xlsx", out=tmp_path / "b.xlsx", stdout=stdout)
+    call_command(
+        "assessment_report", year=YEAR, unit=COUNTY, format="xlsx", out=tmp_path / "b.xlsx", stdout=stdout
+    )
     again = list(load_workbook(tmp_path / "b.xlsx")["得分与排名"].iter_rows(min_row=4, values_only=True))
     assert again == ranking and AssessmentResult.objects.count() == 1
 
@@ -346,3 +424,36 @@ def test_the_assessment_imports_no_other_app():
                 names = [node.module]
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in OTHER_APPS]
     assert not offenders
+
+
+def test_the_command_writes_the_official_document(county, tmp_path):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    out = tmp_path / "report.docx"
+    call_command("assessment_report", year=YEAR, unit=COUNTY, format="docx", out=out, stdout=io.StringIO())
+    document = Document(str(out))
+    section = document.sections[0]
+    mm = [
+        round(length.mm)
+        for length in (
+            section.page_width,
+            section.page_height,
+            section.top_margin,
+            section.bottom_margin,
+            section.left_margin,
+            section.right_margin,
+        )
+    ]
+    assert mm == [210, 297, 37, 35, 28, 26]  # A4, GB/T 9704 margins (stored in twips)
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "东山县2024年度扶贫开发工作成效考核报告"
+    title_font = document.paragraphs[0].runs[0]._r.rPr.rFonts.get(qn("w:eastAsia"))
+    assert title_font == "方正小标宋简体"
+    for section_title in ("一、基本情况", "二、指标分析", "三、存在问题", "四、综合评价", "五、处理建议"):
+        assert section_title in texts
+    ranking = document.tables[0]
+    result = AssessmentResult.objects.get()
+    rows = [[c.text for c in row.cells] for row in ranking.rows[1:4]]
+    assert [(r[1], r[2]) for r in rows] == [(row["name"], row["total"]) for row in result.rows]
+    assert len(document.tables) == 7  # ranking, five dimensions, sample results

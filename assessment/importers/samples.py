@@ -60,8 +60,15 @@ class AssessmentSamplesImport(ImportKind):
         Column("考核年度", "year", required=True, parse=parse_year),
         Column("考核单位代码", "round_unit", required=True, parse=parse_unit_code, help="组织考核的单位"),
         Column("户编号", "number", help="抽查户的户编号；漏评户不填"),
-        Column("核查结论", "verdict", required=True, parse=parse_verdict, help="准确、识别不准确、错退、漏评"),
-        Column("满意度", "satisfaction", parse=choice_parser(SATISFACTIONS, "满意度"), help="满意、基本满意、不满意"),
+        Column(
+            "核查结论", "verdict", required=True, parse=parse_verdict, help="准确、识别不准确、错退、漏评"
+        ),
+        Column(
+            "满意度",
+            "satisfaction",
+            parse=choice_parser(SATISFACTIONS, "满意度"),
+            help="满意、基本满意、不满意",
+        ),
         Column("行政区划代码", "village_code", parse=parse_unit_code, help="漏评户所在村"),
         Column("户主姓名", "head_name", parse=parse_short(50), help="漏评户户主姓名"),
         Column("证件号码", "id_number", parse=parse_id_number, help="漏评户户主证件号码"),
@@ -73,7 +80,13 @@ class AssessmentSamplesImport(ImportKind):
 
     def key(self, values: dict[str, Any]) -> Hashable:
         if values.get("verdict") == OMISSION:
-            return ("omitted", values["year"], values["round_unit"], values["village_code"], values["id_number"])
+            return (
+                "omitted",
+                values["year"],
+                values["round_unit"],
+                values["village_code"],
+                values["id_number"],
+            )
         return ("sampled", values["year"], values["round_unit"], values["number"])
 
     def check(self, rows: list[Row]) -> None:
@@ -86,7 +99,9 @@ class AssessmentSamplesImport(ImportKind):
         numbers = {r.values.get("number") for r in rows if r.values.get("number")}
         self.sampled = {
             (s.round_id, s.number): s
-            for s in SampleHousehold.objects.filter(round__in=[r for r in rounds.values() if r], number__in=numbers)
+            for s in SampleHousehold.objects.filter(
+                round__in=[r for r in rounds.values() if r], number__in=numbers
+            )
         }
         sampled_villages = set(
             SampleHousehold.objects.filter(round__in=[r for r in rounds.values() if r])

@@ -65,7 +65,9 @@ def test_rate_percent_rounds_half_up_to_the_cent():
 # --- sampling ------------------------------------------------------------------------------------
 
 
-def household(n: int, village: str = "349901101201", status: str = "not_exited", cadre: str = "") -> FrameHousehold:
+def household(
+    n: int, village: str = "349901101201", status: str = "not_exited", cadre: str = ""
+) -> FrameHousehold:
     return FrameHousehold(
         key=n,
         number=f"H{n:05d}",
@@ -130,7 +132,9 @@ def test_each_stratum_gets_its_share_rounded_up():
 
 
 def test_the_cadre_dimension_samples_every_cadre():
-    drawn = rules.draw_sample(frame(), seed="s", percent=D(1), minimum=1, dimensions=["village", "status", "cadre"])
+    drawn = rules.draw_sample(
+        frame(), seed="s", percent=D(1), minimum=1, dimensions=["village", "status", "cadre"]
+    )
     strata = {(h.village, h.status, h.cadre) for h in frame()}
     assert {(d.household.village, d.household.status, d.household.cadre) for d in drawn} == strata
 

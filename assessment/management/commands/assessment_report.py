@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="考核年度，如 2024")
         parser.add_argument("--unit", required=True, help="组织考核的单位的 12 位行政区划代码")
-        parser.add_argument("--format", required=True, choices=[f.value for f in ReportFormat], help="docx、xlsx 或 html")
+        parser.add_argument(
+            "--format", required=True, choices=[f.value for f in ReportFormat], help="docx、xlsx 或 html"
+        )
         parser.add_argument("--out", type=Path, required=True, help="写出的文件")
 
     def handle(self, *args, year, unit, format, out, **options):
@@ -42,11 +44,18 @@ class Command(BaseCommand):
             raise CommandError("；".join(error.messages)) from None
         content = reports.render(result, format)
         AssessmentReport.objects.create(
-            result=result, unit=assessor, format=format, status=ReportStatus.DONE, progress=100, content=content
+            result=result,
+            unit=assessor,
+            format=format,
+            status=ReportStatus.DONE,
+            progress=100,
+            content=content,
         )
         try:
             out.write_bytes(content)
         except OSError as error:
             raise CommandError(f"无法写入 {out}：{error.strerror}") from None
         state = "新计算" if created else "沿用"
-        self.stdout.write(f"已生成 {out}（{state}第 {result.version} 版考核结果，{len(result.rows)} 个被考核单位）")
+        self.stdout.write(
+            f"已生成 {out}（{state}第 {result.version} 版考核结果，{len(result.rows)} 个被考核单位）"
+        )
