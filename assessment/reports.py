@@ -86,7 +86,8 @@ def _own_score(result: AssessmentResult, system: IndicatorSystem) -> dict:
 def _rate_text(rate: dict) -> str:
     if rate["percent"] is None:
         return "无样本"
-    return f"{rate['percent']}%（95% 置信区间 {rate['low']}%–{rate['high']}%，{rate['successes']}/{rate['trials']}）"
+    interval = f"95% 置信区间 {rate['low']}%–{rate['high']}%"
+    return f"{rate['percent']}%（{interval}，{rate['successes']}/{rate['trials']}）"
 
 
 def build(result: AssessmentResult) -> ReportData:
@@ -113,22 +114,30 @@ def build(result: AssessmentResult) -> ReportData:
     ]
     paragraphs = {
         SECTIONS[0]: [
-            f"本次考核由{round_.unit.name}组织，对所辖 {len(rows)} 个{level_name}{round_.year} 年度扶贫开发工作成效进行考核，"
+            f"本次考核由{round_.unit.name}组织，"
+            f"对所辖 {len(rows)} 个{level_name}{round_.year} 年度扶贫开发工作成效进行考核，"
             f"考核指标数据统计截止日期为 {round_.cutoff.year} 年 12 月 31 日。",
-            f"考核采用“{system.name}”（{system.effective_from} 起施行），设减贫成效、精准识别、精准帮扶、扶贫资金、"
-            f"工作责任五个方面 {len(indicators)} 项指标，满分 {sum(Decimal(i['points']) for i in indicators)} 分。"
+            f"考核采用“{system.name}”（{system.effective_from} 起施行），"
+            f"设减贫成效、精准识别、精准帮扶、扶贫资金、"
+            f"工作责任五个方面 {len(indicators)} 项指标，"
+            f"满分 {sum(Decimal(i['points']) for i in indicators)} 分。"
             f"本报告依据第 {result.version} 版考核结果（{result.computed_at:%Y-%m-%d %H:%M} 计算）。",
-            f"抽查核查按村、户状态和帮扶责任人分层随机抽取 {own['sampled']} 户（抽样比例 {system.sample_percent}%，"
-            f"每层至少 {system.sample_minimum} 户，抽样种子 {inputs['seed']}，同一种子抽出的户相同），已核查 {own['checked']} 户。",
+            f"抽查核查按村、"
+            f"户状态和帮扶责任人分层随机抽取 {own['sampled']} 户（抽样比例 {system.sample_percent}%，"
+            f"每层至少 {system.sample_minimum} 户，抽样种子 {inputs['seed']}，"
+            f"同一种子抽出的户相同），已核查 {own['checked']} 户。",
             f"{round_.unit.name}本级：识别准确率 {_rate_text(own['rates']['identification_accuracy'])}；"
-            f"退出准确率 {_rate_text(own['rates']['exit_accuracy'])}；错退率 {_rate_text(own['rates']['wrong_exit_rate'])}；"
+            f"退出准确率 {_rate_text(own['rates']['exit_accuracy'])}；"
+            f"错退率 {_rate_text(own['rates']['wrong_exit_rate'])}；"
             f"漏评率 {_rate_text(own['rates']['omission_rate'])}。",
         ],
         SECTIONS[1]: [
-            f"本级综合得分 {own['total']} 分。各{level_name}得分、排名见表 1，分项得分见表 2，抽查结果见表 3。",
+            f"本级综合得分 {own['total']} 分。"
+            f"各{level_name}得分、排名见表 1，分项得分见表 2，抽查结果见表 3。",
             *(
                 [
-                    f"以下指标暂无数据来源，按“{system.get_no_source_rule_display()}”处理：{'、'.join(no_source)}。"
+                    f"以下指标暂无数据来源，"
+                    f"按“{system.get_no_source_rule_display()}”处理：{'、'.join(no_source)}。"
                 ]
                 if no_source
                 else []
@@ -147,7 +156,8 @@ def build(result: AssessmentResult) -> ReportData:
         ],
         SECTIONS[4]: [
             *(
-                f"对{row['name']}党委和政府主要负责人进行约谈，提出限期整改要求，整改期限 {system.rectification_months} 个月。"
+                f"对{row['name']}党委和政府主要负责人进行约谈，提出限期整改要求，"
+                f"整改期限 {system.rectification_months} 个月。"
                 for row in rows
                 if row["problems"] or row["veto"]
             ),
@@ -307,7 +317,8 @@ def bar_chart(title: str, bars: list[tuple[str, Decimal]], maximum: Decimal) -> 
     its value)."""
     height = 28 * len(bars) + 40
     parts = [
-        f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="{html.escape(title)}">',
+        f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {height}" role="img" '
+        f'aria-label="{html.escape(title)}">',
         f'<text x="0" y="18" class="chart-title">{html.escape(title)}</text>',
     ]
     for i, (label, value) in enumerate(bars):

@@ -339,7 +339,7 @@ def score_inputs(inputs: dict, system: IndicatorSystem) -> list[dict]:
         score = scores[code]
         rates = row["rates"]
 
-        def pct(name: str) -> Decimal | None:
+        def pct(name: str, rates: dict = rates) -> Decimal | None:
             return None if rates[name]["percent"] is None else Decimal(rates[name]["percent"])
 
         found = rules.problems(

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("households.api.urls")),
     path("api/", include("visits.api.urls")),
     path("api/", include("accountability.api.urls")),
+    path("", include("assessment.urls")),  # first: its dashboard is the home page of the office roles
     path("", include("households.urls")),
     path("", include("visits.urls")),
     path("", include("accountability.urls")),

@@ -65,7 +65,7 @@ def household(number: str, village: str, **fields) -> Household:
 def county(db):
     load_hierarchy()
     villages = list(AdminUnit.objects.filter(level="village", code__startswith="349901").order_by("code"))
-    for i, village in enumerate(villages):
+    for village in villages:
         for n in range(12):
             exited = n % 3 == 0
             household(

@@ -23,7 +23,7 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.scoping import unit_code_in_jurisdiction
-from assessment.models import AssessmentRound, OmittedFamily, Satisfaction, SampleHousehold, Verdict
+from assessment.models import AssessmentRound, OmittedFamily, SampleHousehold, Satisfaction, Verdict
 
 OMISSION = "omission"
 VERDICTS = {**choice_labels(Verdict), "漏评": OMISSION}
