@@ -242,3 +242,42 @@ def dashboard_for(user, code: str | None, year: int) -> Dashboard:
         )
     )
     return Dashboard(unit, children, child_level, tiles, year, ancestors)
+
+
+# --- quarterly village assessment (seed 004, C4-01 … C4-04) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class VillageYear:
+    village: AdminUnit
+    quarters: dict[int, Decimal]
+    score: Decimal | None
+    outcome: rules.VillageOutcome | None
+
+
+def quarterly_outcomes(round_: AssessmentRound) -> list[VillageYear]:
+    """A township round's villages with their quarterly scores, year score (20/20/20/40) and the
+    consequences of their rank (two queries). Villages without four quarters are listed unranked."""
+    from assessment.models import QuarterlyScore
+
+    if round_.unit.level != AdminLevel.TOWNSHIP:
+        return []
+    system = round_.system
+    villages = list(AdminUnit.objects.filter(parent=round_.unit).order_by("code"))
+    quarters: dict[str, dict[int, Decimal]] = {v.code: {} for v in villages}
+    for village, quarter, score in QuarterlyScore.objects.filter(
+        village__parent=round_.unit, year=round_.year
+    ).values_list("village_id", "quarter", "score"):
+        quarters.setdefault(village, {})[quarter] = score
+    weights = [Decimal(w) for w in (system.quarter_weights or [20, 20, 20, 40])]
+    scores = {
+        code: s for code in quarters if (s := rules.year_score(quarters[code], weights)) is not None
+    }
+    outcomes = {
+        o.village: o
+        for o in rules.village_outcomes(
+            scores, pass_mark=system.village_pass_mark, bottom=system.village_bottom, top=system.village_top
+        )
+    }
+    rows = [VillageYear(v, quarters[v.code], scores.get(v.code), outcomes.get(v.code)) for v in villages]
+    return sorted(rows, key=lambda r: (r.outcome is None, r.outcome.rank if r.outcome else 0, r.village.code))

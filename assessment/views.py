@@ -137,6 +137,7 @@ def round_detail(request, pk: int):
         "reports": selectors.reports_of(round_, request.user),
         "formats": ReportFormat.choices,
         "today": timezone.localdate(),
+        "villages": selectors.quarterly_outcomes(round_),
     }
     return render(request, "assessment/round_detail.html", context)
 

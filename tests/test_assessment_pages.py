@@ -140,3 +140,21 @@ def test_a_report_started_from_the_page_is_followed_and_downloaded(
     other = office(code="349902000000", name="west")
     client.force_login(other)
     assert client.get(f"/assessment/reports/{report.pk}/download/").status_code == 404
+
+
+def test_a_township_round_shows_the_quarterly_village_assessment(client):
+    from assessment.models import QuarterlyScore
+
+    township = AdminUnit.objects.get(code=TOWNSHIPS[0])
+    round_ = round_open(unit=township, year=YEAR, actor=None)
+    villages = list(AdminUnit.objects.filter(parent=township).order_by("code"))
+    year_scores = {}
+    for i, village in enumerate(villages):
+        for quarter in (1, 2, 3, 4):
+            QuarterlyScore.objects.create(village=village, year=YEAR, quarter=quarter, score=90 - 12 * i)
+        year_scores[village.code] = 90 - 12 * i  # equal quarters: the year's score is the same
+    client.force_login(office(code=TOWNSHIPS[0], role="township_staff", name="zhen"))
+    body = client.get(f"/assessment/rounds/{round_.pk}/").content.decode()
+    table = body[body.index('id="villages"') :]
+    assert "54.00" in table and "不合格" in table  # the fourth village: 54 < 60, bottom two → a talk
+    assert "约谈" in table and "年终奖励" in table
