@@ -358,6 +358,16 @@ def problems(facts: TriggerFacts, *, accuracy_floor: Decimal, satisfaction_floor
     return found
 
 
+def months_after(day: dt.date, months: int) -> dt.date:
+    """「N个月内」 (CHECKLIST §1): the same day of the month N months later, or that month's last day."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 # --- dated steps ------------------------------------------------------------------------------
 
 

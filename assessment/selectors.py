@@ -65,6 +65,15 @@ def steps_of(round_: AssessmentRound, today: dt.date) -> list[StepRow]:
     ]
 
 
+def sample_of(round_: AssessmentRound, user) -> QuerySet[SampleHousehold]:
+    """The round's drawn households the user may see, for the sample sheet."""
+    return (
+        visible_to(SampleHousehold.objects.filter(round=round_), user)
+        .select_related("village")
+        .order_by("village_id", "number")
+    )
+
+
 @dataclass(frozen=True)
 class SampleSummary:
     sampled: int
@@ -270,9 +279,7 @@ def quarterly_outcomes(round_: AssessmentRound) -> list[VillageYear]:
     ).values_list("village_id", "quarter", "score"):
         quarters.setdefault(village, {})[quarter] = score
     weights = [Decimal(w) for w in (system.quarter_weights or [20, 20, 20, 40])]
-    scores = {
-        code: s for code in quarters if (s := rules.year_score(quarters[code], weights)) is not None
-    }
+    scores = {code: s for code in quarters if (s := rules.year_score(quarters[code], weights)) is not None}
     outcomes = {
         o.village: o
         for o in rules.village_outcomes(

@@ -17,6 +17,7 @@ from accountability.frames import frame_provider
 from accountability.metrics import METRICS
 from accountability.models import AccountabilityCase, AdminLevel, AdminUnit
 from accountability.models.units import LEVEL_ORDER, SIGNIFICANT_DIGITS
+from accountability.problems import RaisedProblem, problems_receivable, raise_problems
 from accountability.selectors_cases import veto_for
 from assessment import rules
 from assessment.models import (
@@ -106,6 +107,45 @@ def round_step_complete(*, step: RoundStep, done_on: dt.date, actor, note: str =
     step.note = note
     step.save(update_fields=["done_on", "note"])
     return step
+
+
+def problems_of(result: AssessmentResult, *, fed_back_on: dt.date) -> list[RaisedProblem]:
+    """Art. 9: each Art. 8 problem of a unit as a talk with its principal leaders and a rectification
+    deadline (the system's months after the feedback)."""
+    round_ = result.round
+    deadline = rules.months_after(fed_back_on, round_.system.rectification_months)
+    problems = []
+    for row in result.rows:
+        for trigger in row["problems"]:
+            problems.append(
+                RaisedProblem(
+                    key=f"assessment:{round_.pk}:{row['code']}:{trigger}",
+                    source="assessment",
+                    unit_code=row["code"],
+                    year=round_.year,
+                    category=trigger,
+                    title=rules.TRIGGERS[trigger],
+                    detail=f"{round_.year} 年度成效考核（第 {result.version} 版结果）：{row['name']}"
+                    f"总分 {row['total']}，等次 {row['grade']}",
+                    talk=True,
+                    rectify_by=deadline,
+                )
+            )
+    return problems
+
+
+@transaction.atomic
+def round_feedback(*, round_: AssessmentRound, done_on: dt.date, actor, note: str = "") -> tuple[int, bool]:
+    """结果反馈 (Art. 7 (六), Art. 9): complete the feedback step and hand the latest result's problems
+    to the follow-up contract of the core (accountability/problems.py). Returns how many were recorded
+    and whether any app receives them."""
+    step = RoundStep.objects.filter(round=round_, code="feedback").first()
+    result = AssessmentResult.objects.filter(round=round_).order_by("-version").first()
+    if result is None:
+        raise ValidationError("尚未计算考核结果，不能反馈")
+    if step is not None:
+        round_step_complete(step=step, done_on=done_on, actor=actor, note=note)
+    return raise_problems(problems_of(result, fed_back_on=done_on)), problems_receivable()
 
 
 # --- sample ------------------------------------------------------------------------------------

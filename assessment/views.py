@@ -22,7 +22,7 @@ from accountability.roles import ROLE_BY_CODE
 from accountability.selectors import unit_for
 from accountability.validators import ascii_int
 from assessment import reports, selectors, services
-from assessment.models import ReportFormat, ReportStatus, SampleHousehold
+from assessment.models import ReportFormat, ReportStatus
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -184,9 +184,15 @@ def round_step(request, pk: int, step_pk: int):
         if step is None:
             raise ValidationError("该步骤不存在")
         done_on = parse_day(request.POST.get("done_on", "")) or timezone.localdate()
-        services.round_step_complete(
-            step=step, done_on=done_on, actor=request.user, note=request.POST.get("note", "")[:300]
-        )
+        note = request.POST.get("note", "")[:300]
+        if step.code == "feedback":
+            recorded, receivable = services.round_feedback(
+                round_=round_, done_on=done_on, actor=request.user, note=note
+            )
+            if not receivable:
+                return "“结果反馈”已记录完成；督查巡查模块尚未接收整改问题，问题见考核结果和报告"
+            return f"“结果反馈”已记录完成，已下发 {recorded} 项约谈和限期整改要求"
+        services.round_step_complete(step=step, done_on=done_on, actor=request.user, note=note)
         return f"“{step.label}”已记录完成"
 
     return _act(request, pk, "assessment.change_roundstep", complete)
@@ -203,11 +209,7 @@ def sample_sheet(request, pk: int):
     sheet.title = "抽查户"
     headers = [c.header for c in REGISTRY["assessment_samples"].columns]
     xlsx.append_row(sheet, [*headers, "村", "户主", "户状态", "帮扶责任人", "抽样层"])
-    rows = (
-        SampleHousehold.objects.filter(round=round_)
-        .select_related("village")
-        .order_by("village_id", "number")
-    )
+    rows = selectors.sample_of(round_, request.user)
     count = 0
     for s in rows:
         values = {

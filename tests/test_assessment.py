@@ -457,3 +457,50 @@ def test_the_command_writes_the_official_document(county, tmp_path):
     rows = [[c.text for c in row.cells] for row in ranking.rows[1:4]]
     assert [(r[1], r[2]) for r in rows] == [(row["name"], row["total"]) for row in result.rows]
     assert len(document.tables) == 7  # ranking, five dimensions, sample results
+
+
+@pytest.fixture
+def receiver():
+    from accountability.problems import RECEIVERS, register_problem_receiver
+
+    received: dict[str, object] = {}
+
+    def record(problems):
+        new = [p for p in problems if p.key not in received]
+        received.update({p.key: p for p in new})
+        return len(new)
+
+    register_problem_receiver("test-ledger", record, label="测试整改台账")
+    yield received
+    RECEIVERS.pop("test-ledger", None)
+
+
+def test_feedback_hands_the_art_8_problems_to_the_follow_up_contract(county, superuser, xlsx, receiver):
+    from assessment.services import round_feedback
+
+    round_ = round_open(unit=county, year=YEAR, actor=superuser, seed="s")
+    sample_draw(round_=round_, actor=superuser)
+    check_all(round_, superuser, xlsx, misidentified=3)  # accuracy below 95 % somewhere
+    result, _ = result_compute(round_=round_, actor=superuser)
+    for step in round_.steps.order_by("order")[:5]:
+        round_step_complete(step=step, done_on=dt.date(YEAR + 1, 1, 10), actor=superuser)
+    recorded, receivable = round_feedback(round_=round_, done_on=dt.date(YEAR + 1, 1, 31), actor=superuser)
+    expected = {(r["code"], p) for r in result.rows for p in r["problems"]}
+    assert receivable and recorded == len(expected) > 0
+    assert {(p.unit_code, p.category) for p in receiver.values()} == expected
+    assert {p.rectify_by for p in receiver.values()} == {dt.date(YEAR + 1, 3, 31)}  # two months
+    assert all(p.talk for p in receiver.values())
+
+
+def test_feedback_without_a_receiver_records_nothing_and_says_so(county, superuser):
+    from assessment.services import round_feedback
+
+    round_ = round_open(unit=county, year=YEAR, actor=superuser, seed="s")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="尚未计算考核结果"):
+        round_feedback(round_=round_, done_on=dt.date(YEAR + 1, 1, 31), actor=superuser)
+    result_compute(round_=round_, actor=superuser)
+    for step in round_.steps.order_by("order")[:5]:
+        round_step_complete(step=step, done_on=dt.date(YEAR + 1, 1, 10), actor=superuser)
+    assert round_feedback(round_=round_, done_on=dt.date(YEAR + 1, 1, 31), actor=superuser) == (0, False)

@@ -346,3 +346,16 @@ def test_a_failed_village_outside_the_bottom_two_keeps_its_eligibility():
     outcomes = {o.village: o for o in rules.village_outcomes(scores, pass_mark=D(60), bottom=2, top=3)}
     assert not outcomes["v1"].evaluation_ineligible and not outcomes["v1"].rewarded  # failed: no reward
     assert outcomes["v2"].talk and outcomes["v3"].talk
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "due"),
+    [
+        (dt.date(2025, 1, 31), 2, dt.date(2025, 3, 31)),
+        (dt.date(2024, 12, 31), 2, dt.date(2025, 2, 28)),  # no 31 February: the month's last day
+        (dt.date(2023, 12, 30), 2, dt.date(2024, 2, 29)),  # leap year
+        (dt.date(2025, 1, 15), 12, dt.date(2026, 1, 15)),
+    ],
+)
+def test_months_after(day, months, due):
+    assert rules.months_after(day, months) == due
