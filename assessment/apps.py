@@ -8,7 +8,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("成效考核")
 
     def ready(self) -> None:
-        from accountability.history import register_history_pages
+        from accountability.platform.history import register_history_pages
         from assessment import roles
         from assessment.importers import samples  # noqa: F401  (import kind)
 

@@ -18,8 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accountability.history import tracked
-from accountability.models.policy import governing_q
+from accountability.platform.history import tracked
+from accountability.policy.models import governing_q
 
 
 class Dimension(models.TextChoices):

@@ -16,8 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from accountability import xlsx
 from accountability.models import AdminLevel
+from accountability.platform import xlsx
 from assessment import rules
 from assessment.models import AssessmentResult, Dimension, IndicatorSystem, SampleHousehold, SampleRate
 

@@ -1,6 +1,6 @@
 """What the assessment contributes to the core's roles (accountability/roles.py; docs/roles.md)."""
 
-from accountability.roles import contribute_permissions
+from accountability.access.roles import contribute_permissions
 
 MODELS = (
     "indicatorsystem",

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from accountability.frames import FrameHousehold
+from accountability.rules.frames import FrameHousehold
 
 #: the 97.5 % quantile of the standard normal distribution (two-sided 95 % interval)
 Z95 = 1.959963984540054

@@ -11,11 +11,11 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from accountability.metrics import METRICS
+from accountability.access.scoping import visible_to
+from accountability.hierarchy.models import LEVEL_ORDER, SIGNIFICANT_DIGITS
+from accountability.hierarchy.selectors import unit_for
 from accountability.models import AccountabilityCase, AdminLevel, AdminUnit, Alert, AlertStatus
-from accountability.models.units import LEVEL_ORDER, SIGNIFICANT_DIGITS
-from accountability.scoping import visible_to
-from accountability.selectors import unit_for
+from accountability.rules.metrics import METRICS
 from assessment import rules
 from assessment.models import AssessmentReport, AssessmentResult, AssessmentRound, RoundStep, SampleHousehold
 

@@ -13,12 +13,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from accountability.frames import frame_provider
-from accountability.metrics import METRICS
+from accountability.cases.selectors import veto_for
+from accountability.hierarchy.models import LEVEL_ORDER, SIGNIFICANT_DIGITS
 from accountability.models import AccountabilityCase, AdminLevel, AdminUnit
-from accountability.models.units import LEVEL_ORDER, SIGNIFICANT_DIGITS
-from accountability.problems import RaisedProblem, problems_receivable, raise_problems
-from accountability.selectors_cases import veto_for
+from accountability.rules.frames import frame_provider
+from accountability.rules.metrics import METRICS
+from accountability.rules.problems import RaisedProblem, problems_receivable, raise_problems
 from assessment import rules
 from assessment.models import (
     AssessmentReport,
@@ -137,7 +137,7 @@ def problems_of(result: AssessmentResult, *, fed_back_on: dt.date) -> list[Raise
 @transaction.atomic
 def round_feedback(*, round_: AssessmentRound, done_on: dt.date, actor, note: str = "") -> tuple[int, bool]:
     """结果反馈 (Art. 7 (六), Art. 9): complete the feedback step and hand the latest result's problems
-    to the follow-up contract of the core (accountability/problems.py). Returns how many were recorded
+    to the follow-up contract of the core (accountability/rules/problems.py). Returns how many were recorded
     and whether any app receives them."""
     step = RoundStep.objects.filter(round=round_, code="feedback").first()
     result = AssessmentResult.objects.filter(round=round_).order_by("-version").first()
@@ -153,7 +153,7 @@ def round_feedback(*, round_: AssessmentRound, done_on: dt.date, actor, note: st
 
 @transaction.atomic
 def sample_draw(*, round_: AssessmentRound, actor) -> int:
-    """Draw the round's verification sample from the registry's frame (accountability/frames.py)
+    """Draw the round's verification sample from the registry's frame (accountability/rules/frames.py)
     with the round's recorded seed and the system's rate and strata; the draw is reproducible. Refused
     once results have been imported into it (a new draw would discard them)."""
     round_ = AssessmentRound.objects.select_for_update().select_related("system", "unit").get(pk=round_.pk)

@@ -13,14 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accountability import views as core_views
-from accountability import xlsx
-from accountability.audit import record_export
-from accountability.dates import parse_day
+from accountability.access.audit import audit_record_export
+from accountability.access.roles import ROLE_BY_CODE
+from accountability.hierarchy.selectors import unit_for
 from accountability.importing.kinds import REGISTRY
-from accountability.roles import ROLE_BY_CODE
-from accountability.selectors import unit_for
-from accountability.validators import ascii_int
+from accountability.platform import xlsx
+from accountability.platform.dates import parse_day
+from accountability.platform.validators import ascii_int
+from accountability.platform.views import home as core_home
 from assessment import reports, selectors, services
 from assessment.models import ReportFormat, ReportStatus
 
@@ -56,7 +56,7 @@ def home(request):
     for village officials (their tasks first); the core's home page for the others."""
     user = request.user
     if not (user.has_perm("assessment.view_assessmentround") or _is_village_official(user)):
-        return core_views.home(request)
+        return core_home(request)
     return dashboard(request)
 
 
@@ -234,7 +234,9 @@ def sample_sheet(request, pk: int):
             ],
         )
         count += 1
-    record_export(user=request.user, kind="assessment_sample", filters={"round": round_.pk}, row_count=count)
+    audit_record_export(
+        user=request.user, kind="assessment_sample", filters={"round": round_.pk}, row_count=count
+    )
     return _download(
         xlsx.to_bytes(workbook), f"{round_.year}年度考核抽查户_{round_.unit_id}.xlsx", CONTENT_TYPES["xlsx"]
     )
@@ -299,7 +301,7 @@ def report_download(request, pk: int):
     if report.status != ReportStatus.DONE:
         messages.error(request, "报告尚未生成")
         return redirect("assessment-report", pk=report.pk)
-    record_export(
+    audit_record_export(
         user=request.user,
         kind=f"assessment_report_{report.format}",
         filters={"report": report.pk},

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accountability.forms_auth import LoginForm
+from accountability.access.forms import LoginForm
 
 admin.site.site_header = "脱贫攻坚责任制与问责管理 · 系统管理"
 admin.site.site_title = "系统管理"

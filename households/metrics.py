@@ -12,10 +12,10 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.db.models.functions import Substr
 
-from accountability.frames import FrameHousehold as HouseholdFrame
-from accountability.metrics import Fact
+from accountability.hierarchy.models import SIGNIFICANT_DIGITS, AdminLevel
 from accountability.models import HelpingUnitPairing
-from accountability.models.units import SIGNIFICANT_DIGITS
+from accountability.rules.frames import FrameHousehold as HouseholdFrame
+from accountability.rules.metrics import Fact
 from households.models import (
     POOR_STATUSES,
     FindingKind,
@@ -155,9 +155,9 @@ def _households_of_kind(kind: str):
 misidentified_households = _households_of_kind(FindingKind.MISIDENTIFIED)
 wrong_exit_households = _households_of_kind(FindingKind.WRONG_EXIT)
 
-RURAL_SQL = """
+RURAL_SQL = f"""
 SELECT left(code, %s), sum(rural_population) FROM accountability_adminunit
- WHERE level = 'village' AND code LIKE %s GROUP BY 1
+ WHERE level = '{AdminLevel.VILLAGE.value}' AND code LIKE %s GROUP BY 1
 """
 
 
@@ -213,9 +213,10 @@ def imprecise_persons(
     return facts
 
 
-EXITS_SQL = """
+EXITS_SQL = f"""
 SELECT left(village_id, %s), count(*), coalesce(sum(member_count), 0) FROM households_household
- WHERE village_id LIKE %s AND exit_year = %s AND status IN ('exited', 'returned')
+ WHERE village_id LIKE %s AND exit_year = %s
+   AND status IN ('{HouseholdStatus.EXITED.value}', '{HouseholdStatus.RETURNED.value}')
  GROUP BY 1
 """
 TARGETS_SQL = """
@@ -386,7 +387,7 @@ def _exit_progress(measure: str):
 
 
 def household_frame(*, year: int, root: str) -> list[HouseholdFrame]:
-    """The sample frame of the annual assessment (accountability/frames.py): the households registered
+    """The sample frame of the annual assessment (accountability/rules/frames.py): the households registered
     poor on 31 December of ``year`` and those exited during ``year``, with the helping cadre paired
     on that day; ordered by household number. Two queries."""
     cutoff = dt.date(year, 12, 31)

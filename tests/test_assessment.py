@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from accountability.access.roles import role_group
 from accountability.demo.hierarchy import load_hierarchy
-from accountability.importing.service import run_import
-from accountability.metrics import METRICS
+from accountability.importing.services import run_import
 from accountability.models import AccountabilityCase, AdminUnit, Consequence
-from accountability.roles import role_group
+from accountability.rules.metrics import METRICS
 from assessment import rules
 from assessment.models import (
     AssessmentResult,
@@ -461,7 +461,7 @@ def test_the_command_writes_the_official_document(county, tmp_path):
 
 @pytest.fixture
 def receiver():
-    from accountability.problems import RECEIVERS, register_problem_receiver
+    from accountability.rules.problems import RECEIVERS, register_problem_receiver
 
     received: dict[str, object] = {}
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from accountability.importing.service import run_import
+from accountability.access.roles import role_group
+from accountability.importing.services import run_import
 from accountability.models import AdminUnit
-from accountability.roles import role_group
 from assessment.models import AssessmentReport, AssessmentRound, SampleHousehold
 from assessment.services import report_generate, round_open
 from tests.factories import UserFactory

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from accountability.access.roles import role_group
 from accountability.demo.hierarchy import load_hierarchy
-from accountability.roles import role_group
 from assessment.models import AssessmentReport, ReportStatus
 from tests.factories import UserFactory
 from tests.test_celery_worker import queue, start, stop, wait_for  # noqa: F401  (fixture and helpers)

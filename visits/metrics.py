@@ -6,9 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from accountability.metrics import Fact
-from accountability.models.units import SIGNIFICANT_DIGITS
-from accountability.rules_quotas import QuotaStatus
+from accountability.hierarchy.models import SIGNIFICANT_DIGITS
+from accountability.policy.quotas import QuotaStatus
+from accountability.rules.metrics import Fact
 from visits.compliance import compliance_over
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from accountability.access.scoping import unit_code_in_jurisdiction
 from accountability.importing.kinds import (
     CellError,
     Column,
@@ -22,7 +23,6 @@ from accountability.importing.kinds import (
     parse_year,
     register,
 )
-from accountability.scoping import unit_code_in_jurisdiction
 from assessment.models import AssessmentRound, OmittedFamily, SampleHousehold, Satisfaction, Verdict
 
 OMISSION = "omission"

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from accountability.frames import FrameHousehold
+from accountability.rules.frames import FrameHousehold
 from assessment import rules
 from assessment.presets import GRADE_BANDS, HUIZHOU_INDICATORS, HUIZHOU_STEPS
 

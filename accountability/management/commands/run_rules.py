@@ -4,10 +4,10 @@ import json as json_module
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accountability.dates import parse_day
+from accountability.cases.situations import AccountabilityForm
 from accountability.models import User
-from accountability.rule_runs import run_rules
-from accountability.situations import AccountabilityForm
+from accountability.platform.dates import parse_day
+from accountability.rules.runs import run_rules
 
 FORM_WORDS = dict(AccountabilityForm.choices)
 MEASURE_SIGN = {"count": "count", "permille": "‰", "percent": "%"}
