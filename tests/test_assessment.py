@@ -504,3 +504,25 @@ def test_feedback_without_a_receiver_records_nothing_and_says_so(county, superus
     for step in round_.steps.order_by("order")[:5]:
         round_step_complete(step=step, done_on=dt.date(YEAR + 1, 1, 10), actor=superuser)
     assert round_feedback(round_=round_, done_on=dt.date(YEAR + 1, 1, 31), actor=superuser) == (0, False)
+
+
+def test_services_check_the_actors_permission_and_jurisdiction(county, superuser):
+    from django.core.exceptions import PermissionDenied
+
+    west = UserFactory(username="west", jurisdiction_id="349902000000")
+    west.groups.add(role_group("county_office"))
+    with pytest.raises(PermissionDenied):
+        round_open(unit=county, year=YEAR, actor=west)  # another county's round
+    assert not AssessmentRound.objects.exists()
+    round_ = round_open(unit=county, year=YEAR, actor=superuser)
+    auditor = UserFactory(username="aud", jurisdiction_id=COUNTY)
+    auditor.groups.add(role_group("auditor"))
+    assert round_open(unit=county, year=YEAR, actor=auditor) == round_  # reading is allowed
+    for write in (
+        lambda: sample_draw(round_=round_, actor=auditor),
+        lambda: result_compute(round_=round_, actor=auditor),
+        lambda: result_compute(round_=round_, actor=west),
+    ):
+        with pytest.raises(PermissionDenied):
+            write()
+    assert not round_.sample.exists() and not round_.results.exists()
