@@ -526,3 +526,34 @@ def test_services_check_the_actors_permission_and_jurisdiction(county, superuser
         with pytest.raises(PermissionDenied):
             write()
     assert not round_.sample.exists() and not round_.results.exists()
+
+
+VALUE_HEADERS = ["考核年度", "考核单位代码", "被考核单位代码", "指标编号", "数值", "说明"]
+
+
+def test_entered_values_are_imported_and_scored(county, superuser, xlsx):
+    round_ = round_open(unit=county, year=YEAR, actor=superuser, seed="s")
+    rows = [
+        [YEAR, COUNTY, TOWNSHIPS[0], "I-5", "90", "第三方评估"],
+        [YEAR, COUNTY, TOWNSHIPS[1], "W-3", "100", ""],
+        [YEAR, COUNTY, "349901101201", "I-5", "90", ""],  # a village: not the level below the county
+        [YEAR, COUNTY, TOWNSHIPS[2], "I-1", "90", ""],  # a sample indicator, not an entered one
+        [YEAR, "349902000000", "349902101000", "I-5", "90", ""],  # no round of that county
+    ]
+    job = run_import(kind="assessment_values", path=xlsx(rows, headers=VALUE_HEADERS), actor=superuser)
+    assert {(e["row"], e["column"]) for e in job.errors} == {
+        (4, "被考核单位代码"),
+        (5, "指标编号"),
+        (6, "考核单位代码"),
+    }
+    assert job.written_rows == 2
+    result, _ = result_compute(round_=round_, actor=superuser)
+    rows_by_code = {r["code"]: r for r in result.rows}
+    assert rows_by_code[TOWNSHIPS[0]]["indicators"]["I-5"] == {
+        "value": "90.00",
+        "state": "scored",
+        "score": "1.50",
+    }
+    assert rows_by_code[TOWNSHIPS[2]]["indicators"]["I-5"]["state"] == "no_data"
+    again = run_import(kind="assessment_values", path=xlsx(rows[:2], headers=VALUE_HEADERS), actor=superuser)
+    assert again.written_rows == 0  # unchanged
