@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -158,26 +160,42 @@ METRIC_TILES = (
 )
 
 
+def _metric_values(name: str, *, year: int, level: str, root: str) -> dict[str, str]:
+    """A registered metric's values by subject prefix, kept ``DASHBOARD_CACHE_SECONDS`` in the cache
+    (the whole city's figures are set-based queries over a million persons: seconds, not milliseconds)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"assessment:dashboard:{name}:{year}:{level}:{root}"
+    if seconds:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    try:
+        facts = METRICS[name].function(year=year, level=level, root=root)
+    except KeyError:  # a metric computed for some levels only
+        facts = {}
+    values = {subject: str(fact.value) for subject, fact in facts.items()}
+    if seconds:
+        cache.set(key, values, seconds)
+    return values
+
+
 def _metric_tile(
     code: str, label: str, name: str, *, unit: AdminUnit, child_level: str | None, year: int
 ) -> Tile:
-    registered = METRICS.get(name)
-    if registered is None:
+    if name not in METRICS:
         return Tile(code, label, "无数据来源", {}, no_source=True)
-    function = registered.function
-    try:
-        own = function(year=year, level=unit.level, root=unit.prefix) if unit.level != AdminLevel.CITY else {}
-    except KeyError:
-        own = {}
-    children = function(year=year, level=child_level, root=unit.prefix) if child_level else {}
-    own_fact = own.get(unit.prefix)
-    by_child = {key: str(fact.value) for key, fact in children.items()}
+    own = (
+        _metric_values(name, year=year, level=unit.level, root=unit.prefix)
+        if unit.level != AdminLevel.CITY
+        else {}
+    )
+    children = _metric_values(name, year=year, level=child_level, root=unit.prefix) if child_level else {}
     return Tile(
         code,
         label,
-        str(own_fact.value) if own_fact else "—",
-        by_child,
-        chart=[(key, fact.value) for key, fact in sorted(children.items())],
+        own.get(unit.prefix, "—"),
+        children,
+        chart=[(key, Decimal(value)) for key, value in sorted(children.items())],
     )
 
 

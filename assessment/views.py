@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,6 +88,7 @@ def dashboard(request):
         "charts": charts,
         "village_tasks": board.unit.level == "village",
         "years": range(year - 3, year + 1),
+        "cache_minutes": settings.DASHBOARD_CACHE_SECONDS // 60,
     }
     return render(request, "assessment/dashboard.html", context)
 

@@ -158,3 +158,26 @@ def test_a_township_round_shows_the_quarterly_village_assessment(client):
     table = body[body.index('id="villages"') :]
     assert "54.00" in table and "不合格" in table  # the fourth village: 54 < 60, bottom two → a talk
     assert "约谈" in table and "年终奖励" in table
+
+
+def test_the_dashboard_keeps_the_metrics_figures_for_a_while(client, settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.delete_many(
+        [f"assessment:dashboard:poverty_incidence:{YEAR}:{level}:349901" for level in ("county", "township")]
+    )
+    client.force_login(office())
+    with CaptureQueriesContext(connection) as first:
+        before = client.get(f"/dashboard/?year={YEAR}").content.decode()
+    from households.models import Household
+
+    Household.objects.filter(village__code__startswith="349901101").update(status="removed")
+    with CaptureQueriesContext(connection) as second:
+        after = client.get(f"/dashboard/?year={YEAR}").content.decode()
+    assert len(second.captured_queries) < len(first.captured_queries)
+    tile = re.compile(r'data-tile="incidence">.*?<strong class="tile-value">([^<]*)</strong>', re.S)
+    assert tile.search(before).group(1) == tile.search(after).group(1)  # the cached figure
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    fresh = client.get(f"/dashboard/?year={YEAR}").content.decode()
+    assert tile.search(fresh).group(1) != tile.search(before).group(1)
