@@ -253,6 +253,7 @@ def dashboard_for(user, code: str | None, year: int) -> Dashboard:
         .values_list("head", "status")
         .annotate(n=Count("pk"))
     )
+    status_labels = dict(AccountabilityCase._meta.get_field("status").choices)
     case_child = Counter()
     case_status = Counter()
     for head, status, n in cases:
@@ -265,7 +266,10 @@ def dashboard_for(user, code: str | None, year: int) -> Dashboard:
             str(sum(case_status.values())),
             {k: str(v) for k, v in case_child.items()},
             list_url="/cases/",
-            chart=[(status, Decimal(n)) for status, n in sorted(case_status.items())],
+            chart=[
+                (str(status_labels.get(status, status)), Decimal(n))
+                for status, n in sorted(case_status.items())
+            ],
         )
     )
     return Dashboard(unit, children, child_level, tiles, year, ancestors)
