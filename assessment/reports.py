@@ -19,7 +19,8 @@ from django.template.loader import render_to_string
 from accountability.models import AdminLevel
 from accountability.platform import xlsx
 from assessment import rules
-from assessment.models import AssessmentResult, Dimension, IndicatorSystem, SampleHousehold, SampleRate
+from assessment.models import AssessmentResult, Dimension, SampleHousehold, SampleRate
+from assessment.services import Params
 
 LEVEL_NAMES = {AdminLevel.COUNTY: "县（区）", AdminLevel.TOWNSHIP: "乡镇", AdminLevel.VILLAGE: "村"}
 DIMENSIONS = [(str(v), str(label)) for v, label in Dimension.choices]
@@ -38,7 +39,7 @@ class ReportData:
     indicators: list[dict]
     rows: list[dict]  # subjects, ranked
     own: dict  # the unit's own figures: total, dimensions, indicators, rates
-    system: IndicatorSystem
+    system: Params
     paragraphs: dict[str, list[str]]  # section → paragraphs
 
     @property
@@ -46,7 +47,7 @@ class ReportData:
         return DIMENSIONS
 
 
-def _own_score(result: AssessmentResult, system: IndicatorSystem) -> dict:
+def _own_score(result: AssessmentResult, system: Params) -> dict:
     inputs = result.inputs
     specs = [
         rules.IndicatorSpec(
@@ -92,8 +93,8 @@ def _rate_text(rate: dict) -> str:
 
 def build(result: AssessmentResult) -> ReportData:
     round_ = result.round
-    system = round_.system
     inputs = result.inputs
+    system = Params.of(inputs)
     level_name = LEVEL_NAMES.get(inputs["subject_level"], "单位")
     own = _own_score(result, system)
     rows = result.rows
@@ -135,10 +136,7 @@ def build(result: AssessmentResult) -> ReportData:
             f"本级综合得分 {own['total']} 分。"
             f"各{level_name}得分、排名见表 1，分项得分见表 2，抽查结果见表 3。",
             *(
-                [
-                    f"以下指标暂无数据来源，"
-                    f"按“{system.get_no_source_rule_display()}”处理：{'、'.join(no_source)}。"
-                ]
+                [f"以下指标暂无数据来源，按“{system.no_source_label}”处理：{'、'.join(no_source)}。"]
                 if no_source
                 else []
             ),

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -127,7 +128,7 @@ def problems_of(result: AssessmentResult, *, fed_back_on: dt.date) -> list[Raise
     """Art. 9: each Art. 8 problem of a unit as a talk with its principal leaders and a rectification
     deadline (the system's months after the feedback)."""
     round_ = result.round
-    deadline = rules.months_after(fed_back_on, round_.system.rectification_months)
+    deadline = rules.months_after(fed_back_on, Params.of(result.inputs).rectification_months)
     problems = []
     for row in result.rows:
         for trigger in row["problems"]:
@@ -270,6 +271,57 @@ def _rate_json(rate: rules.Rate) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Params:
+    """The indicator system's parameters as stored with a result version (the system may be edited
+    later; a version is scored and reported with the parameters it was computed with)."""
+
+    name: str
+    effective_from: str
+    no_source_rule: str
+    no_source_label: str
+    grade_bands: list
+    veto_grade: str
+    accuracy_floor: Decimal
+    satisfaction_floor: Decimal
+    sample_percent: Decimal
+    sample_minimum: int
+    rectification_months: int
+
+    @classmethod
+    def of(cls, inputs: dict) -> Params:
+        p = inputs["params"]
+        return cls(
+            p["name"],
+            p["effective_from"],
+            p["no_source_rule"],
+            p["no_source_label"],
+            p["grade_bands"],
+            p["veto_grade"],
+            Decimal(p["accuracy_floor"]),
+            Decimal(p["satisfaction_floor"]),
+            Decimal(p["sample_percent"]),
+            p["sample_minimum"],
+            p["rectification_months"],
+        )
+
+
+def params_of(system: IndicatorSystem) -> dict:
+    return {
+        "name": system.name,
+        "effective_from": str(system.effective_from),
+        "no_source_rule": system.no_source_rule,
+        "no_source_label": str(system.get_no_source_rule_display()),
+        "grade_bands": system.grade_bands,
+        "veto_grade": system.veto_grade,
+        "accuracy_floor": str(system.accuracy_floor_percent),
+        "satisfaction_floor": str(system.satisfaction_floor_percent),
+        "sample_percent": str(system.sample_percent),
+        "sample_minimum": system.sample_minimum,
+        "rectification_months": system.rectification_months,
+    }
+
+
 def gather_inputs(round_: AssessmentRound) -> dict:
     """Every value the scores are computed from, as JSON-able data (stored with each version)."""
     unit, year = round_.unit, round_.year
@@ -347,6 +399,7 @@ def gather_inputs(round_: AssessmentRound) -> dict:
         "year": year,
         "unit": unit.code,
         "system": round_.system_id,
+        "params": params_of(round_.system),
         "seed": round_.seed,
         "subject_level": level,
         "subjects": subject_rows,
@@ -367,8 +420,9 @@ def gather_inputs(round_: AssessmentRound) -> dict:
     }
 
 
-def score_inputs(inputs: dict, system: IndicatorSystem) -> list[dict]:
+def score_inputs(inputs: dict) -> list[dict]:
     """The result rows from the stored inputs (pure: the same inputs give the same rows)."""
+    params = Params.of(inputs)
     specs = [
         rules.IndicatorSpec(
             i["code"],
@@ -385,7 +439,7 @@ def score_inputs(inputs: dict, system: IndicatorSystem) -> list[dict]:
         return {code: (state, None if v is None else Decimal(v)) for code, (state, v) in values.items()}
 
     scores = {
-        code: rules.score_subject(code, specs, parsed(row["values"]), no_source_rule=system.no_source_rule)
+        code: rules.score_subject(code, specs, parsed(row["values"]), no_source_rule=params.no_source_rule)
         for code, row in inputs["subjects"].items()
     }
     vetoed = [code for code, row in inputs["subjects"].items() if row["veto"]]
@@ -406,8 +460,8 @@ def score_inputs(inputs: dict, system: IndicatorSystem) -> list[dict]:
                 satisfaction=pct("satisfaction"),
                 wrong_exits=rates["wrong_exit_rate"]["successes"],
             ),
-            accuracy_floor=system.accuracy_floor_percent,
-            satisfaction_floor=system.satisfaction_floor_percent,
+            accuracy_floor=params.accuracy_floor,
+            satisfaction_floor=params.satisfaction_floor,
         )
         rows.append(
             {
@@ -415,7 +469,7 @@ def score_inputs(inputs: dict, system: IndicatorSystem) -> list[dict]:
                 "name": row["name"],
                 "total": str(score.total),
                 "grade": rules.grade_for(
-                    score.total, system.grade_bands, vetoed=bool(row["veto"]), veto_grade=system.veto_grade
+                    score.total, params.grade_bands, vetoed=bool(row["veto"]), veto_grade=params.veto_grade
                 ),
                 "rank": ranks[code],
                 "veto": row["veto"],
@@ -483,7 +537,7 @@ def result_compute(*, round_: AssessmentRound, actor) -> tuple[AssessmentResult,
     latest = AssessmentResult.objects.filter(round=round_).order_by("-version").first()
     if latest is not None and latest.inputs_digest == digest:
         return latest, False
-    rows = score_inputs(inputs, round_.system)
+    rows = score_inputs(inputs)
     result = AssessmentResult.objects.create(
         round=round_,
         version=(latest.version + 1) if latest else 1,

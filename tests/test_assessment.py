@@ -557,3 +557,17 @@ def test_entered_values_are_imported_and_scored(county, superuser, xlsx):
     assert rows_by_code[TOWNSHIPS[2]]["indicators"]["I-5"]["state"] == "no_data"
     again = run_import(kind="assessment_values", path=xlsx(rows[:2], headers=VALUE_HEADERS), actor=superuser)
     assert again.written_rows == 0  # unchanged
+
+
+def test_a_version_keeps_the_parameters_it_was_computed_with(county, superuser, tmp_path):
+    from assessment import reports
+
+    round_ = round_open(unit=county, year=YEAR, actor=superuser, seed="s")
+    first, _ = result_compute(round_=round_, actor=superuser)
+    before = reports.render(first, "html")
+    IndicatorSystem.objects.filter(pk=round_.system_id).update(no_source_rule="zero")
+    second, created = result_compute(round_=round_, actor=superuser)
+    assert created and second.version == 2  # an edited system is a change of the inputs
+    assert Decimal(second.rows[0]["total"]) < Decimal(first.rows[0]["total"])  # missing sources now score 0
+    first.refresh_from_db()
+    assert reports.render(first, "html") == before  # the first version still renders as it was
