@@ -10,7 +10,7 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from accountability.platform.history import register_history_pages
         from assessment import roles
-        from assessment.importers import samples, values  # noqa: F401  (import kinds)
+        from assessment.importers import quarterly, samples, values  # noqa: F401  (import kinds)
 
         register_history_pages(assessment_round="assessment.AssessmentRound")
         roles.contribute()

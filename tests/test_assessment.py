@@ -571,3 +571,22 @@ def test_a_version_keeps_the_parameters_it_was_computed_with(county, superuser, 
     assert Decimal(second.rows[0]["total"]) < Decimal(first.rows[0]["total"])  # missing sources now score 0
     first.refresh_from_db()
     assert reports.render(first, "html") == before  # the first version still renders as it was
+
+
+def test_quarterly_scores_are_imported_with_their_edges(county, superuser, xlsx):
+    from assessment.models import QuarterlyScore
+
+    headers = ["行政区划代码", "年度", "季度", "得分"]
+    rows = [
+        ["349901101201", YEAR, "1", "100"],
+        ["349901101201", YEAR, "第四季度", "0"],
+        ["349901101201", YEAR, "5", "80"],  # no fifth quarter
+        ["349901101201", YEAR, "2", "100.01"],  # above 100
+        ["349901101000", YEAR, "3", "80"],  # a township, not a village
+    ]
+    job = run_import(kind="village_quarterly_scores", path=xlsx(rows, headers=headers), actor=superuser)
+    assert {(e["row"], e["column"]) for e in job.errors} == {(4, "季度"), (5, "得分"), (6, "行政区划代码")}
+    assert sorted(QuarterlyScore.objects.values_list("quarter", "score")) == [
+        (1, Decimal(100)),
+        (4, Decimal(0)),
+    ]
