@@ -116,7 +116,7 @@ def build(result: AssessmentResult) -> ReportData:
     paragraphs = {
         SECTIONS[0]: [
             f"本次考核由{round_.unit.name}组织，"
-            f"对所辖 {len(rows)} 个{level_name}{round_.year} 年度扶贫开发工作成效进行考核，"
+            f"对所辖 {len(rows)} 个{level_name}的 {round_.year} 年度扶贫开发工作成效进行考核，"
             f"考核指标数据统计截止日期为 {round_.cutoff.year} 年 12 月 31 日。",
             f"考核采用“{system.name}”（{system.effective_from} 起施行），"
             f"设减贫成效、精准识别、精准帮扶、扶贫资金、"
@@ -180,6 +180,12 @@ def build(result: AssessmentResult) -> ReportData:
 # --- tables shared by the three formats ------------------------------------------------------
 
 
+def _dimension(row: dict, code: str) -> Decimal | str:
+    """A dimension's subtotal, or 不计分 when none of its indicators had a value (rule "exclude")."""
+    value = row["dimensions"].get(code)
+    return Decimal(value) if value is not None else "不计分"
+
+
 def ranking_table(data: ReportData) -> tuple[list[str], list[list]]:
     header = [
         "排名",
@@ -198,7 +204,7 @@ def ranking_table(data: ReportData) -> tuple[list[str], list[list]]:
                 row["name"],
                 row["code"],
                 Decimal(row["total"]),
-                *[Decimal(row["dimensions"].get(code, "0")) for code, _l in DIMENSIONS],
+                *[_dimension(row, code) for code, _l in DIMENSIONS],
                 row["grade"],
                 row["veto"] or "",
             ]
@@ -210,7 +216,7 @@ def ranking_table(data: ReportData) -> tuple[list[str], list[list]]:
             f"{own['name']}（本级）",
             own["code"],
             Decimal(own["total"]),
-            *[Decimal(own["dimensions"].get(code, "0")) for code, _l in DIMENSIONS],
+            *[_dimension(own, code) for code, _l in DIMENSIONS],
             "",
             "",
         ]

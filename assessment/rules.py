@@ -253,36 +253,39 @@ def score_subject(
     no_source_rule: str,
 ) -> SubjectScore:
     """Score one unit: ``values`` maps an indicator code to (state, value). An indicator without a
-    value scores by ``no_source_rule``: ``exclude`` leaves it out and scales the scored indicators up
-    to the full points of the system (so units stay comparable); ``zero`` gives 0; ``full`` gives
-    its points. The dimension subtotals are scaled the same way."""
+    value scores by ``no_source_rule``: ``zero`` gives 0, ``full`` its points, ``exclude`` leaves it
+    out — within its dimension, the scored indicators are scaled up to the dimension's points; a
+    dimension with nothing scored is left out and the total is scaled up to the system's full points
+    (so units stay comparable whatever is installed). Dimension subtotals stay within their points;
+    total = Σ dimension subtotals × full points ÷ points of the dimensions scored."""
     rows: list[IndicatorScore] = []
     possible = sum((s.points for s in specs), Decimal(0))
-    counted = Decimal(0)
-    raw = Decimal(0)
-    raw_by_dimension: dict[str, Decimal] = defaultdict(Decimal)
+    points_of: dict[str, Decimal] = defaultdict(Decimal)
+    counted: dict[str, Decimal] = defaultdict(Decimal)
+    raw: dict[str, Decimal] = defaultdict(Decimal)
     for spec in specs:
+        points_of[spec.dimension] += spec.points
         state, value = values.get(spec.code, (NO_SOURCE, None))
         if state == SCORED and value is not None:
             score = linear_score(value, full_at=spec.full_at, zero_at=spec.zero_at, points=spec.points)
-            counted += spec.points
         elif no_source_rule == "full":
             score = spec.points
-            counted += spec.points
         elif no_source_rule == "zero":
             score = Decimal(0)
-            counted += spec.points
         else:
             rows.append(IndicatorScore(spec.code, spec.dimension, value, state, None, spec.points))
             continue
-        raw += score
-        raw_by_dimension[spec.dimension] += score
+        counted[spec.dimension] += spec.points
+        raw[spec.dimension] += score
         rows.append(IndicatorScore(spec.code, spec.dimension, value, state, score, spec.points))
-    scale = (possible / counted) if counted else Decimal(0)
-    total = (raw * scale).quantize(CENT, rounding=ROUND_HALF_UP)
     by_dimension = {
-        d: (v * scale).quantize(CENT, rounding=ROUND_HALF_UP) for d, v in raw_by_dimension.items()
+        d: (raw[d] * points_of[d] / counted[d]).quantize(CENT, rounding=ROUND_HALF_UP)
+        for d in points_of
+        if counted[d]
     }
+    scored_points = sum((points_of[d] for d in by_dimension), Decimal(0))
+    scale = (possible / scored_points) if scored_points else Decimal(0)
+    total = (sum(by_dimension.values(), Decimal(0)) * scale).quantize(CENT, rounding=ROUND_HALF_UP)
     return SubjectScore(subject, rows, total, by_dimension, scale)
 
 

@@ -211,7 +211,7 @@ def test_exclude_rule_rescales_the_scored_indicators_to_the_full_points():
         "x", SPECS, {"A": (rules.SCORED, D(50)), "B": (rules.NO_SOURCE, None)}, no_source_rule="exclude"
     )
     assert scored.total == D(50)  # 30 of 60 → 50 of 100
-    assert scored.by_dimension == {"reduction": D(50)}
+    assert scored.by_dimension == {"reduction": D(30)}  # the funds dimension is left out
     assert [s.state for s in scored.indicators] == [rules.SCORED, rules.NO_SOURCE]
 
 
@@ -219,6 +219,20 @@ def test_exclude_rule_rescales_the_scored_indicators_to_the_full_points():
 def test_no_source_rules(rule, total):
     scored = rules.score_subject("x", SPECS, {"A": (rules.SCORED, D(50))}, no_source_rule=rule)
     assert scored.total == total
+
+
+def test_exclude_scales_within_the_dimension_first():
+    specs = [
+        rules.IndicatorSpec("A", "identification", "a", D(20), D(100), D(0)),
+        rules.IndicatorSpec("B", "identification", "b", D(5), D(100), D(0)),
+        rules.IndicatorSpec("C", "funds", "c", D(75), D(100), D(0)),
+    ]
+    scored = rules.score_subject(
+        "x", specs, {"A": (rules.SCORED, D(50)), "C": (rules.SCORED, D(100))}, no_source_rule="exclude"
+    )
+    assert scored.by_dimension == {"identification": D("12.50"), "funds": D(75)}  # 10 of 20 → 12.5 of 25
+    assert scored.total == D("87.50")
+    assert all(scored.by_dimension[d] <= p for d, p in (("identification", 25), ("funds", 75)))
 
 
 def test_no_indicator_with_a_source_scores_zero_under_exclude():
