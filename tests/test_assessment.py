@@ -590,3 +590,16 @@ def test_quarterly_scores_are_imported_with_their_edges(county, superuser, xlsx)
         (1, Decimal(100)),
         (4, Decimal(0)),
     ]
+
+
+def test_a_foreign_round_reads_exactly_as_an_unknown_one(county, superuser, xlsx):
+    round_open(unit=AdminUnit.objects.get(code="349902000000"), year=YEAR, actor=superuser)
+    east = UserFactory(username="east", jurisdiction_id=COUNTY)
+    east.groups.add(role_group("county_office"))
+    rows = [
+        [YEAR, "349902000000", "X", "准确", "", "", "", "", "", "", ""],  # exists, in another county
+        [YEAR, "349903000000", "X", "准确", "", "", "", "", "", "", ""],  # does not exist
+    ]
+    job = run_import(kind="assessment_samples", path=xlsx(rows, headers=HEADERS), actor=east)
+    messages = [e["message"].split(" ", 1)[1] for e in job.errors]
+    assert len(messages) == 2 and messages[0] == messages[1]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from accountability.access.scoping import unit_code_in_jurisdiction
+from accountability.hierarchy.selectors import UNIT_NOT_FOUND
 from accountability.importing.kinds import (
     CellError,
     Column,
@@ -62,10 +63,11 @@ class VillageQuarterlyScoresImport(ImportKind):
             if not row.valid:
                 continue
             code = row.values["village"]
-            if levels.get(code) != AdminLevel.VILLAGE:
-                row.error("行政区划代码", f"{code} 不是系统中的村")
-            elif not unit_code_in_jurisdiction(self.user, code):
-                row.error("行政区划代码", "不在您的管辖范围内")
+            if code not in levels or not unit_code_in_jurisdiction(self.user, code):
+                # unknown and foreign answer alike: an import is no oracle of other jurisdictions
+                row.error("行政区划代码", f"{code}：{UNIT_NOT_FOUND}")
+            elif levels[code] != AdminLevel.VILLAGE:
+                row.error("行政区划代码", f"{code} 不是村（季度考核是乡镇对村的考核）")
 
     def _existing(self, keys: set[Hashable]) -> dict[Hashable, QuarterlyScore]:
         found = QuarterlyScore.objects.filter(

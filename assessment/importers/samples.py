@@ -30,6 +30,10 @@ VERDICTS = {**choice_labels(Verdict), "漏评": OMISSION}
 SATISFACTIONS = choice_labels(Satisfaction)
 
 
+def round_not_found(unit: str, year: int) -> str:
+    return f"{unit} 的 {year} 年度考核轮次不存在或不在您的管辖范围内"
+
+
 def parse_verdict(text: str) -> str:
     return choice_parser(VERDICTS, "核查结论")(text)
 
@@ -115,11 +119,9 @@ class AssessmentSamplesImport(ImportKind):
             for name in ("satisfaction", "checked_by", "note"):
                 v[name] = v.get(name) or ""
             round_ = rounds.get((v["year"], v["round_unit"]))
-            if round_ is None:
-                row.error("考核单位代码", f"{v['round_unit']} 没有 {v['year']} 年度的考核轮次")
-                continue
-            if not unit_code_in_jurisdiction(self.user, round_.unit_id):
-                row.error("考核单位代码", "不在您的管辖范围内")
+            if round_ is None or not unit_code_in_jurisdiction(self.user, round_.unit_id):
+                # unknown and foreign answer alike: an import is no oracle of other jurisdictions
+                row.error("考核单位代码", round_not_found(v["round_unit"], v["year"]))
                 continue
             v["round_id"] = round_.pk
             if v["verdict"] == OMISSION:

@@ -17,7 +17,7 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.models import AdminUnit
-from assessment.importers.samples import parse_short
+from assessment.importers.samples import parse_short, round_not_found
 from assessment.models import AssessmentRound, EnteredValue, Indicator, SourceKind
 
 
@@ -65,10 +65,9 @@ class AssessmentValuesImport(ImportKind):
             v = row.values
             v["note"] = v.get("note") or ""
             round_ = self.rounds.get((v["year"], v["round_unit"]))
-            if round_ is None:
-                row.error("考核单位代码", f"{v['round_unit']} 没有 {v['year']} 年度的考核轮次")
-            elif not unit_code_in_jurisdiction(self.user, round_.unit_id):
-                row.error("考核单位代码", "不在您的管辖范围内")
+            if round_ is None or not unit_code_in_jurisdiction(self.user, round_.unit_id):
+                # unknown and foreign answer alike: an import is no oracle of other jurisdictions
+                row.error("考核单位代码", round_not_found(v["round_unit"], v["year"]))
             elif parents.get(v["subject"]) != round_.unit_id:
                 row.error("被考核单位代码", f"{v['subject']} 不是 {round_.unit_id} 的下一级单位（下考一级）")
             elif (round_.system_id, v["indicator_code"]) not in entered:
