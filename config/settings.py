@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "visits",
     "funds",
     "inspections",
+    "assessment",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,8 @@ CACHES = {
         "KEY_PREFIX": env("PYTEST_XDIST_WORKER", "") if APP_ENV == "test" else "",
     }
 }
+#: how long the dashboard keeps a metric's figures (assessment/selectors.py); 0: computed on each view
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if APP_ENV == "test" else 300)
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/", include("funds.api.urls")),
     path("api/", include("inspections.api.urls")),
     path("api/", include("accountability.api.urls")),
+    path("", include("assessment.urls")),  # first: its dashboard is the home page of the office roles
     path("", include("households.urls")),
     path("", include("visits.urls")),
     path("", include("funds.urls")),

@@ -10,14 +10,16 @@ class HouseholdsConfig(AppConfig):
     def ready(self) -> None:
         from accountability.demo.registry import register_demo_loader
         from accountability.platform.history import register_history_pages
+        from accountability.rules.frames import register_frame
         from accountability.rules.metrics import register_metric
         from households import roles
         from households.demo import load_households
         from households.importers import households, register_matches, verifications  # noqa: F401  (kinds)
-        from households.metrics import METRICS
+        from households.metrics import METRICS, household_frame
 
         register_history_pages(household="households.Household", finding="households.VerificationFinding")
         roles.contribute()
         register_demo_loader(load_households)
         for name, (function, label) in METRICS.items():
             register_metric(name, function, label=label)
+        register_frame("households", household_frame, label="建档立卡户（考核年度 12 月 31 日）")

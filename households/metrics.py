@@ -14,10 +14,13 @@ from django.db.models.functions import Substr
 
 from accountability.hierarchy.models import SIGNIFICANT_DIGITS, AdminLevel
 from accountability.models import HelpingUnitPairing
+from accountability.rules.frames import FrameHousehold as HouseholdFrame
 from accountability.rules.metrics import Fact
 from households.models import (
+    POOR_STATUSES,
     FindingKind,
     FindingStatus,
+    HelpingCadrePairing,
     Household,
     HouseholdStatus,
     Member,
@@ -306,3 +309,125 @@ METRICS = {
     "exit_task_shortfall": (exit_task_shortfall, "年度脱贫任务差额"),
     "late_poor_villages": (late_poor_villages, "未按期出列贫困村数"),
 }
+
+
+# --- facts for the annual assessment (assessment/ reads them through the registry) --------------
+
+
+def poor_at_year_end_q(year: int, prefix: str = "") -> Q:
+    """Households registered poor on 31 December of ``year``: identified by then, not exited by then
+    (exited later, or not at all) and neither removed nor merely applying."""
+    return Q(**{f"{prefix}identified_year__lte": year}) & (
+        Q(**{f"{prefix}status__in": list(POOR_STATUSES)})
+        | Q(**{f"{prefix}status": HouseholdStatus.EXITED, f"{prefix}exit_year__gt": year})
+    )
+
+
+def _poor_persons(year: int, level: str, root: str) -> dict[str, int]:
+    return {
+        head: int(n or 0)
+        for head, n in Household.objects.filter(poor_at_year_end_q(year), village__code__startswith=root)
+        .annotate(head=Substr("village_id", 1, DIGITS[level]))
+        .order_by()
+        .values("head")
+        .annotate(n=Sum("member_count"))
+        .values_list("head", "n")
+    }
+
+
+def poverty_incidence(
+    *, year: int, level: str, root: str, denominator: str = "registered", sources=()
+) -> dict[str, Fact]:
+    """S-6: 贫困发生率 = registered poor persons on 31 December / rural registered population, in per
+    cent (two decimals). Units without a rural population are not given a value."""
+    poor = _poor_persons(year, level, root)
+    facts = {}
+    for unit, base in _rows(RURAL_SQL, [DIGITS[level], root + "%"]):
+        base = int(base or 0)
+        if not base:
+            continue
+        persons = poor.get(unit, 0)
+        value = (Decimal(persons) * 100 / base).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        facts[unit] = Fact(value, persons, base, {"unit": "%"})
+    return facts
+
+
+def poverty_incidence_decrease(
+    *, year: int, level: str, root: str, denominator: str = "registered", sources=()
+) -> dict[str, Fact]:
+    """S-2 减贫成效: percentage points by which the incidence fell in ``year`` (previous year's minus
+    this year's, same rural population)."""
+    now = poverty_incidence(year=year, level=level, root=root)
+    before = poverty_incidence(year=year - 1, level=level, root=root)
+    return {
+        unit: Fact(before[unit].value - fact.value, None, None, {"from": str(before[unit].value)})
+        for unit, fact in now.items()
+        if unit in before
+    }
+
+
+def _exit_progress(measure: str):
+    def metric(
+        *, year: int, level: str, root: str, denominator: str = "registered", sources=()
+    ) -> dict[str, Fact]:
+        """S-2: the year's exits against the annual target, in per cent of the target (units with a
+        target of their own level only; a target of 0 is met)."""
+        facts = {}
+        for unit, fact in exit_task_shortfall(year=year, level=level, root=root).items():
+            target, done = fact.evidence["target"][measure], fact.evidence["done"][measure]
+            value = (
+                Decimal(100)
+                if not target
+                else (Decimal(done) * 100 / target).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            )
+            facts[unit] = Fact(value, done, target, {})
+        return facts
+
+    return metric
+
+
+def household_frame(*, year: int, root: str) -> list[HouseholdFrame]:
+    """The sample frame of the annual assessment (accountability/rules/frames.py): the households registered
+    poor on 31 December of ``year`` and those exited during ``year``, with the helping cadre paired
+    on that day; ordered by household number. Two queries."""
+    cutoff = dt.date(year, 12, 31)
+    households = (
+        Household.objects.filter(village__code__startswith=root)
+        .filter(poor_at_year_end_q(year) | Q(status=HouseholdStatus.EXITED, exit_year=year))
+        .order_by("number")
+        .values_list("pk", "number", "village_id", "head_name", "member_count", "status", "exit_year")
+    )
+    rows = list(households)
+    cadres = {}
+    for household, official, name in (
+        HelpingCadrePairing.objects.active_on(cutoff)
+        .filter(household__village__code__startswith=root)
+        .order_by("household_id", "valid_from", "pk")
+        .values_list("household_id", "official_id", "official__name")
+    ):
+        cadres.setdefault(household, (str(official), name))
+    labels = dict(HouseholdStatus.choices)
+    return [
+        HouseholdFrame(
+            key=pk,
+            number=number,
+            village=village,
+            head_name=head,
+            members=members,
+            status=status,
+            status_label=str(labels[status]),
+            exit_year=exit_year,
+            cadre=cadres.get(pk, ("", ""))[0],
+            cadre_name=cadres.get(pk, ("", ""))[1],
+        )
+        for pk, number, village, head, members, status, exit_year in rows
+    ]
+
+
+ASSESSMENT_METRICS = {
+    "poverty_incidence": (poverty_incidence, "贫困发生率（%）"),
+    "poverty_incidence_decrease": (poverty_incidence_decrease, "贫困发生率下降（百分点）"),
+    "persons_exited_progress": (_exit_progress("persons"), "脱贫人口完成年度任务（%）"),
+    "villages_exited_progress": (_exit_progress("villages"), "贫困村出列完成年度任务（%）"),
+}
+METRICS.update(ASSESSMENT_METRICS)

@@ -30,7 +30,7 @@ UNSCOPED_ADMINS = {
     "FundSourceAdmin": "reference table of fund sources: city-wide, no unit",
     "BudgetLineAdmin": "reference table of budget lines: city-wide, no unit",
 }
-DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections"]
+DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections", "assessment"]
 #: Domain models that are not scoped by a unit code, each with the reason.
 UNSCOPED_MODELS = {
     "accountability.ExportRecord": "an audit log visible only to its author and superusers",

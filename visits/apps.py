@@ -14,9 +14,11 @@ class VisitsConfig(AppConfig):
         from visits import roles
         from visits.demo import load_visits
         from visits.importers import visits  # noqa: F401  (import kind)
+        from visits.metrics import visit_compliance
         from visits.selectors import missed_quotas
 
         register_history_pages(visit="visits.Visit")
         roles.contribute()
         register_demo_loader(load_visits)
         register_metric("quota_missed", missed_quotas, label="未完成的考核期数")
+        register_metric("visit_compliance", visit_compliance, label="走访指标完成率（%）")

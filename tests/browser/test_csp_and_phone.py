@@ -25,6 +25,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 MAIN_PAGES = [
     "/",
+    "/dashboard/?year=2024",
+    "/assessment/",
     "/units/",
     "/households/",
     "/poor-villages/",

@@ -1,0 +1,183 @@
+"""The assessment's pages: the dashboard as home page with its drill-down, rounds, the sample sheet
+round trip, reports started from a page and followed on their progress page (issue 17)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from accountability.access.roles import role_group
+from accountability.importing.services import run_import
+from accountability.models import AdminUnit
+from assessment.models import AssessmentReport, AssessmentRound, SampleHousehold
+from assessment.services import report_generate, round_open
+from tests.factories import UserFactory
+from tests.test_assessment import COUNTY, TOWNSHIPS, YEAR, county  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("county")]
+
+
+def office(code: str = COUNTY, role: str = "county_office", name: str = "east"):
+    user = UserFactory(username=name, jurisdiction_id=code)
+    user.groups.add(role_group(role))
+    return user
+
+
+def test_the_home_page_of_an_office_is_its_dashboard_drilling_down(client):
+    client.force_login(office())
+    page = client.get("/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "作战图 · 东山县" in body
+    for code in TOWNSHIPS:
+        assert f"?unit={code}&amp;year=" in body  # each township links one level down
+    assert "无数据来源" in body  # funds and inspections register no metric yet
+    township = client.get(f"/dashboard/?unit={TOWNSHIPS[0]}&year={YEAR}").content.decode()
+    assert "作战图 · 青石镇" in township and "?unit=349901101201&amp;year=" in township
+    assert client.get("/dashboard/?unit=349902000000").status_code == 404  # the sibling county
+    assert client.get("/dashboard/?unit=349999000000").status_code == 404  # unknown: the same answer
+
+
+def test_the_dashboard_issues_a_constant_number_of_queries(client):
+    client.force_login(office())
+    client.get("/dashboard/")  # warm caches (content types, permissions)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/dashboard/?year={YEAR}").status_code == 200
+    for n in range(4, 10):
+        AdminUnit.objects.create(
+            code=f"349901{100 + n:03d}000", name=f"新镇{n}", level="township", parent_id=COUNTY
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(f"/dashboard/?year={YEAR}").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_village_official_sees_his_tasks_first(client):
+    client.force_login(office("349901101201", "village_official", "cun"))
+    body = client.get("/").content.decode()
+    assert body.index("我的任务") < body.index('id="tiles"')
+    assert "生成报告" not in body
+
+
+def test_a_role_without_the_assessment_keeps_the_plain_home_page(client):
+    user = UserFactory(username="nobody", jurisdiction_id=COUNTY)
+    client.force_login(user)
+    body = client.get("/").content.decode()
+    assert "工作台" in body and "作战图" not in body
+
+
+def test_the_sample_sheet_goes_out_and_comes_back_as_an_import(client, tmp_path):
+    user = office()
+    client.force_login(user)
+    response = client.post("/assessment/open/", {"year": YEAR, "unit": COUNTY})
+    round_ = AssessmentRound.objects.get(unit_id=COUNTY, year=YEAR)
+    assert response.status_code == 302 and response["Location"] == f"/assessment/rounds/{round_.pk}/"
+    client.post(f"/assessment/rounds/{round_.pk}/sample/")
+    sheet = client.get(f"/assessment/rounds/{round_.pk}/sample.xlsx")
+    workbook = load_workbook(
+        io.BytesIO(b"".join(sheet.streaming_content if sheet.streaming else [sheet.content]))
+    )
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("考核年度", "考核单位代码", "户编号", "核查结论")
+    assert len(rows) - 1 == SampleHousehold.objects.filter(round=round_).count()
+    filled = [list(rows[0])]
+    for row in rows[1:]:
+        row = list(row)
+        row[3] = "准确"
+        filled.append(row)
+    path = tmp_path / "back.xlsx"
+    from tests.conftest import write_xlsx
+
+    write_xlsx(path, filled[0], filled[1:])
+    job = run_import(kind="assessment_samples", path=path, actor=user)
+    assert job.written_rows == len(rows) - 1, job.errors
+    assert not SampleHousehold.objects.filter(round=round_, verdict="").exists()
+
+
+def test_a_round_of_another_county_answers_404(client):
+    other = round_open(unit=AdminUnit.objects.get(code="349902000000"), year=YEAR, actor=None)
+    client.force_login(office())
+    assert client.get(f"/assessment/rounds/{other.pk}/").status_code == 404
+    assert client.post(f"/assessment/rounds/{other.pk}/sample/").status_code == 404
+    assert client.get(f"/assessment/rounds/{other.pk}/sample.xlsx").status_code == 404
+    assert not other.sample.exists()
+
+
+def test_an_auditor_reads_but_does_not_run_the_assessment(client):
+    round_ = round_open(unit=AdminUnit.objects.get(code=COUNTY), year=YEAR, actor=None)
+    client.force_login(office(role="auditor", name="aud"))
+    assert client.get(f"/assessment/rounds/{round_.pk}/").status_code == 200
+    assert client.post(f"/assessment/rounds/{round_.pk}/sample/").status_code == 403
+    assert client.post(f"/assessment/rounds/{round_.pk}/compute/").status_code == 403
+    assert not round_.sample.exists() and not round_.results.exists()
+
+
+def test_a_report_started_from_the_page_is_followed_and_downloaded(
+    client, django_capture_on_commit_callbacks
+):
+    client.force_login(office())
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post("/assessment/reports/new/", {"unit": COUNTY, "year": YEAR, "format": "xlsx"})
+    report = AssessmentReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/assessment/reports/{report.pk}/"
+    assert len(queued) == 1  # the Celery task, sent after the commit
+    waiting = client.get(f"/assessment/reports/{report.pk}/").content.decode()
+    assert "<progress" in waiting and "hx-trigger" in waiting
+    report_generate(report.pk)  # what the worker does
+    done = client.get(f"/assessment/reports/{report.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in done and "下载" in done
+    download = client.get(f"/assessment/reports/{report.pk}/download/")
+    workbook = load_workbook(io.BytesIO(download.content))
+    ranking = list(workbook["得分与排名"].iter_rows(min_row=4, values_only=True))[:3]
+    page = client.get(f"/assessment/rounds/{report.result.round_id}/").content.decode()
+    shown = re.findall(r'<tr data-code="(\d+)">.*?<td class="num score">([\d.]+)</td>', page, re.S)
+    assert [(code, float(total)) for code, total in shown] == [(r[2], r[3]) for r in ranking]
+    other = office(code="349902000000", name="west")
+    client.force_login(other)
+    assert client.get(f"/assessment/reports/{report.pk}/download/").status_code == 404
+
+
+def test_a_township_round_shows_the_quarterly_village_assessment(client):
+    from assessment.models import QuarterlyScore
+
+    township = AdminUnit.objects.get(code=TOWNSHIPS[0])
+    round_ = round_open(unit=township, year=YEAR, actor=None)
+    villages = list(AdminUnit.objects.filter(parent=township).order_by("code"))
+    year_scores = {}
+    for i, village in enumerate(villages):
+        for quarter in (1, 2, 3, 4):
+            QuarterlyScore.objects.create(village=village, year=YEAR, quarter=quarter, score=90 - 12 * i)
+        year_scores[village.code] = 90 - 12 * i  # equal quarters: the year's score is the same
+    client.force_login(office(code=TOWNSHIPS[0], role="township_staff", name="zhen"))
+    body = client.get(f"/assessment/rounds/{round_.pk}/").content.decode()
+    table = body[body.index('id="villages"') :]
+    assert "54.00" in table and "不合格" in table  # the fourth village: 54 < 60, bottom two → a talk
+    assert "约谈" in table and "年终奖励" in table
+
+
+def test_the_dashboard_keeps_the_metrics_figures_for_a_while(client, settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.delete_many(
+        [f"assessment:dashboard:poverty_incidence:{YEAR}:{level}:349901" for level in ("county", "township")]
+    )
+    client.force_login(office())
+    with CaptureQueriesContext(connection) as first:
+        before = client.get(f"/dashboard/?year={YEAR}").content.decode()
+    from households.models import Household
+
+    Household.objects.filter(village__code__startswith="349901101").update(status="removed")
+    with CaptureQueriesContext(connection) as second:
+        after = client.get(f"/dashboard/?year={YEAR}").content.decode()
+    assert len(second.captured_queries) < len(first.captured_queries)
+    tile = re.compile(r'data-tile="incidence">.*?<strong class="tile-value">([^<]*)</strong>', re.S)
+    assert tile.search(before).group(1) == tile.search(after).group(1)  # the cached figure
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    fresh = client.get(f"/dashboard/?year={YEAR}").content.decode()
+    assert tile.search(fresh).group(1) != tile.search(before).group(1)
