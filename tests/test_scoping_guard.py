@@ -33,6 +33,10 @@ UNSCOPED_MODELS = {
     "accountability.Notification": "a message read only by its recipient (notifications.inbox_of)",
     "accountability.RuleRun": "a log of rule runs: year, dates and counts, no unit or personal data",
     "accountability.RolePermission": "group permissions: city-wide, system administrators only",
+    "accountability.CalendarDay": "the official working-day calendar: national reference data, no unit",
+    "funds.ProjectCategory": "reference table (seed 002 C2-01): city-wide, no unit",
+    "funds.FundSource": "reference table of fund sources and their documents: city-wide, no unit",
+    "funds.BudgetLine": "reference table of budget lines: city-wide, no unit",
 }
 
 

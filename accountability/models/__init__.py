@@ -1,3 +1,5 @@
+from accountability.policy.calendar import CalendarDay
+
 from .audit import AuditEvent, AuditKind
 from .cases import (
     AccountabilityCase,
@@ -49,6 +51,7 @@ __all__ = [
     "AuditEvent",
     "AuditKind",
     "CadreLevel",
+    "CalendarDay",
     "CaseEvent",
     "CaseOrigin",
     "CaseStatus",
