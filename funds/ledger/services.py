@@ -225,7 +225,7 @@ def _post(*, actor, voucher_number: str, date: dt.date, legs: list[Leg]) -> list
             budget_line=(leg.budget_line or "").strip()[:200],
             invoice_number=(leg.invoice_number or "").strip()[:100],
             roster_kind=leg.roster_kind or "",
-            summary=(leg.summary or "").strip()[:500],
+            summary=(leg.summary or "")[:500],  # as written: the export keeps it text, unchanged
             reverses=leg.reverses,
             corrects_kind=leg.corrects_kind,
             source_account=leg.source_account,

@@ -57,3 +57,10 @@ def verify_ledger_nightly() -> int:
                 },
             )
     return len(result.breaks)
+
+
+@shared_task(name="funds.export_ledger")
+def export_ledger_task(export_id: int) -> int:
+    from funds.ledger.exports import ledger_export_run
+
+    return ledger_export_run(export_id).row_count
