@@ -19,18 +19,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-METRICS: dict[str, Callable[..., Any]] = {}
+
+@dataclass(frozen=True)
+class Metric:
+    """A registered metric: its name (what rules and indicators name), its function and its label."""
+
+    name: str
+    function: Callable[..., Any]
+    label: str  # Chinese, as alert pages and reports show it
 
 
-def register_metric(name: str, function: Callable[..., Any]) -> None:
-    METRICS[name] = function
+METRICS: dict[str, Metric] = {}
+
+
+def register_metric(name: str, function: Callable[..., Any], *, label: str) -> None:
+    METRICS[name] = Metric(name=name, function=function, label=str(label))
 
 
 def metric(name: str) -> Callable[..., Any]:
     try:
-        return METRICS[name]
+        return METRICS[name].function
     except KeyError:
         raise LookupError(f"no metric named {name!r}; registered: {sorted(METRICS)}") from None
+
+
+def metric_label(name: str) -> str:
+    """The metric's registered label; the name itself for a metric no app registers (any more)."""
+    registered = METRICS.get(name)
+    return registered.label if registered else name
 
 
 @dataclass(frozen=True)

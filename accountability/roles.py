@@ -1,7 +1,9 @@
 """Roles are Django groups with permissions; each user also has one jurisdiction (a subtree).
 
-``sync_roles()`` creates or updates the groups (run after every migrate). Later apps add their
-permissions to the roles here, so that one table says who may do what.
+``sync_roles()`` creates or updates the groups (run after every migrate). The table below names
+the core's own permissions; every other app contributes its permissions to these roles from its
+``AppConfig.ready()`` with ``contribute_permissions`` (households/roles.py, visits/roles.py …), so
+the core names no app and docs/roles.md is the one table users read.
 """
 
 from __future__ import annotations
@@ -23,12 +25,8 @@ class Role:
 
 
 CORE_MODELS = ("adminunit", "organisation", "official", "responsibilityassignment", "helpingunitpairing")
-REGISTRY_MODELS = ("household", "member", "helpingcadrepairing", "helpingmeasure", "verificationfinding")
-VISIT_MODELS = ("visit", "researchtrip", "stationedday")
 VIEW_CORE = (
     *(f"accountability.view_{model}" for model in CORE_MODELS),
-    *(f"households.view_{model}" for model in REGISTRY_MODELS),
-    *(f"visits.view_{model}" for model in VISIT_MODELS),
     "accountability.view_policyprofile",
     "accountability.view_quota",
     "accountability.view_escalationrule",
@@ -42,12 +40,6 @@ OPEN_CASES = (
     "accountability.execute_case",
 )
 DECIDE_CASES = (*OPEN_CASES, "accountability.decide_case")
-MANAGE_VISITS = (
-    "visits.add_visit",
-    "visits.change_visit",
-    "visits.add_researchtrip",
-    "visits.add_stationedday",
-)
 MANAGE_POLICY = (
     "accountability.add_policyprofile",
     "accountability.change_policyprofile",
@@ -59,51 +51,26 @@ MANAGE_POLICY = (
     "accountability.add_annualtarget",
     "accountability.change_annualtarget",
 )
-MANAGE_REGISTRY = (
-    *(f"households.{action}_{model}" for model in REGISTRY_MODELS for action in ("add", "change")),
-    "households.add_registerentry",
-    "households.change_registerentry",  # a re-imported match list corrects names
-    "households.view_registerentry",
-)
 MANAGE_RESPONSIBILITY = tuple(
     f"accountability.{action}_{model}"
     for model in ("organisation", "official", "responsibilityassignment", "helpingunitpairing")
     for action in ("add", "change")
 )
-#: what village and township officials keep up to date on their households by hand
-REGISTRY_DATA_ENTRY = (
-    "visits.add_visit",
-    "visits.change_visit",
-    "households.change_household",
-    "households.add_helpingmeasure",
-    "households.add_helpingcadrepairing",
-    "households.change_helpingcadrepairing",
-)
 PERSONAL_DATA = ("accountability.view_personal_data",)
 #: the audit records (logins, lockouts, unlocks, exports, unmaskings) of the jurisdiction
 READ_AUDIT = ("accountability.view_auditevent",)
-PROPOSE = ("households.propose_procedure",)
-APPROVE = ("households.propose_procedure", "households.approve_procedure")
-ANNOUNCE = (*APPROVE, "households.announce_procedure")
 IMPORT_DATA = ("accountability.add_importjob", "accountability.view_importjob")
 
 ROLES = [
-    Role("village_official", "村级干部", (*VIEW_CORE, *PROPOSE, *REGISTRY_DATA_ENTRY)),
-    Role(
-        "township_staff",
-        "乡镇工作人员",
-        (*VIEW_CORE, *APPROVE, *REGISTRY_DATA_ENTRY, "visits.add_stationedday"),
-    ),
+    Role("village_official", "村级干部", VIEW_CORE),
+    Role("township_staff", "乡镇工作人员", VIEW_CORE),
     Role(
         "county_office",
         "县扶贫办工作人员",
         (
             *VIEW_CORE,
             *MANAGE_RESPONSIBILITY,
-            *MANAGE_REGISTRY,
-            *MANAGE_VISITS,
             *OPEN_CASES,
-            *ANNOUNCE,
             *PERSONAL_DATA,
             *IMPORT_DATA,
             "accountability.change_adminunit",
@@ -115,10 +82,7 @@ ROLES = [
         (
             *VIEW_CORE,
             *MANAGE_RESPONSIBILITY,
-            *MANAGE_REGISTRY,
-            *MANAGE_VISITS,
             *OPEN_CASES,
-            *ANNOUNCE,
             *PERSONAL_DATA,
             *IMPORT_DATA,
             "accountability.change_adminunit",
@@ -146,6 +110,20 @@ ROLES = [
     Role("system_admin", "系统管理员", (), assigned_by="system"),  # all permissions, see sync_roles
 ]
 ROLE_BY_CODE = {role.code: role for role in ROLES}
+#: role code → permissions other apps contribute (``contribute_permissions``)
+CONTRIBUTED: dict[str, set[str]] = {role.code: set() for role in ROLES}
+
+
+def contribute_permissions(role_code: str, *permissions: str) -> None:
+    """Grant an app's permissions ("app_label.codename") to a role; called from ``AppConfig.ready()``."""
+    if role_code not in CONTRIBUTED:
+        raise LookupError(f"no role {role_code!r}; roles: {sorted(CONTRIBUTED)}")
+    CONTRIBUTED[role_code].update(permissions)
+
+
+def permissions_of(role: Role) -> tuple[str, ...]:
+    """The role's permission names: the core's own and those the apps contribute."""
+    return (*role.permissions, *sorted(CONTRIBUTED[role.code] - set(role.permissions)))
 
 
 def _permissions(names: tuple[str, ...]) -> list[Permission]:
@@ -167,7 +145,9 @@ def sync_roles() -> dict[str, Group]:
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role.name)
         permissions = (
-            list(Permission.objects.all()) if role.code == "system_admin" else _permissions(role.permissions)
+            list(Permission.objects.all())
+            if role.code == "system_admin"
+            else _permissions(permissions_of(role))
         )
         group.permissions.set(permissions)
         groups[role.code] = group

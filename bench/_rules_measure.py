@@ -50,8 +50,8 @@ def timed(name, function):
     return wrapper
 
 
-for metric_name, metric_function in list(registry.METRICS.items()):
-    registry.METRICS[metric_name] = timed(metric_name, metric_function)
+for metric_name, registered in list(registry.METRICS.items()):
+    registry.register_metric(metric_name, timed(metric_name, registered.function), label=registered.label)
 evaluate = quota_module.evaluate
 
 

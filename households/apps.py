@@ -11,11 +11,13 @@ class HouseholdsConfig(AppConfig):
         from accountability.demo.registry import register_demo_loader
         from accountability.history import register_history_pages
         from accountability.metrics import register_metric
+        from households import roles
         from households.demo import load_households
         from households.importers import households, register_matches, verifications  # noqa: F401  (kinds)
         from households.metrics import METRICS
 
         register_history_pages(household="households.Household", finding="households.VerificationFinding")
+        roles.contribute()
         register_demo_loader(load_households)
-        for name, function in METRICS.items():
-            register_metric(name, function)
+        for name, (function, label) in METRICS.items():
+            register_metric(name, function, label=label)

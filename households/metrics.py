@@ -290,10 +290,11 @@ def late_poor_villages(
     }
 
 
+#: name → (function, label); households/apps.py registers them with the core
 METRICS = {
-    "misidentified_households": misidentified_households,
-    "wrong_exit_households": wrong_exit_households,
-    "imprecise_persons": imprecise_persons,
-    "exit_task_shortfall": exit_task_shortfall,
-    "late_poor_villages": late_poor_villages,
+    "misidentified_households": (misidentified_households, "识别不精准户数"),
+    "wrong_exit_households": (wrong_exit_households, "退出不精准户数"),
+    "imprecise_persons": (imprecise_persons, "识别、退出不精准人数‰"),
+    "exit_task_shortfall": (exit_task_shortfall, "年度脱贫任务差额"),
+    "late_poor_villages": (late_poor_villages, "未按期出列贫困村数"),
 }

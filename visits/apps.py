@@ -11,10 +11,12 @@ class VisitsConfig(AppConfig):
         from accountability.demo.registry import register_demo_loader
         from accountability.history import register_history_pages
         from accountability.metrics import register_metric
+        from visits import roles
         from visits.demo import load_visits
         from visits.importers import visits  # noqa: F401  (import kind)
         from visits.selectors import missed_quotas
 
         register_history_pages(visit="visits.Visit")
+        roles.contribute()
         register_demo_loader(load_visits)
-        register_metric("quota_missed", missed_quotas)
+        register_metric("quota_missed", missed_quotas, label="未完成的考核期数")

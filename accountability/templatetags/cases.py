@@ -1,5 +1,6 @@
 from django import template
 
+from accountability.metrics import metric_label as registered_metric_label
 from accountability.models import AdminLevel, Post
 from accountability.rules_cases import STEP_LABELS
 from accountability.situations import AccountabilityForm
@@ -18,16 +19,6 @@ def step_label(code: str) -> str:
     return STEP_LABELS.get(code, code)
 
 
-METRIC_LABELS = {
-    "misidentified_households": "识别不精准户数",
-    "wrong_exit_households": "退出不精准户数",
-    "imprecise_persons": "识别、退出不精准人数‰",
-    "exit_task_shortfall": "年度脱贫任务差额",
-    "late_poor_villages": "未按期出列贫困村数",
-    "quota_missed": "未完成的考核期数",
-}
-
-
 @register.filter
 def post_label(code: str) -> str:
     try:
@@ -38,7 +29,7 @@ def post_label(code: str) -> str:
 
 @register.filter
 def metric_label(code: str) -> str:
-    return METRIC_LABELS.get(code, code)
+    return registered_metric_label(code)
 
 
 @register.filter
