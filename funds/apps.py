@@ -6,3 +6,8 @@ class FundsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "funds"
     verbose_name = _("扶贫专项资金")
+
+    def ready(self) -> None:
+        from funds.ledger import setup as ledger_setup
+
+        ledger_setup.ready()

@@ -70,6 +70,7 @@ def make_project(
         accepted_on=accepted_on,
         acceptance_grade=grade,
         completed_on=completed_on,
+        plan_approved_on=dt.date(2024, 2, 20),
     )
 
 

@@ -39,13 +39,8 @@ def deposit_applies(project) -> bool:
 
 def blocked_reason(project) -> str | None:
     """The open rectification order that stops disbursement and reimbursement (F-5), if any."""
-    try:
-        from funds.selectors import disbursement_blocked
-    except ImportError:  # the projects' selector not merged yet: read the orders directly
-        from funds.models import RectificationOutcome
+    from funds.selectors import disbursement_blocked
 
-        order = project.rectification_orders.filter(outcome=RectificationOutcome.OPEN).order_by("issued_on").first()
-        return f"{order.issued_on} 下达的整改通知尚未解除" if order else None
     return disbursement_blocked(project)
 
 

@@ -357,6 +357,31 @@ def stage_statuses(project, *, on: dt.date | None = None) -> list[StageStatus]:
     ]
 
 
+def disbursement_check(*, project, account: LedgerAccount, stage: str, date: dt.date, amount=None) -> rules.StageAmount:
+    """The stage to pay, or a ValidationError naming what is missing before it may be paid."""
+    if stage not in Stage.values:
+        raise ValidationError("拨付阶段应为首期、二期或尾款")
+    if not isinstance(date, dt.date):
+        raise ValidationError("请填写日期")
+    mode = projects.disbursement_mode(project)
+    policy = stage_policy_for(account.unit_id, date)
+    plan = {
+        s.stage: s
+        for s in rules.split_subsidy(account.subsidy, mode=mode, policy=policy, deposit_percent=account.deposit_percent)
+    }
+    problems = rules.stage_problems(
+        stage, mode=mode, facts=projects.project_facts(project), paid=paid_stages(account), policy=policy, on=date
+    )
+    if problems:
+        raise ValidationError(f"不能拨付{rules.STAGE_LABELS[stage]}资金：" + "；".join(problems))
+    planned = plan[stage]
+    if amount is not None and _money(amount) != planned.amount:
+        raise ValidationError(
+            f"{planned.label}应拨付 {planned.amount} 元（财政补助 {account.subsidy} 元按方案计算），而不是 {amount} 元"
+        )
+    return planned
+
+
 @transaction.atomic
 def ledger_disburse(
     *,
@@ -373,28 +398,16 @@ def ledger_disburse(
     the amount is the stage's to the cent (given: must match); the last stage withholds the deposit."""
     account = _project_account(actor, project)
     _require_account(actor, account)
-    if stage not in Stage.values:
-        raise ValidationError("拨付阶段应为首期、二期或尾款")
-    policy = stage_policy_for(account.unit_id, date)
-    plan = {s.stage: s for s in rules.split_subsidy(
-        account.subsidy, mode=projects.disbursement_mode(account.project), policy=policy, deposit_percent=account.deposit_percent
-    )}
-    paid = paid_stages(account)
-    problems = rules.stage_problems(
-        stage, mode=projects.disbursement_mode(account.project), facts=projects.project_facts(project), paid=paid, policy=policy, on=date
-    )
-    if problems:
-        raise ValidationError(f"不能拨付{rules.STAGE_LABELS[stage]}资金：" + "；".join(problems))
-    planned = plan[stage]
-    if amount is not None and _money(amount) != planned.amount:
-        raise ValidationError(
-            f"{planned.label}应拨付 {planned.amount} 元（财政补助 {account.subsidy} 元按方案计算），而不是 {amount} 元"
-        )
-    legs = [Leg(account, EntryKind.DISBURSEMENT, planned.amount, -planned.amount, stage=stage, counterpart=counterpart, summary=summary)]
+    planned = disbursement_check(project=project, account=account, stage=stage, date=date, amount=amount)
+    legs = [
+        Leg(account, EntryKind.DISBURSEMENT, planned.amount, -planned.amount, stage=stage, counterpart=counterpart, summary=summary)
+    ]
     if planned.deposit > 0:
         legs.append(
-            Leg(account, EntryKind.DEPOSIT_WITHHELD, planned.deposit, ZERO, counterpart=counterpart,
-                summary=f"扣留质量保证金 {account.deposit_percent}%")
+            Leg(
+                account, EntryKind.DEPOSIT_WITHHELD, planned.deposit, ZERO, counterpart=counterpart,
+                summary=f"扣留质量保证金 {account.deposit_percent}%",
+            )
         )
     with history_context(actor=actor, reason=f"拨付{planned.label}"):
         return _post(actor=actor, voucher_number=voucher_number, date=date, legs=legs)
@@ -415,6 +428,7 @@ def ledger_reimburse(
     counterpart_id_number: str = "",
     summary: str = "",
     warnings_allowed: bool = False,
+    extra_warnings: list[str] | None = None,
 ) -> LedgerEntry:
     """报账 (township-level reimbursement, F-11): against a plan budget line, with a tax invoice unless
     paid on a roster; never more than what was paid out. From the browser both are required; an
@@ -428,6 +442,7 @@ def ledger_reimburse(
     if reason:
         raise ValidationError(f"项目处于整改期，停止报账（{reason}）")
     warnings = rules.reimbursement_warnings(budget_line=budget_line, invoice_number=invoice_number, roster_kind=roster_kind)
+    warnings += extra_warnings or []
     if warnings and not warnings_allowed:
         raise ValidationError("；".join(warnings))
     paid_out = net_total(account, EntryKind.DISBURSEMENT) + net_total(account, EntryKind.DEPOSIT_RETURNED)

@@ -1,0 +1,9 @@
+"""The ledger's part of FundsConfig.ready(): roles, history pages, import kind."""
+
+
+def ready() -> None:
+    from accountability.history import register_history_pages
+    from funds.ledger import importers, roles  # noqa: F401  (the fund_entries import kind)
+
+    roles.contribute()
+    register_history_pages(ledger_account="funds.LedgerAccount")
