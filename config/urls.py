@@ -23,8 +23,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("households.api.urls")),
     path("api/", include("visits.api.urls")),
+    path("api/", include("funds.ledger.api_urls")),
     path("api/", include("accountability.api.urls")),
     path("", include("households.urls")),
     path("", include("visits.urls")),
+    path("", include("funds.ledger.urls")),
     path("", include("accountability.urls")),
 ]

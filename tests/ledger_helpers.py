@@ -11,7 +11,7 @@ from accountability.demo.hierarchy import load_hierarchy
 from accountability.models import AdminUnit
 from funds.ledger import services
 from funds.ledger.models import LedgerAccount
-from funds.models import DisbursementMode, FundUse, Project, ProjectCategory, ProgressReport, ReportTrigger
+from funds.models import DisbursementMode, FundUse, ProgressReport, Project, ProjectCategory, ReportTrigger
 from tests.factories import UserFactory
 
 COUNTY = "349901000000"
@@ -28,7 +28,9 @@ LEDGER_PERMISSIONS = (
 
 
 def grant(user, *codenames: str):
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="funds", codename__in=codenames))
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="funds", codename__in=codenames)
+    )
     return type(user).objects.get(pk=user.pk)  # fresh permission cache
 
 
@@ -76,12 +78,23 @@ def make_project(
 
 def report_progress(project: Project, percent: int, on: dt.date = dt.date(2024, 5, 1)) -> None:
     ProgressReport.objects.create(
-        project=project, trigger=ReportTrigger.DISBURSEMENT, event_on=on, reported_on=on, progress_percent=percent
+        project=project,
+        trigger=ReportTrigger.DISBURSEMENT,
+        event_on=on,
+        reported_on=on,
+        progress_percent=percent,
     )
 
 
-def allocation(actor, *, amount: str = "1000000.00", document: str = "黔财农〔2024〕1号", county: str = COUNTY,
-               on: dt.date = dt.date(2024, 2, 1), voucher: str = "ZJ-001") -> LedgerAccount:
+def allocation(
+    actor,
+    *,
+    amount: str = "1000000.00",
+    document: str = "黔财农〔2024〕1号",
+    county: str = COUNTY,
+    on: dt.date = dt.date(2024, 2, 1),
+    voucher: str = "ZJ-001",
+) -> LedgerAccount:
     account = services.ledger_allocation_open(
         actor=actor,
         county=AdminUnit.objects.get(code=county),
@@ -90,14 +103,28 @@ def allocation(actor, *, amount: str = "1000000.00", document: str = "黔财农�
         document_date=on,
         year=on.year,
     )
-    services.ledger_allocation_receive(actor=actor, account=account, voucher_number=voucher, date=on, amount=amount)
+    services.ledger_allocation_receive(
+        actor=actor, account=account, voucher_number=voucher, date=on, amount=amount
+    )
     account.refresh_from_db()
     return account
 
 
-def funded(actor, project: Project, source: LedgerAccount, *, on: dt.date = dt.date(2024, 3, 1), voucher: str = "XD-001"):
+def funded(
+    actor,
+    project: Project,
+    source: LedgerAccount,
+    *,
+    on: dt.date = dt.date(2024, 3, 1),
+    voucher: str = "XD-001",
+):
     """The project's whole subsidy released to its special account."""
     services.ledger_release(
-        actor=actor, allocation=source, project=project, voucher_number=voucher, date=on, amount=project.subsidy
+        actor=actor,
+        allocation=source,
+        project=project,
+        voucher_number=voucher,
+        date=on,
+        amount=project.subsidy,
     )
     return LedgerAccount.objects.get(project=project)

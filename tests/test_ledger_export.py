@@ -22,7 +22,7 @@ from tests.ledger_helpers import COUNTY, OTHER_COUNTY, allocation, funded, grant
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-RISKY = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR"]
+RISKY = ['=HYPERLINK("http://x","点我")', "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR"]
 ID_NUMBER = "110101199003070033"
 
 
@@ -32,14 +32,25 @@ def ledger():
     source = allocation(actor, amount="1000000.00")
     project = make_project("P2024-001", subsidy="100000.01", started_on=dt.date(2024, 3, 1))
     funded(actor, project, source, on=dt.date(2024, 3, 2))
-    services.ledger_disburse(actor=actor, project=project, stage="first", voucher_number="BF-1", date=dt.date(2024, 4, 1))
+    services.ledger_disburse(
+        actor=actor, project=project, stage="first", voucher_number="BF-1", date=dt.date(2024, 4, 1)
+    )
     for i, text in enumerate(RISKY):
         services.ledger_reimburse(
-            actor=actor, project=project, voucher_number=f"BZ-{i}", date=dt.date(2024, 5, 1), amount="10.01",
-            budget_line="直接补助", roster_kind="household_subsidy", counterpart="张三",
-            counterpart_id_number=ID_NUMBER, summary=text,
+            actor=actor,
+            project=project,
+            voucher_number=f"BZ-{i}",
+            date=dt.date(2024, 5, 1),
+            amount="10.01",
+            budget_line="直接补助",
+            roster_kind="household_subsidy",
+            counterpart="张三",
+            counterpart_id_number=ID_NUMBER,
+            summary=text,
         )
-    services.ledger_interest(actor=actor, account=source, voucher_number="LX-2023", date=dt.date(2023, 12, 1), amount="1.00")
+    services.ledger_interest(
+        actor=actor, account=source, voucher_number="LX-2023", date=dt.date(2023, 12, 1), amount="1.00"
+    )
     other = poster(OTHER_COUNTY, username="west")
     allocation(other, county=OTHER_COUNTY, document="西财〔2024〕9号", amount="777.77")
     return actor
@@ -74,14 +85,22 @@ def test_three_sheets_with_formats_and_totals_equal_to_the_database(ledger, tmp_
     entries = LedgerEntry.objects.filter(date__year=2024, account__unit__code__startswith="349901")
     assert detail.auto_filter.ref == f"A1:V{len(rows) + 1}"
     assert len(rows) == entries.count()
-    amount_col, date_col, balance_col = header.index("金额（元）"), header.index("日期"), header.index("余额（元）")
+    amount_col, date_col, balance_col = (
+        header.index("金额（元）"),
+        header.index("日期"),
+        header.index("余额（元）"),
+    )
     assert sum(D(str(r[amount_col].value)) for r in rows) == entries.aggregate(t=Sum("amount"))["t"]
     assert all(r[amount_col].number_format == "#,##0.00" for r in rows)
-    assert all(isinstance(r[date_col].value, dt.datetime) and r[date_col].number_format == "yyyy-mm-dd" for r in rows)
+    assert all(
+        isinstance(r[date_col].value, dt.datetime) and r[date_col].number_format == "yyyy-mm-dd" for r in rows
+    )
     # running balance per account: the balance after each entry
     for r in rows:
         voucher = r[header.index("凭证号")].value
-        assert D(str(r[balance_col].value)) in set(entries.filter(voucher_number=voucher).values_list("balance_after", flat=True))
+        assert D(str(r[balance_col].value)) in set(
+            entries.filter(voucher_number=voucher).values_list("balance_after", flat=True)
+        )
     assert "LX-2023" not in {r[header.index("凭证号")].value for r in rows}  # the year filter
     assert "西财〔2024〕9号" not in str([[c.value for c in r] for r in rows])  # the unit filter
     summary = [[c.value for c in r] for r in book["汇总"].iter_rows()]
@@ -94,7 +113,11 @@ def test_three_sheets_with_formats_and_totals_equal_to_the_database(ledger, tmp_
     assert D(str(project_total["期末余额"])) == D("50000.00")
     cover = [[c.value for c in r] for r in book["封面"].iter_rows()]
     heads = {r[3] for r in cover if r and len(r) > 3 and r[3] and len(str(r[3])) == 64}
-    assert heads == set(LedgerEntry.objects.filter(account__unit__code__startswith="349901").values_list("account__head_hash", flat=True))
+    assert heads == set(
+        LedgerEntry.objects.filter(account__unit__code__startswith="349901").values_list(
+            "account__head_hash", flat=True
+        )
+    )
     assert "SHA-256" in output
 
 
@@ -124,7 +147,10 @@ def test_every_export_is_recorded_with_the_file_hash(ledger, tmp_path):
     record = LedgerExport.objects.get()
     assert record.sha256 == hashlib.sha256((tmp_path / "ledger.xlsx").read_bytes()).hexdigest()
     assert record.created_by == user and record.filters == {"year": 2024}
-    assert record.row_count == LedgerEntry.objects.filter(date__year=2024, account__unit__code__startswith="349901").count()
+    assert (
+        record.row_count
+        == LedgerEntry.objects.filter(date__year=2024, account__unit__code__startswith="349901").count()
+    )
     audit = ExportRecord.objects.get(kind="ledger")
     assert audit.filters["sha256"] == record.sha256 and audit.row_count == record.row_count
 

@@ -18,8 +18,18 @@ from tests.ledger_helpers import COUNTY, make_project, poster, report_progress
 pytestmark = pytest.mark.django_db
 D = Decimal
 HEADERS = [
-    "凭证号", "日期", "项目编号", "资金来源文号", "行政区划代码", "资金级次",
-    "业务类型", "拨付阶段", "金额（元）", "预算科目", "摘要", "原凭证号",
+    "凭证号",
+    "日期",
+    "项目编号",
+    "资金来源文号",
+    "行政区划代码",
+    "资金级次",
+    "业务类型",
+    "拨付阶段",
+    "金额（元）",
+    "预算科目",
+    "摘要",
+    "原凭证号",
 ]
 DOC = "黔财农〔2024〕1号"
 
@@ -49,7 +59,9 @@ def rows_ok():
         row("ZJ-1", "2024-02-01", "", DOC, COUNTY, "中央", "资金下达", "", "200000.00"),
         row("BF-1", "2024-04-10", "P2024-001", DOC, "", "", "项目拨付", "首期", "50000.01"),
         row("BF-2", "2024-06-10", "P2024-001", DOC, "", "", "项目拨付", "二期", "30000.00"),
-        row("BZ-1", "2024-06-20", "P2024-001", "", "", "", "报账", "", "1,000.50", "直接补助到户", "=到户补助"),
+        row(
+            "BZ-1", "2024-06-20", "P2024-001", "", "", "", "报账", "", "1,000.50", "直接补助到户", "=到户补助"
+        ),
         row("BZ-2", "2024-06-21", "P2024-001", "", "", "", "报账", "", "500.00", "不存在的科目"),
         row("GZ-1", "2024-06-22", "P2024-001", "", "", "", "更正", "", "500.00", "", "科目错", "BZ-2"),
     ]
@@ -98,7 +110,9 @@ def test_strict_mode_posts_nothing_when_a_row_fails_and_the_command_exits_non_ze
     rows[2][8] = "30000.01"  # not the second stage's amount
     path = xlsx(rows, HEADERS)
     with pytest.raises(CommandError):
-        call_command("import_xlsx", "fund_entries", str(path), "--strict", "--as", actor.username, stdout=StringIO())
+        call_command(
+            "import_xlsx", "fund_entries", str(path), "--strict", "--as", actor.username, stdout=StringIO()
+        )
     assert not LedgerEntry.objects.exists()
     job = run_import(kind="fund_entries", path=path, actor=actor, strict=True)
     assert [(e["row"], e["column"]) for e in job.errors] == [(4, "拨付阶段")]
@@ -113,10 +127,22 @@ def test_strict_mode_posts_nothing_when_a_row_fails_and_the_command_exits_non_ze
         (row("X", "2024-02-01", "", DOC, COUNTY, "中央", "资金下达", "", "-1"), "金额（元）", "大于 0"),
         (row("X", "2024-02-01", "", DOC, COUNTY, "中央", "拨款", "", "1.00"), "业务类型", "不在可选值中"),
         (row("X", "2024-02-01", "NOPE", DOC, "", "", "报账", "", "1.00"), "项目编号", "不存在"),
-        (row("X", "2024-02-01", "P2024-001", "", "", "", "项目拨付", "", "1.00"), "拨付阶段", "须填写拨付阶段"),
+        (
+            row("X", "2024-02-01", "P2024-001", "", "", "", "项目拨付", "", "1.00"),
+            "拨付阶段",
+            "须填写拨付阶段",
+        ),
         (row("X", "2024-02-01", "P2024-001", "", "", "", "更正", "", "1.00"), "原凭证号", "须填写原凭证号"),
-        (row("X", "2024-02-01", "P2024-001", "", "", "", "更正", "", "1.00", "", "", "NOPE"), "原凭证号", "不存在"),
-        (row("X", "2024-02-01", "", DOC, "349902000000", "中央", "资金下达", "", "1.00"), "金额（元）", "管辖范围"),
+        (
+            row("X", "2024-02-01", "P2024-001", "", "", "", "更正", "", "1.00", "", "", "NOPE"),
+            "原凭证号",
+            "不存在",
+        ),
+        (
+            row("X", "2024-02-01", "", DOC, "349902000000", "中央", "资金下达", "", "1.00"),
+            "金额（元）",
+            "管辖范围",
+        ),
     ],
 )
 def test_bad_rows_name_row_and_column_in_chinese(actor, project, xlsx, bad, column, message):
@@ -128,5 +154,9 @@ def test_bad_rows_name_row_and_column_in_chinese(actor, project, xlsx, bad, colu
 
 def test_a_project_outside_the_jurisdiction_is_unknown(project, xlsx):
     west = poster("349902000000", username="west")
-    job = run_import(kind="fund_entries", path=xlsx([row("X", "2024-02-01", "P2024-001", "", "", "", "报账", "", "1.00")], HEADERS), actor=west)
+    job = run_import(
+        kind="fund_entries",
+        path=xlsx([row("X", "2024-02-01", "P2024-001", "", "", "", "报账", "", "1.00")], HEADERS),
+        actor=west,
+    )
     assert job.errors[0]["message"] == "项目 P2024-001 不存在"

@@ -28,7 +28,9 @@ D = Decimal
     ],
 )
 def test_532_stages_sum_exactly_to_the_subsidy(subsidy, deposit, expected):
-    stages = rules.split_subsidy(D(subsidy), mode=MODE_532, policy=POLICY, deposit_percent=D(deposit) if deposit else None)
+    stages = rules.split_subsidy(
+        D(subsidy), mode=MODE_532, policy=POLICY, deposit_percent=D(deposit) if deposit else None
+    )
     assert [(str(s.amount), str(s.deposit)) for s in stages] == expected
     assert [s.stage for s in stages] == [FIRST, SECOND, FINAL]
     assert sum(s.amount + s.deposit for s in stages) == D(subsidy)
@@ -38,7 +40,9 @@ def test_532_stages_sum_exactly_to_the_subsidy(subsidy, deposit, expected):
 @pytest.mark.parametrize("deposit", [None, "5", "10", "6.25"])
 def test_any_subsidy_splits_without_losing_a_cent(subsidy, deposit):
     for mode in (MODE_532, MODE_BUILD_FIRST):
-        stages = rules.split_subsidy(D(subsidy), mode=mode, policy=POLICY, deposit_percent=D(deposit) if deposit else None)
+        stages = rules.split_subsidy(
+            D(subsidy), mode=mode, policy=POLICY, deposit_percent=D(deposit) if deposit else None
+        )
         assert sum(s.amount + s.deposit for s in stages) == D(subsidy)
         assert all(s.amount == rules.cents(s.amount) and s.amount >= 0 for s in stages)
 
@@ -79,7 +83,9 @@ def test_first_stage_needs_a_confirmed_start():
     assert problems(FIRST, ProjectFacts(started_on=DAY)) == []
 
 
-@pytest.mark.parametrize("done, ok", [(None, False), ("59", False), ("59.99", False), ("60", True), ("100", True)])
+@pytest.mark.parametrize(
+    "done, ok", [(None, False), ("59", False), ("59.99", False), ("60", True), ("100", True)]
+)
 def test_second_stage_needs_the_completion_share(done, ok):
     facts = ProjectFacts(started_on=DAY, completion_percent=D(done) if done else None)
     found = problems(SECOND, facts, paid=[FIRST])
@@ -149,15 +155,30 @@ def test_period_end_of_a_month_and_a_year():
         ("", "INV1", "", ["未注明实施方案预算科目"]),
     ],
 )
-def test_reimbursement_needs_a_budget_line_and_an_invoice_unless_on_a_roster(budget, invoice, roster, expected):
-    assert rules.reimbursement_warnings(budget_line=budget, invoice_number=invoice, roster_kind=roster) == expected
+def test_reimbursement_needs_a_budget_line_and_an_invoice_unless_on_a_roster(
+    budget, invoice, roster, expected
+):
+    assert (
+        rules.reimbursement_warnings(budget_line=budget, invoice_number=invoice, roster_kind=roster)
+        == expected
+    )
 
 
 def entry(**changes):
     values = {
-        "account": 1, "sequence": 1, "batch": "b", "voucher_number": "V1", "date": dt.date(2024, 1, 2),
-        "kind": "allocation", "stage": "", "amount": D("10.00"), "delta": D("10.00"), "balance_after": D("10.00"),
-        "summary": "=1+1", "warnings": [], "posted_by": 1,
+        "account": 1,
+        "sequence": 1,
+        "batch": "b",
+        "voucher_number": "V1",
+        "date": dt.date(2024, 1, 2),
+        "kind": "allocation",
+        "stage": "",
+        "amount": D("10.00"),
+        "delta": D("10.00"),
+        "balance_after": D("10.00"),
+        "summary": "=1+1",
+        "warnings": [],
+        "posted_by": 1,
         "posted_at": dt.datetime(2024, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC),
     }
     values.update(changes)
@@ -167,7 +188,12 @@ def entry(**changes):
 def test_the_hash_covers_every_chained_field_and_the_previous_hash():
     base = rules.chain_hash(rules.GENESIS, entry())
     assert len(base) == 64
-    for name, value in [("amount", D("10.01")), ("summary", "=1+2"), ("date", dt.date(2024, 1, 3)), ("posted_by", 2)]:
+    for name, value in [
+        ("amount", D("10.01")),
+        ("summary", "=1+2"),
+        ("date", dt.date(2024, 1, 3)),
+        ("posted_by", 2),
+    ]:
         assert rules.chain_hash(rules.GENESIS, entry(**{name: value})) != base, name
     assert rules.chain_hash("1" * 64, entry()) != base
     # the same value in another representation hashes alike (Decimal places, time zones)

@@ -57,7 +57,9 @@ def verify_chains(prefix: str = "") -> Verification:
     """Every account under the code prefix ``prefix`` ("" = all): the first break of each."""
     accounts = {
         a.pk: a
-        for a in LedgerAccount.objects.filter(unit__code__startswith=prefix).select_related("unit").order_by("pk")
+        for a in LedgerAccount.objects.filter(unit__code__startswith=prefix)
+        .select_related("unit")
+        .order_by("pk")
     }
     breaks, count, current, pending = [], 0, None, []
 

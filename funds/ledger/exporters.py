@@ -157,7 +157,9 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
-def _cover(sheet, *, user, filters: LedgerFilters, summaries: list[AccountSummary], total: int, masked: bool) -> None:
+def _cover(
+    sheet, *, user, filters: LedgerFilters, summaries: list[AccountSummary], total: int, masked: bool
+) -> None:
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 10
@@ -175,11 +177,19 @@ def _cover(sheet, *, user, filters: LedgerFilters, summaries: list[AccountSummar
         ["个人信息", "已脱敏（无查看个人信息权限）" if masked else "未脱敏"],
     ]
     described = filters.described()
-    lines += [[f"筛选：{label}", value] for label, value in described.items()] or [["筛选", "无（全部可见分录）"]]
+    lines += [[f"筛选：{label}", value] for label, value in described.items()] or [
+        ["筛选", "无（全部可见分录）"]
+    ]
     for label, value in lines:
         xlsx.append_row(sheet, [label, value])
     sheet.append([])
-    xlsx.append_row(sheet, ["哈希链链头（导出时）", "用 python manage.py verify_ledger 重新计算各账户的链，与此处及以往导出的链头核对"])
+    xlsx.append_row(
+        sheet,
+        [
+            "哈希链链头（导出时）",
+            "用 python manage.py verify_ledger 重新计算各账户的链，与此处及以往导出的链头核对",
+        ],
+    )
     heads = [xlsx.cell(sheet, text) for text in ("账户", "", "分录数", "链头哈希（SHA-256）")]
     for cell in heads:
         cell.font, cell.fill = BOLD, HEADER_FILL
@@ -325,4 +335,3 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-

@@ -83,7 +83,9 @@ def ledger_export_run(export_id: int) -> LedgerExport:
     try:
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / "ledger.xlsx"
-            result = write_ledger_workbook(path, user=user, filters=filters_from_json(export.filters), progress=progress)
+            result = write_ledger_workbook(
+                path, user=user, filters=filters_from_json(export.filters), progress=progress
+            )
             with path.open("rb") as handle:
                 export.file.save(f"资金台账-{export.pk}.xlsx", File(handle), save=False)
         _finish(export, result, user=user)

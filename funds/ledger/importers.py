@@ -82,10 +82,25 @@ class FundEntriesImport(ImportKind):
         Column("日期", "date", required=True, parse=parse_date),
         Column("项目编号", "project_number", help="资金下达类可不填"),
         Column("资金来源文号", "document_number"),
-        Column("行政区划代码", "county_code", parse=parse_unit_code, help="资金所属的县(区)；填了项目编号的可不填"),
-        Column("资金级次", "fund_level", parse=choice_parser(LEVELS, "资金级次"), help="中央/省级/市级/县级（资金下达必填）"),
+        Column(
+            "行政区划代码",
+            "county_code",
+            parse=parse_unit_code,
+            help="资金所属的县(区)；填了项目编号的可不填",
+        ),
+        Column(
+            "资金级次",
+            "fund_level",
+            parse=choice_parser(LEVELS, "资金级次"),
+            help="中央/省级/市级/县级（资金下达必填）",
+        ),
         Column("业务类型", "kind", required=True, parse=choice_parser(KINDS, "业务类型")),
-        Column("拨付阶段", "stage", parse=choice_parser(STAGES, "拨付阶段"), help="首期/二期/尾款（项目拨付必填）"),
+        Column(
+            "拨付阶段",
+            "stage",
+            parse=choice_parser(STAGES, "拨付阶段"),
+            help="首期/二期/尾款（项目拨付必填）",
+        ),
         Column("金额（元）", "amount", required=True, parse=parse_amount, aliases=("金额(元)", "金额")),
         Column("预算科目", "budget_line"),
         Column("摘要", "summary"),
@@ -125,7 +140,10 @@ class FundEntriesImport(ImportKind):
                     before = already.get(self.key(row.values))
                     if before is not None:
                         if before != {"amount": row.values["amount"], "date": row.values["date"]}:
-                            row.error("凭证号", "该凭证已记账且金额或日期不同；已过账的分录不可修改，请用“更正”冲销后重新记账")
+                            row.error(
+                                "凭证号",
+                                "该凭证已记账且金额或日期不同；已过账的分录不可修改，请用“更正”冲销后重新记账",
+                            )
                         continue  # the same entry, already posted: unchanged
                     try:
                         with transaction.atomic():
@@ -173,7 +191,10 @@ class FundEntriesImport(ImportKind):
                 row.error("行政区划代码", f"{county} 不是已登记的县(区)代码")
             if project is not None:
                 if county and county != project.county_id:
-                    row.error("行政区划代码", f"项目 {project.number} 属于 {project.county_id}，与本行的 {county} 不一致")
+                    row.error(
+                        "行政区划代码",
+                        f"项目 {project.number} 属于 {project.county_id}，与本行的 {county} 不一致",
+                    )
                 county = project.county_id
             v["_county"] = county
             if kind is None:
@@ -209,7 +230,9 @@ class FundEntriesImport(ImportKind):
         }.get(row.values["kind"], "金额（元）")
 
     def _allocation(self, county: str, document: str, level: str | None) -> LedgerAccount:
-        accounts = LedgerAccount.objects.filter(kind=AccountKind.ALLOCATION, county_id=county, document_number=document)
+        accounts = LedgerAccount.objects.filter(
+            kind=AccountKind.ALLOCATION, county_id=county, document_number=document
+        )
         if level:
             accounts = accounts.filter(fund_level=level)
         found = list(accounts[:2])
@@ -234,31 +257,51 @@ class FundEntriesImport(ImportKind):
                 year=date.year,
             )
             services.ledger_allocation_receive(
-                actor=actor, account=account, voucher_number=voucher, date=date, amount=amount, summary=summary
+                actor=actor,
+                account=account,
+                voucher_number=voucher,
+                date=date,
+                amount=amount,
+                summary=summary,
             )
         elif kind == EntryKind.DISBURSEMENT:
             account = services.ledger_project_account_open(actor=actor, project=project)
-            services.disbursement_check(project=project, account=account, stage=v["stage"], date=date, amount=amount)
+            services.disbursement_check(
+                project=project, account=account, stage=v["stage"], date=date, amount=amount
+            )
             self._implied_release(row, project, amount)
             services.ledger_disburse(
-                actor=actor, project=project, stage=v["stage"], voucher_number=voucher, date=date,
-                amount=amount, summary=summary,
+                actor=actor,
+                project=project,
+                stage=v["stage"],
+                voucher_number=voucher,
+                date=date,
+                amount=amount,
+                summary=summary,
             )
         elif kind == EntryKind.REIMBURSEMENT:
             line = self.budget_lines.get((v.get("budget_line") or "").strip())
             services.ledger_reimburse(
-                actor=actor, project=project, voucher_number=voucher, date=date, amount=amount,
+                actor=actor,
+                project=project,
+                voucher_number=voucher,
+                date=date,
+                amount=amount,
                 budget_line=(line.name if line else v.get("budget_line") or ""),
                 roster_kind=ROSTER_LINES.get(line.code, "") if line and line.roster_payment else "",
-                summary=summary, warnings_allowed=True,
-                extra_warnings=[] if line or not v.get("budget_line") else [f"预算科目“{v['budget_line']}”不在方案预算科目中"],
+                summary=summary,
+                warnings_allowed=True,
+                extra_warnings=[]
+                if line or not v.get("budget_line")
+                else [f"预算科目“{v['budget_line']}”不在方案预算科目中"],
             )
         elif kind == EntryKind.DEPOSIT_WITHHELD:
             account = LedgerAccount.objects.filter(project=project).first()
             withheld = services.net_total(account, EntryKind.DEPOSIT_WITHHELD) if account else Decimal(0)
             if withheld != amount:
                 raise ValidationError(
-                    f"质量保证金随尾款拨付自动扣留（本项目已扣留 {withheld} 元）；本行金额 {amount} 元与之不符"
+                    f"质量保证金随尾款拨付自动扣留（本项目已扣留 {withheld} 元）；"
+                    f"本行金额 {amount} 元与之不符"
                 )
             raise _AlreadyBooked
         elif kind == EntryKind.DEPOSIT_RETURNED:
@@ -266,17 +309,24 @@ class FundEntriesImport(ImportKind):
             held = account.deposit_held if account else Decimal(0)
             if held != amount:
                 raise ValidationError(f"退还的质量保证金应为扣留中的全部 {held} 元，而不是 {amount} 元")
-            services.ledger_deposit_return(actor=actor, project=project, voucher_number=voucher, date=date, summary=summary)
+            services.ledger_deposit_return(
+                actor=actor, project=project, voucher_number=voucher, date=date, summary=summary
+            )
         elif kind == EntryKind.RECOVERY:
             allocation = self._allocation(project.county_id, v["document_number"], v.get("fund_level"))
             services.ledger_recover(
-                actor=actor, project=project, allocation=allocation, voucher_number=voucher, date=date,
-                amount=amount, summary=summary,
+                actor=actor,
+                project=project,
+                allocation=allocation,
+                voucher_number=voucher,
+                date=date,
+                amount=amount,
+                summary=summary,
             )
         elif kind == EntryKind.CORRECTION:
-            originals = LedgerEntry.objects.filter(account__county_id=v["_county"], voucher_number=v["reverses"]).exclude(
-                kind=EntryKind.CORRECTION
-            )
+            originals = LedgerEntry.objects.filter(
+                account__county_id=v["_county"], voucher_number=v["reverses"]
+            ).exclude(kind=EntryKind.CORRECTION)
             if project is not None:
                 originals = originals.filter(account__project=project)
             original = originals.select_related("account").order_by("pk").first()
@@ -297,11 +347,18 @@ class FundEntriesImport(ImportKind):
             return
         document = row.values.get("document_number")
         if not document:
-            raise ValidationError(f"项目专账可用余额 {available} 元不足，请在“资金来源文号”中注明从哪个指标拨付")
+            raise ValidationError(
+                f"项目专账可用余额 {available} 元不足，请在“资金来源文号”中注明从哪个指标拨付"
+            )
         allocation = self._allocation(project.county_id, document, row.values.get("fund_level"))
         services.ledger_release(
-            actor=self.user, allocation=allocation, project=project, voucher_number=row.values["voucher_number"],
-            date=row.values["date"], amount=amount - available, summary="导入：项目拨付所需的资金下达",
+            actor=self.user,
+            allocation=allocation,
+            project=project,
+            voucher_number=row.values["voucher_number"],
+            date=row.values["date"],
+            amount=amount - available,
+            summary="导入：项目拨付所需的资金下达",
         )
 
 
@@ -316,4 +373,3 @@ def _message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return "；".join(error.messages)
     return str(error) or "无权操作"
-

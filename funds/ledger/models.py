@@ -64,8 +64,12 @@ class DisbursementPolicy(models.Model):
         on_delete=models.CASCADE,
         related_name="disbursement_policy",
     )
-    first_percent = models.DecimalField(_("首期比例（%）"), max_digits=5, decimal_places=2, default=Decimal(50))
-    second_percent = models.DecimalField(_("二期比例（%）"), max_digits=5, decimal_places=2, default=Decimal(30))
+    first_percent = models.DecimalField(
+        _("首期比例（%）"), max_digits=5, decimal_places=2, default=Decimal(50)
+    )
+    second_percent = models.DecimalField(
+        _("二期比例（%）"), max_digits=5, decimal_places=2, default=Decimal(30)
+    )
     second_completion_percent = models.DecimalField(
         _("二期所需工程完成量（%）"), max_digits=5, decimal_places=2, default=Decimal(60)
     )
@@ -94,12 +98,15 @@ class DisbursementPolicy(models.Model):
             )
         ]
 
-    @staticmethod
-    def jurisdiction_q(prefix: str) -> Q:
-        return Q(profile__jurisdiction__code__startswith=prefix) | Q(profile__jurisdiction__isnull=True)
-
     def __str__(self) -> str:
         return f"{self.profile}：{self.first_percent}/{self.second_percent}"
+
+    @staticmethod
+    def jurisdiction_q(prefix: str) -> Q:
+        """The versions governing the area: its own, its ancestors' and the default."""
+        from accountability.models.policy import governing_q
+
+        return governing_q("profile__jurisdiction", prefix)
 
     def as_rules(self) -> rules.StagePolicy:
         return rules.StagePolicy(
@@ -179,7 +186,12 @@ class LedgerAccount(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(kind=AccountKind.PROJECT) & Q(project__isnull=False) & Q(subsidy__gt=0))
-                | (Q(kind=AccountKind.ALLOCATION) & Q(project__isnull=True) & ~Q(document_number="") & ~Q(fund_level="")),
+                | (
+                    Q(kind=AccountKind.ALLOCATION)
+                    & Q(project__isnull=True)
+                    & ~Q(document_number="")
+                    & ~Q(fund_level="")
+                ),
                 name="ledgeraccount_kind_fields",
             ),
             models.UniqueConstraint(
@@ -263,7 +275,9 @@ class LedgerEntry(models.Model):
                 fields=["account", "voucher_number", "kind"], name="ledgerentry_voucher_once_per_account"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledgerentry_amount_positive"),
-            models.CheckConstraint(condition=Q(balance_after__gte=0), name="ledgerentry_balance_not_negative"),
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0), name="ledgerentry_balance_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(stage="") | Q(kind=EntryKind.DISBURSEMENT) | Q(kind=EntryKind.CORRECTION),
                 name="ledgerentry_stage_only_on_disbursement",
@@ -313,7 +327,10 @@ class LedgerLock(models.Model):
     """A county's lock date (like Odoo's): entries dated on or before it are refused."""
 
     county = models.OneToOneField(
-        "accountability.AdminUnit", verbose_name=_("县(区)"), on_delete=models.PROTECT, related_name="ledger_lock"
+        "accountability.AdminUnit",
+        verbose_name=_("县(区)"),
+        on_delete=models.PROTECT,
+        related_name="ledger_lock",
     )
     locked_through = models.DateField(_("已结账至"))
     updated_by = models.ForeignKey(
@@ -356,7 +373,9 @@ class LedgerExport(models.Model):
     )
     created_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
     total = models.PositiveIntegerField(_("分录总数"), default=0)
     row_count = models.PositiveIntegerField(_("已写入行数"), default=0)
     masked = models.BooleanField(_("个人信息已脱敏"), default=True)

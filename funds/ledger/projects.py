@@ -48,7 +48,9 @@ def completion_percent(project) -> Decimal | None:
     """The works' completion share as last reported (100 once completion is recorded)."""
     if project.completed_on:
         return Decimal(100)
-    reported = project.progress_reports.filter(reported_on__isnull=False).order_by("-reported_on", "-pk").first()
+    reported = (
+        project.progress_reports.filter(reported_on__isnull=False).order_by("-reported_on", "-pk").first()
+    )
     return Decimal(reported.progress_percent) if reported else None
 
 

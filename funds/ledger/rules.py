@@ -89,7 +89,11 @@ def split_subsidy(
     remainder = subsidy - first - second
     if remainder < deposit:
         raise ValueError("尾款不足以扣留质量保证金")
-    return [StageAmount(FIRST, first), StageAmount(SECOND, second), StageAmount(FINAL, remainder - deposit, deposit)]
+    return [
+        StageAmount(FIRST, first),
+        StageAmount(SECOND, second),
+        StageAmount(FINAL, remainder - deposit, deposit),
+    ]
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, 28))
 
 
-def deposit_return_problems(*, facts: ProjectFacts, held: Decimal, policy: StagePolicy, on: dt.date) -> list[str]:
+def deposit_return_problems(
+    *, facts: ProjectFacts, held: Decimal, policy: StagePolicy, on: dt.date
+) -> list[str]:
     problems = []
     if held <= 0:
         problems.append("没有扣留中的质量保证金")
@@ -162,7 +168,9 @@ def deposit_return_problems(*, facts: ProjectFacts, held: Decimal, policy: Stage
     else:
         due = add_months(facts.accepted_on, policy.warranty_months)
         if on < due:
-            problems.append(f"质保期未满（验收 {facts.accepted_on}，质保 {policy.warranty_months} 个月，{due} 起可退还）")
+            problems.append(
+                f"质保期未满（验收 {facts.accepted_on}，质保 {policy.warranty_months} 个月，{due} 起可退还）"
+            )
     return problems
 
 
@@ -276,13 +284,21 @@ def first_break(entries, *, head: str, count: int) -> ChainBreak | None:
     for entry in entries:
         last = entry
         if entry["sequence"] != expected_sequence:
-            return ChainBreak(entry["sequence"], entry["voucher_number"], f"序号不连续（应为 {expected_sequence}）：有分录被删除")
+            return ChainBreak(
+                entry["sequence"],
+                entry["voucher_number"],
+                f"序号不连续（应为 {expected_sequence}）：有分录被删除",
+            )
         if entry["prev_hash"] != previous:
-            return ChainBreak(entry["sequence"], entry["voucher_number"], "前一哈希不符：前面的分录被改动或删除")
+            return ChainBreak(
+                entry["sequence"], entry["voucher_number"], "前一哈希不符：前面的分录被改动或删除"
+            )
         if chain_hash(previous, entry) != entry["hash"]:
             return ChainBreak(entry["sequence"], entry["voucher_number"], "内容与哈希不符：分录被改动")
         previous, expected_sequence = entry["hash"], expected_sequence + 1
     if expected_sequence - 1 != count or previous != head:
         voucher = last["voucher_number"] if last else ""
-        return ChainBreak(expected_sequence - 1, voucher, f"账户记录的链头（{count} 笔）与分录不符：末尾分录被删除或改动")
+        return ChainBreak(
+            expected_sequence - 1, voucher, f"账户记录的链头（{count} 笔）与分录不符：末尾分录被删除或改动"
+        )
     return None

@@ -23,7 +23,9 @@ def accounts_visible_to(user) -> QuerySet[LedgerAccount]:
 
 def entries_visible_to(user) -> QuerySet[LedgerEntry]:
     return visible_to(
-        LedgerEntry.objects.select_related("account", "account__project", "posted_by", "reverses", "source_account"),
+        LedgerEntry.objects.select_related(
+            "account", "account__project", "posted_by", "reverses", "source_account"
+        ),
         user,
     )
 
@@ -82,10 +84,13 @@ class LedgerFilters:
             prefix = unit.prefix if unit else self.unit
             entries = entries.filter(account__unit__code__startswith=prefix)
         if self.fund_level:
-            entries = entries.filter(Q(account__fund_level=self.fund_level) | Q(source_account__fund_level=self.fund_level))
+            entries = entries.filter(
+                Q(account__fund_level=self.fund_level) | Q(source_account__fund_level=self.fund_level)
+            )
         if self.document_number:
             entries = entries.filter(
-                Q(account__document_number=self.document_number) | Q(source_account__document_number=self.document_number)
+                Q(account__document_number=self.document_number)
+                | Q(source_account__document_number=self.document_number)
             )
         if self.project:
             entries = entries.filter(account__project__number=self.project)
@@ -124,7 +129,11 @@ class LedgerFilters:
         return shown
 
     def as_json(self) -> dict:
-        return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.__dict__.items() if v not in (None, "")}
+        return {
+            k: (v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in self.__dict__.items()
+            if v not in (None, "")
+        }
 
 
 def ledger_entries_for(user, filters: LedgerFilters) -> QuerySet[LedgerEntry]:
@@ -186,10 +195,14 @@ def ledger_summary(entries: QuerySet[LedgerEntry]) -> list[AccountSummary]:
         .distinct("account_id")
         .values_list("account_id", "balance_after")
     )
-    counts = dict(entries.order_by().values("account_id").annotate(n=Count("pk")).values_list("account_id", "n"))
+    counts = dict(
+        entries.order_by().values("account_id").annotate(n=Count("pk")).values_list("account_id", "n")
+    )
     balances = dict(last)
-    accounts = LedgerAccount.objects.filter(pk__in=list(balances)).select_related("county", "project").order_by(
-        "kind", "county_id", "document_number", "project__number"
+    accounts = (
+        LedgerAccount.objects.filter(pk__in=list(balances))
+        .select_related("county", "project")
+        .order_by("kind", "county_id", "document_number", "project__number")
     )
     return [
         AccountSummary(

@@ -118,7 +118,9 @@ def ledger_project_account_open(*, actor, project, deposit_percent: Decimal | No
     require_in_jurisdiction(actor, unit_code)
     policy = stage_policy_for(unit_code, timezone.localdate())
     if projects.deposit_applies(project):
-        deposit_percent = policy.deposit_default_percent if deposit_percent is None else Decimal(deposit_percent)
+        deposit_percent = (
+            policy.deposit_default_percent if deposit_percent is None else Decimal(deposit_percent)
+        )
         problem = rules.deposit_problem(deposit_percent, policy)
         if problem:
             raise ValidationError(problem)
@@ -197,17 +199,21 @@ def _post(*, actor, voucher_number: str, date: dt.date, legs: list[Leg]) -> list
     for leg in legs:
         account = locked[leg.account.pk]
         if LedgerEntry.objects.filter(account=account, voucher_number=voucher_number, kind=leg.kind).exists():
-            raise ValidationError(f"凭证号 {voucher_number} 的“{EntryKind(leg.kind).label}”已在 {account} 记账，不能重复记账")
+            raise ValidationError(
+                f"凭证号 {voucher_number} 的“{EntryKind(leg.kind).label}”已在 {account} 记账，不能重复记账"
+            )
         balance, held = account.balance + leg.delta, account.deposit_held + leg.held_delta
         if balance < 0:
             if account.kind == AccountKind.ALLOCATION:
                 raise ValidationError(
-                    f"金额 {leg.amount} 元超过资金来源 {account.document_number} 的剩余指标 {account.balance} 元"
+                    f"金额 {leg.amount} 元超过资金来源 {account.document_number} "
+                    f"的剩余指标 {account.balance} 元"
                 )
             raise ValidationError(f"项目专账余额不足：余额 {account.balance} 元，本笔需 {-leg.delta} 元")
         if held < 0 or held > balance:
             raise ValidationError(
-                f"项目专账可用余额不足：余额 {account.balance} 元，其中质量保证金 {account.deposit_held} 元不可拨付"
+                f"项目专账可用余额不足：余额 {account.balance} 元，"
+                f"其中质量保证金 {account.deposit_held} 元不可拨付"
             )
         entry = LedgerEntry(
             account=account,
@@ -250,7 +256,14 @@ def _require_account(actor, account: LedgerAccount) -> None:
 
 @transaction.atomic
 def ledger_allocation_receive(
-    *, actor, account: LedgerAccount, voucher_number: str, date: dt.date, amount, counterpart: str = "", summary: str = ""
+    *,
+    actor,
+    account: LedgerAccount,
+    voucher_number: str,
+    date: dt.date,
+    amount,
+    counterpart: str = "",
+    summary: str = "",
 ) -> LedgerEntry:
     """资金下达: a fund-source allocation received by the county."""
     _require_account(actor, account)
@@ -292,7 +305,9 @@ def ledger_release(
     released = net_total(account, EntryKind.RELEASE) + net_total(account, EntryKind.REALLOCATION)
     released -= net_total(account, EntryKind.RECOVERY)
     if released + amount > account.subsidy:
-        raise ValidationError(f"下达到项目的资金将超过项目财政补助 {account.subsidy} 元（已下达 {released} 元）")
+        raise ValidationError(
+            f"下达到项目的资金将超过项目财政补助 {account.subsidy} 元（已下达 {released} 元）"
+        )
     kind = EntryKind.REALLOCATION if reallocation else EntryKind.RELEASE
     with history_context(actor=actor, reason=EntryKind(kind).label):
         return _post(
@@ -301,7 +316,15 @@ def ledger_release(
             date=date,
             legs=[
                 Leg(allocation, kind, amount, -amount, counterpart=str(account), summary=summary),
-                Leg(account, kind, amount, amount, counterpart=allocation.document_number, summary=summary, source_account=allocation),
+                Leg(
+                    account,
+                    kind,
+                    amount,
+                    amount,
+                    counterpart=allocation.document_number,
+                    summary=summary,
+                    source_account=allocation,
+                ),
             ],
         )
 
@@ -316,14 +339,19 @@ def net_total(account: LedgerAccount, kind: str, **extra) -> Decimal:
 def paid_stages(account: LedgerAccount) -> set[str]:
     """Stages disbursed and not reversed."""
     return set(
-        account.entries.filter(kind=EntryKind.DISBURSEMENT, reversed_by__isnull=True).values_list("stage", flat=True)
+        account.entries.filter(kind=EntryKind.DISBURSEMENT, reversed_by__isnull=True).values_list(
+            "stage", flat=True
+        )
     )
 
 
 def stage_plan(account: LedgerAccount, on: dt.date | None = None) -> list[rules.StageAmount]:
     policy = stage_policy_for(account.unit_id, on or timezone.localdate())
     return rules.split_subsidy(
-        account.subsidy, mode=projects.disbursement_mode(account.project), policy=policy, deposit_percent=account.deposit_percent
+        account.subsidy,
+        mode=projects.disbursement_mode(account.project),
+        policy=policy,
+        deposit_percent=account.deposit_percent,
     )
 
 
@@ -347,17 +375,31 @@ def stage_statuses(project, *, on: dt.date | None = None) -> list[StageStatus]:
         StageStatus(
             s,
             s.stage in paid,
-            () if s.stage in paid else tuple(
-                rules.stage_problems(s.stage, mode=projects.disbursement_mode(account.project), facts=facts, paid=paid, policy=policy, on=on)
+            ()
+            if s.stage in paid
+            else tuple(
+                rules.stage_problems(
+                    s.stage,
+                    mode=projects.disbursement_mode(account.project),
+                    facts=facts,
+                    paid=paid,
+                    policy=policy,
+                    on=on,
+                )
             ),
         )
         for s in rules.split_subsidy(
-            account.subsidy, mode=projects.disbursement_mode(account.project), policy=policy, deposit_percent=account.deposit_percent
+            account.subsidy,
+            mode=projects.disbursement_mode(account.project),
+            policy=policy,
+            deposit_percent=account.deposit_percent,
         )
     ]
 
 
-def disbursement_check(*, project, account: LedgerAccount, stage: str, date: dt.date, amount=None) -> rules.StageAmount:
+def disbursement_check(
+    *, project, account: LedgerAccount, stage: str, date: dt.date, amount=None
+) -> rules.StageAmount:
     """The stage to pay, or a ValidationError naming what is missing before it may be paid."""
     if stage not in Stage.values:
         raise ValidationError("拨付阶段应为首期、二期或尾款")
@@ -367,17 +409,25 @@ def disbursement_check(*, project, account: LedgerAccount, stage: str, date: dt.
     policy = stage_policy_for(account.unit_id, date)
     plan = {
         s.stage: s
-        for s in rules.split_subsidy(account.subsidy, mode=mode, policy=policy, deposit_percent=account.deposit_percent)
+        for s in rules.split_subsidy(
+            account.subsidy, mode=mode, policy=policy, deposit_percent=account.deposit_percent
+        )
     }
     problems = rules.stage_problems(
-        stage, mode=mode, facts=projects.project_facts(project), paid=paid_stages(account), policy=policy, on=date
+        stage,
+        mode=mode,
+        facts=projects.project_facts(project),
+        paid=paid_stages(account),
+        policy=policy,
+        on=date,
     )
     if problems:
         raise ValidationError(f"不能拨付{rules.STAGE_LABELS[stage]}资金：" + "；".join(problems))
     planned = plan[stage]
     if amount is not None and _money(amount) != planned.amount:
         raise ValidationError(
-            f"{planned.label}应拨付 {planned.amount} 元（财政补助 {account.subsidy} 元按方案计算），而不是 {amount} 元"
+            f"{planned.label}应拨付 {planned.amount} 元"
+            f"（财政补助 {account.subsidy} 元按方案计算），而不是 {amount} 元"
         )
     return planned
 
@@ -400,12 +450,24 @@ def ledger_disburse(
     _require_account(actor, account)
     planned = disbursement_check(project=project, account=account, stage=stage, date=date, amount=amount)
     legs = [
-        Leg(account, EntryKind.DISBURSEMENT, planned.amount, -planned.amount, stage=stage, counterpart=counterpart, summary=summary)
+        Leg(
+            account,
+            EntryKind.DISBURSEMENT,
+            planned.amount,
+            -planned.amount,
+            stage=stage,
+            counterpart=counterpart,
+            summary=summary,
+        )
     ]
     if planned.deposit > 0:
         legs.append(
             Leg(
-                account, EntryKind.DEPOSIT_WITHHELD, planned.deposit, ZERO, counterpart=counterpart,
+                account,
+                EntryKind.DEPOSIT_WITHHELD,
+                planned.deposit,
+                ZERO,
+                counterpart=counterpart,
                 summary=f"扣留质量保证金 {account.deposit_percent}%",
             )
         )
@@ -441,18 +503,30 @@ def ledger_reimburse(
     reason = projects.blocked_reason(project)
     if reason:
         raise ValidationError(f"项目处于整改期，停止报账（{reason}）")
-    warnings = rules.reimbursement_warnings(budget_line=budget_line, invoice_number=invoice_number, roster_kind=roster_kind)
+    warnings = rules.reimbursement_warnings(
+        budget_line=budget_line, invoice_number=invoice_number, roster_kind=roster_kind
+    )
     warnings += extra_warnings or []
     if warnings and not warnings_allowed:
         raise ValidationError("；".join(warnings))
     paid_out = net_total(account, EntryKind.DISBURSEMENT) + net_total(account, EntryKind.DEPOSIT_RETURNED)
     reimbursed = net_total(account, EntryKind.REIMBURSEMENT)
     if reimbursed + amount > paid_out:
-        raise ValidationError(f"报账金额超过已拨付金额：已拨付 {paid_out} 元，已报账 {reimbursed} 元，本次 {amount} 元")
+        raise ValidationError(
+            f"报账金额超过已拨付金额：已拨付 {paid_out} 元，已报账 {reimbursed} 元，本次 {amount} 元"
+        )
     leg = Leg(
-        account, EntryKind.REIMBURSEMENT, amount, ZERO, budget_line=budget_line, invoice_number=invoice_number,
-        roster_kind=roster_kind, counterpart=counterpart, counterpart_id_number=counterpart_id_number,
-        summary=summary, warnings=warnings,
+        account,
+        EntryKind.REIMBURSEMENT,
+        amount,
+        ZERO,
+        budget_line=budget_line,
+        invoice_number=invoice_number,
+        roster_kind=roster_kind,
+        counterpart=counterpart,
+        counterpart_id_number=counterpart_id_number,
+        summary=summary,
+        warnings=warnings,
     )
     with history_context(actor=actor, reason="报账"):
         return _post(actor=actor, voucher_number=voucher_number, date=date, legs=[leg])[0]
@@ -479,7 +553,14 @@ def ledger_deposit_return(
 
 @transaction.atomic
 def ledger_recover(
-    *, actor, project, allocation: LedgerAccount, voucher_number: str, date: dt.date, amount, summary: str = ""
+    *,
+    actor,
+    project,
+    allocation: LedgerAccount,
+    voucher_number: str,
+    date: dt.date,
+    amount,
+    summary: str = "",
 ) -> list[LedgerEntry]:
     """收回 (F-5): funds of a project not rectified in time go back to the allocation, from which they
     are re-allocated (``ledger_release(..., reallocation=True)``)."""
@@ -495,14 +576,26 @@ def ledger_recover(
             voucher_number=voucher_number,
             date=date,
             legs=[
-                Leg(account, EntryKind.RECOVERY, amount, -amount, counterpart=allocation.document_number, summary=summary, source_account=allocation),
-                Leg(allocation, EntryKind.RECOVERY, amount, amount, counterpart=str(account), summary=summary),
+                Leg(
+                    account,
+                    EntryKind.RECOVERY,
+                    amount,
+                    -amount,
+                    counterpart=allocation.document_number,
+                    summary=summary,
+                    source_account=allocation,
+                ),
+                Leg(
+                    allocation, EntryKind.RECOVERY, amount, amount, counterpart=str(account), summary=summary
+                ),
             ],
         )
 
 
 @transaction.atomic
-def ledger_interest(*, actor, account: LedgerAccount, voucher_number: str, date: dt.date, amount, summary: str = "") -> LedgerEntry:
+def ledger_interest(
+    *, actor, account: LedgerAccount, voucher_number: str, date: dt.date, amount, summary: str = ""
+) -> LedgerEntry:
     _require_account(actor, account)
     amount = _money(amount)
     with history_context(actor=actor, reason="利息收入"):
@@ -511,7 +604,9 @@ def ledger_interest(*, actor, account: LedgerAccount, voucher_number: str, date:
 
 
 @transaction.atomic
-def ledger_reverse(*, actor, entry: LedgerEntry, voucher_number: str, date: dt.date, reason: str) -> list[LedgerEntry]:
+def ledger_reverse(
+    *, actor, entry: LedgerEntry, voucher_number: str, date: dt.date, reason: str
+) -> list[LedgerEntry]:
     """更正: a reversing entry for each entry of the original posting (both ends of a release, a
     final stage with its deposit), naming the original; the original stays as it was."""
     _require_account(actor, entry.account)
@@ -521,15 +616,25 @@ def ledger_reverse(*, actor, entry: LedgerEntry, voucher_number: str, date: dt.d
     if entry.kind == EntryKind.CORRECTION:
         raise ValidationError("更正分录不能再被冲销；请按正确内容重新记账")
     originals = list(
-        LedgerEntry.objects.filter(batch=entry.batch).select_related("account", "source_account").order_by("pk")
+        LedgerEntry.objects.filter(batch=entry.batch)
+        .select_related("account", "source_account")
+        .order_by("pk")
     )
     if any(LedgerEntry.objects.filter(reverses=o).exists() for o in originals):
         raise ValidationError(f"凭证 {entry.voucher_number} 已被冲销")
     legs = [
         Leg(
-            o.account, EntryKind.CORRECTION, o.amount, -o.delta, stage=o.stage, counterpart=o.counterpart,
-            counterpart_id_number=o.counterpart_id_number, budget_line=o.budget_line,
-            summary=f"冲销凭证 {o.voucher_number}：{reason}", reverses=o, corrects_kind=o.kind,
+            o.account,
+            EntryKind.CORRECTION,
+            o.amount,
+            -o.delta,
+            stage=o.stage,
+            counterpart=o.counterpart,
+            counterpart_id_number=o.counterpart_id_number,
+            budget_line=o.budget_line,
+            summary=f"冲销凭证 {o.voucher_number}：{reason}",
+            reverses=o,
+            corrects_kind=o.kind,
             source_account=o.source_account,
         )
         for o in originals
@@ -541,7 +646,9 @@ def ledger_reverse(*, actor, entry: LedgerEntry, voucher_number: str, date: dt.d
 
 
 @transaction.atomic
-def ledger_period_close(*, actor, county: AdminUnit, year: int, month: int | None = None, reason: str = "") -> LedgerLock:
+def ledger_period_close(
+    *, actor, county: AdminUnit, year: int, month: int | None = None, reason: str = ""
+) -> LedgerLock:
     """结账: close a month or a year of a county's ledger (its lock date moves forward only)."""
     require_permission(actor, CLOSE)
     require_in_jurisdiction(actor, county.code)
@@ -553,7 +660,9 @@ def ledger_period_close(*, actor, county: AdminUnit, year: int, month: int | Non
     lock = LedgerLock.objects.select_for_update().filter(county=county).first()
     with history_context(actor=actor, reason=reason or f"结账至 {through}"):
         if lock is None:
-            return LedgerLock.objects.create(county=county, locked_through=through, updated_by=actor, reason=reason)
+            return LedgerLock.objects.create(
+                county=county, locked_through=through, updated_by=actor, reason=reason
+            )
         if through <= lock.locked_through:
             raise ValidationError(f"{county.name}已结账至 {lock.locked_through}，结账日期只能向后推进")
         lock.locked_through, lock.updated_by, lock.reason = through, actor, reason

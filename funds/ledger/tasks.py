@@ -28,7 +28,9 @@ def verify_ledger_nightly() -> int:
         return 0
     today = timezone.localdate()
     with transaction.atomic():
-        run = RuleRun.objects.create(year=today.year, as_of=today, triggered_by="verify_ledger", finished_at=timezone.now())
+        run = RuleRun.objects.create(
+            year=today.year, as_of=today, triggered_by="verify_ledger", finished_at=timezone.now()
+        )
         for found in result.breaks:
             logger.error("ledger chain broken: %s", found.describe())
             Alert.objects.get_or_create(

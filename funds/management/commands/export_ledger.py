@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="年度（按分录日期）")
         parser.add_argument("--unit", help="县(区)或乡镇的 12 位行政区划代码；不填为全部")
         parser.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
-        parser.add_argument("--as", dest="username", help="以哪个用户的身份导出（按其辖区与权限；默认第一个超级管理员）")
+        parser.add_argument(
+            "--as", dest="username", help="以哪个用户的身份导出（按其辖区与权限；默认第一个超级管理员）"
+        )
 
     def handle(self, *args, year, unit, out, username, **options):
         if not FIRST_YEAR <= year <= LAST_YEAR:
@@ -36,7 +38,11 @@ class Command(BaseCommand):
         actor = self._actor(username)
         if not actor.has_perm("funds.export_ledger"):
             raise CommandError(f"用户 {actor.get_username()} 无权导出资金台账")
-        if unit and not actor.is_superuser and not unit.startswith(actor.jurisdiction.prefix if actor.jurisdiction_id else "-"):
+        if (
+            unit
+            and not actor.is_superuser
+            and not unit.startswith(actor.jurisdiction.prefix if actor.jurisdiction_id else "-")
+        ):
             raise CommandError(f"行政区划代码 {unit} 不存在")  # outside the jurisdiction: as unknown
         filters = LedgerFilters(year=year, unit=(unit or "").strip())
         try:
@@ -49,7 +55,9 @@ class Command(BaseCommand):
 
     def _actor(self, username: str | None) -> User:
         if username:
-            user = User.objects.filter(username=username, is_active=True).select_related("jurisdiction").first()
+            user = (
+                User.objects.filter(username=username, is_active=True).select_related("jurisdiction").first()
+            )
             if user is None:
                 raise CommandError(f"用户 {username} 不存在或已停用")
             return user

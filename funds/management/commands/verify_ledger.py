@@ -27,7 +27,9 @@ class Command(BaseCommand):
         if result.holds:
             self.stdout.write(f"哈希链校验通过：{result.accounts} 个账户，{result.entries} 笔分录。")
             return
-        self.stderr.write(f"哈希链校验未通过：{len(result.breaks)} 个账户断链（共 {result.accounts} 个账户）。")
+        self.stderr.write(
+            f"哈希链校验未通过：{len(result.breaks)} 个账户断链（共 {result.accounts} 个账户）。"
+        )
         for found in result.breaks:
             self.stderr.write(f"  第一处断链：{found.describe()}")
         sys.exit(1)
