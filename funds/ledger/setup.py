@@ -3,7 +3,7 @@
 
 def ready() -> None:
     from accountability.history import register_history_pages
-    from funds.ledger import importers, roles  # noqa: F401  (the fund_entries import kind)
+    from funds.ledger import admin, importers, roles  # noqa: F401  (admin pages, the fund_entries import kind)
 
     roles.contribute()
     register_history_pages(ledger_account="funds.LedgerAccount")
