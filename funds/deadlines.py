@@ -102,12 +102,23 @@ def project_deadlines(
     out: list[StepDeadline] = []
     plan = p.fund_plan if p.fund_plan_id else None
     if p.applied_on:
-        out.append(_working("assessment", calendar, p.applied_on, policy.days("assessment"), p.assessed_on, today))
+        out.append(
+            _working("assessment", calendar, p.applied_on, policy.days("assessment"), p.assessed_on, today)
+        )
     if plan is not None and plan.issued_on:
-        out.append(_working("approval", calendar, plan.issued_on, policy.days("approval"), p.approved_on, today))
+        out.append(
+            _working("approval", calendar, plan.issued_on, policy.days("approval"), p.approved_on, today)
+        )
     if p.approved_on:
         out.append(
-            _working("plan_submission", calendar, p.approved_on, policy.days("plan_submission"), p.plan_submitted_on, today)
+            _working(
+                "plan_submission",
+                calendar,
+                p.approved_on,
+                policy.days("plan_submission"),
+                p.plan_submitted_on,
+                today,
+            )
         )
         approval_notices = sorted(n.posted_on for n in notices if n.kind == "approval")
         out.append(
@@ -122,11 +133,23 @@ def project_deadlines(
         )
     if p.plan_submitted_on:
         out.append(
-            _working("plan_review", calendar, p.plan_submitted_on, policy.days("plan_review"), p.plan_approved_on, today)
+            _working(
+                "plan_review",
+                calendar,
+                p.plan_submitted_on,
+                policy.days("plan_review"),
+                p.plan_approved_on,
+                today,
+            )
         )
         out.append(
             _working(
-                "funds_release", calendar, p.plan_submitted_on, policy.days("funds_release"), p.funds_released_on, today
+                "funds_release",
+                calendar,
+                p.plan_submitted_on,
+                policy.days("funds_release"),
+                p.funds_released_on,
+                today,
             )
         )
     if p.plan_approved_on:
@@ -145,7 +168,14 @@ def project_deadlines(
     if p.started_on:
         site = sorted(n.posted_on for n in notices if n.kind == "site")
         out.append(
-            _working("site_notice", calendar, p.started_on, policy.days("site_notice"), site[0] if site else None, today)
+            _working(
+                "site_notice",
+                calendar,
+                p.started_on,
+                policy.days("site_notice"),
+                site[0] if site else None,
+                today,
+            )
         )
         due = completion_due(p.started_on, policy.construction_months)
         if not p.force_majeure:
@@ -177,12 +207,25 @@ def project_deadlines(
             )
     if p.accepted_on and p.acceptance_grade in ("excellent", "pass"):
         out.append(
-            _working("acceptance_entry", calendar, p.accepted_on, policy.days("acceptance_entry"), p.acceptance_entered_on, today)
+            _working(
+                "acceptance_entry",
+                calendar,
+                p.accepted_on,
+                policy.days("acceptance_entry"),
+                p.acceptance_entered_on,
+                today,
+            )
         )
         if track_reimbursement:
-            out.append(_calendar_days(
-                "reimbursement", p.accepted_on, reimbursement_due(p.accepted_on, policy.reimbursement_days), reimbursed_on, today
-            ))
+            out.append(
+                _calendar_days(
+                    "reimbursement",
+                    p.accepted_on,
+                    reimbursement_due(p.accepted_on, policy.reimbursement_days),
+                    reimbursed_on,
+                    today,
+                )
+            )
     return out
 
 

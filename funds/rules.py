@@ -28,9 +28,10 @@ STEP_ORDER: tuple[tuple[str, str, bool], ...] = (
 STEP_LABELS = {name: label for name, label, _required in STEP_ORDER}
 
 
-def order_problems(dates: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
+def order_problems(dates: Mapping[str, dt.date | None], *, taking: bool = False) -> list[tuple[str, str]]:
     """(field, Chinese message) for every step date given without the required step before it, or
-    before an earlier step's date. Steps not in ``dates`` or None are "not taken"."""
+    before an earlier step's date. Steps not in ``dates`` or None are "not taken". ``taking``:
+    phrase the messages for a step being taken now rather than for dates given in a file."""
     problems = []
     for index, (name, label, _required) in enumerate(STEP_ORDER):
         day = dates.get(name)
@@ -40,7 +41,12 @@ def order_problems(dates: Mapping[str, dt.date | None]) -> list[tuple[str, str]]
             earlier_day = dates.get(earlier)
             if earlier_day is None:
                 if required:
-                    problems.append((name, f"有{label}日期而没有{earlier_label}日期：{label}须在{earlier_label}之后"))
+                    message = (
+                        f"项目尚未{earlier_label}，不能{label}"
+                        if taking
+                        else f"有{label}日期而没有{earlier_label}日期：{label}须在{earlier_label}之后"
+                    )
+                    problems.append((name, message))
                     break
                 continue
             if day < earlier_day:
@@ -55,7 +61,7 @@ def next_step_problem(dates: Mapping[str, dt.date | None], step: str, day: dt.da
         return f"该项目已有{STEP_LABELS[step]}日期 {dates[step]}"
     trial = dict(dates)
     trial[step] = day
-    for name, message in order_problems(trial):
+    for name, message in order_problems(trial, taking=True):
         if name == step:
             return message
     return None
@@ -146,7 +152,12 @@ ACCEPTANCE_ITEMS = (
 
 
 def acceptance_problems(
-    *, items: Mapping[str, bool | None], grade: str, subsidy: Decimal, audit_threshold: Decimal, audit_opinion_on
+    *,
+    items: Mapping[str, bool | None],
+    grade: str,
+    subsidy: Decimal,
+    audit_threshold: Decimal,
+    audit_opinion_on,
 ) -> list[str]:
     """F-10: the six items all assessed; a passing grade only when all six pass; a completion audit
     opinion before acceptance at or above the audit threshold."""
@@ -197,20 +208,23 @@ def benefit_flags(
     previous: Decimal | None = None
     for record in sorted(records, key=lambda r: r.year):
         if record.invested and record.dividend is not None:
-            rate = (record.dividend * 100 / record.invested).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            rate = record.dividend * 100 / record.invested  # exact: compared unrounded, shown rounded
+            shown = rate.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
             if rate < dividend_minimum_percent:
-                flags.append((record.year, f"{record.year} 年保底分红率 {rate}% 低于 {dividend_minimum_percent}%"))
-            elif previous is not None and rate <= previous:
-                flags.append((record.year, f"{record.year} 年保底分红率 {rate}% 未高于上年的 {previous}%（应逐年递增）"))
-            previous = rate
-        if collective_minimum is not None and record.collective_income_increase is not None:
-            if record.collective_income_increase < collective_minimum:
                 flags.append(
-                    (
-                        record.year,
-                        f"{record.year} 年村集体经济增收 {record.collective_income_increase} 元低于 {collective_minimum} 元",
-                    )
+                    (record.year, f"{record.year} 年保底分红率 {shown}% 低于 {dividend_minimum_percent}%")
                 )
+            elif previous is not None and rate <= previous:
+                before = previous.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
+                flags.append(
+                    (record.year, f"{record.year} 年保底分红率 {shown}% 未高于上年的 {before}%（应逐年递增）")
+                )
+            previous = rate
+        increase = record.collective_income_increase
+        if collective_minimum is not None and increase is not None and increase < collective_minimum:
+            flags.append(
+                (record.year, f"{record.year} 年村集体经济增收 {increase} 元低于 {collective_minimum} 元")
+            )
     return flags
 
 

@@ -172,21 +172,31 @@ def project_list_for(user, *, year=None, township=None, stage=None, overdue=Fals
     return projects.order_by("-year", "number")
 
 
-def due_between_for(user, start: dt.date, end: dt.date, today: dt.date | None = None) -> list[tuple[Project, StepDeadline]]:
+def due_between_for(
+    user, start: dt.date, end: dt.date, today: dt.date | None = None
+) -> list[tuple[Project, StepDeadline]]:
     """Open steps of the user's projects due between ``start`` and ``end`` (inclusive) or overdue:
     the township's "what is due this week"."""
-    projects = list(with_steps(projects_visible_to(user).exclude(stage__in=[Stage.WITHDRAWN, Stage.HANDED_OVER])))
+    projects = list(
+        with_steps(projects_visible_to(user).exclude(stage__in=[Stage.WITHDRAWN, Stage.HANDED_OVER]))
+    )
     rows = []
     for status in statuses(projects, today):
         for deadline in status.deadlines:
-            if deadline.done is None and deadline.due is not None and (deadline.due <= end):
-                if deadline.due >= start or deadline.overdue:
-                    rows.append((status.project, deadline))
+            if (
+                deadline.done is None
+                and deadline.due is not None
+                and deadline.due <= end
+                and (deadline.due >= start or deadline.overdue)
+            ):
+                rows.append((status.project, deadline))
     rows.sort(key=lambda row: (row[1].due, row[0].number))
     return rows
 
 
-def archive_completeness(project: Project, documents: list[ArchiveDocument] | None = None) -> tuple[int, int, list[str]]:
+def archive_completeness(
+    project: Project, documents: list[ArchiveDocument] | None = None
+) -> tuple[int, int, list[str]]:
     """F-15 / C2-75: (kinds present, kinds required, labels missing); the audit opinion only when the
     subsidy reaches the completion-audit threshold."""
     documents = documents if documents is not None else list(project.documents.filter(superseded_by=None))

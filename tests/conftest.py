@@ -90,3 +90,6 @@ def xlsx_bytes(headers: list[str], rows: list[list[object]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+from tests.funds_helpers import people  # noqa: E402, F401  (fixture of the fund-project tests)
