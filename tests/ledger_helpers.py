@@ -128,3 +128,11 @@ def funded(
         amount=project.subsidy,
     )
     return LedgerAccount.objects.get(project=project)
+
+
+def ledger_at(village: str = VILLAGE) -> LedgerAccount:
+    """A project of ``village`` with its special account funded from its county's allocation."""
+    actor = UserFactory(username=f"ledger-root-{village}", is_superuser=True)
+    project = make_project(f"P-{village}", subsidy="1000.00", location=village)
+    source = allocation(actor, county=village[:6] + "000000", document=f"文号-{village[:6]}", voucher=f"ZJ-{village}")
+    return funded(actor, project, source, voucher=f"XD-{village}")

@@ -24,6 +24,7 @@ from accountability.models import (
 from accountability.roles import ROLES, role_group
 from households.models import HelpingCadrePairing, Household, VerificationFinding
 from tests.demo_data import demo_db  # noqa: F401
+from tests.ledger_helpers import ledger_at
 from visits.models import StationedDay, Visit
 
 pytestmark = pytest.mark.usefixtures("demo_db")
@@ -48,6 +49,8 @@ def targets(db):
         "pairings": HelpingUnitPairing.objects.get(village_id=VILLAGE).pk,
         "households": Household.objects.filter(village_id=VILLAGE).first().pk,
         "findings": VerificationFinding.objects.filter(village_id=VILLAGE).first().pk,
+        "ledger/accounts": (ledger := ledger_at(VILLAGE)).pk,
+        "ledger/entries": ledger.entries.first().pk,
     }
 
 
@@ -70,6 +73,8 @@ PAGES = {
     "pairings": ["/history/pairing/{pk}/"],
     "households": ["/households/{pk}/", "/history/household/{pk}/"],
     "findings": ["/history/finding/{pk}/"],
+    "ledger/accounts": ["/funds/ledger/accounts/{pk}/", "/history/ledger_account/{pk}/"],
+    "ledger/entries": [],
 }
 ADMIN = {
     "units": "/admin/accountability/adminunit/{pk}/change/",
@@ -79,6 +84,8 @@ ADMIN = {
     "pairings": "/admin/accountability/helpingunitpairing/{pk}/change/",
     "households": "/admin/households/household/{pk}/change/",
     "findings": "/admin/households/verificationfinding/{pk}/change/",
+    "ledger/accounts": "/admin/funds/ledgeraccount/{pk}/change/",
+    "ledger/entries": "/admin/funds/ledgerentry/{pk}/change/",
 }
 
 
