@@ -25,16 +25,63 @@ from funds.ledger.models import LedgerEntry  # noqa: E402
 
 
 def entries():
-    return LedgerEntry.objects.filter(date__year=2024).order_by("account_id", "sequence").values_list(*DETAIL_QUERY)
+    return (
+        LedgerEntry.objects.filter(date__year=2024)
+        .order_by("account_id", "sequence")
+        .values_list(*DETAIL_QUERY)
+    )
 
 
 def flat(row) -> list:
-    (account, project, document, source, sequence, voucher, date, kind, corrects, stage, delta, amount, balance,
-     counterpart, id_number, budget, invoice, text, reversed_voucher, warnings, posted_by, posted_at, digest) = row
-    return [account, project, document or source, sequence, voucher, date, KIND_LABELS[kind], stage,
-            delta if delta > 0 else None, -delta if delta < 0 else None, amount, balance, counterpart, id_number,
-            budget, invoice, text, reversed_voucher, "；".join(warnings), posted_by,
-            timezone.localtime(posted_at).replace(tzinfo=None), digest]
+    (
+        account,
+        project,
+        document,
+        source,
+        sequence,
+        voucher,
+        date,
+        kind,
+        corrects,
+        stage,
+        delta,
+        amount,
+        balance,
+        counterpart,
+        id_number,
+        budget,
+        invoice,
+        text,
+        reversed_voucher,
+        warnings,
+        posted_by,
+        posted_at,
+        digest,
+    ) = row
+    return [
+        account,
+        project,
+        document or source,
+        sequence,
+        voucher,
+        date,
+        KIND_LABELS[kind],
+        stage,
+        delta if delta > 0 else None,
+        -delta if delta < 0 else None,
+        amount,
+        balance,
+        counterpart,
+        id_number,
+        budget,
+        invoice,
+        text,
+        reversed_voucher,
+        "；".join(warnings),
+        posted_by,
+        timezone.localtime(posted_at).replace(tzinfo=None),
+        digest,
+    ]
 
 
 def naive(out: str) -> None:

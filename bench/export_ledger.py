@@ -131,7 +131,11 @@ def run(env: dict, *args: str) -> tuple[float, int, str]:
     """Run a program under bench/_peak.py: (seconds, peak RSS in MB, output)."""
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "_peak.py"), *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, str(ROOT / "bench" / "_peak.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     elapsed = time.monotonic() - started
     if result.returncode:
@@ -141,7 +145,9 @@ def run(env: dict, *args: str) -> tuple[float, int, str]:
 
 
 def manage(env: dict, *args: str) -> str:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if result.returncode:
         sys.exit(f"failed: manage.py {' '.join(args)}\n{result.stdout}\n{result.stderr}")
     return result.stdout.strip()
@@ -165,11 +171,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         out = Path(directory)
         ours = run(
-            env, "manage.py", "export_ledger", "--year", "2024", "--as", "bench", "--out", str(out / "ours.xlsx")
+            env,
+            "manage.py",
+            "export_ledger",
+            "--year",
+            "2024",
+            "--as",
+            "bench",
+            "--out",
+            str(out / "ours.xlsx"),
         )
         naive = run(env, "bench/_ledger_peers.py", "naive", str(out / "naive.xlsx"))
         floor = run(env, "bench/_ledger_peers.py", "csv", str(out / "floor.csv"))
-        sizes = {name: (out / name).stat().st_size // 1024 for name in ("ours.xlsx", "naive.xlsx", "floor.csv")}
+        sizes = {
+            name: (out / name).stat().st_size // 1024 for name in ("ours.xlsx", "naive.xlsx", "floor.csv")
+        }
     rows = re.search(r"已导出 (\d+) 笔", ours[2]).group(1)
     print(f"rows exported: {rows}")
     print(f"{'':28}{'seconds':>9}{'peak RSS MB':>13}{'file KB':>10}")

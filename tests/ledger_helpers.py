@@ -11,7 +11,15 @@ from accountability.demo.hierarchy import load_hierarchy
 from accountability.models import AdminUnit
 from funds.ledger import services
 from funds.ledger.models import LedgerAccount
-from funds.models import DisbursementMode, FundUse, ProgressReport, Project, ProjectCategory, ReportTrigger
+from funds.models import (
+    BudgetLine,
+    DisbursementMode,
+    FundUse,
+    ProgressReport,
+    Project,
+    ProjectCategory,
+    ReportTrigger,
+)
 from tests.factories import UserFactory
 
 COUNTY = "349901000000"
@@ -34,8 +42,19 @@ def grant(user, *codenames: str):
     return type(user).objects.get(pk=user.pk)  # fresh permission cache
 
 
+def reference_data() -> None:
+    """The budget lines of migration funds/0002 (gone from a reused test database after a
+    transactional test's flush)."""
+    import importlib
+
+    lines = importlib.import_module("funds.migrations.0002_reference_data").BUDGET_LINES
+    for code, name, roster in lines:
+        BudgetLine.objects.get_or_create(code=code, defaults={"name": name, "roster_payment": roster})
+
+
 def poster(code: str = COUNTY, username: str = "finance"):
     """A county finance/poverty-office user who may post, close and export."""
+    reference_data()
     if not AdminUnit.objects.filter(code=code).exists():
         load_hierarchy()
     return grant(UserFactory(username=username, jurisdiction_id=code), *LEDGER_PERMISSIONS)
@@ -59,7 +78,8 @@ def make_project(
         number=number,
         name=f"项目{number}",
         year=2024,
-        category=ProjectCategory.objects.order_by("pk").first(),
+        # the reference rows of migration funds/0002 (gone after a transactional test's flush)
+        category=ProjectCategory.objects.get_or_create(code="development", defaults={"name": "发展资金"})[0],
         use=use,
         location_id=location,
         county_id=location[:6] + "000000",
@@ -134,5 +154,7 @@ def ledger_at(village: str = VILLAGE) -> LedgerAccount:
     """A project of ``village`` with its special account funded from its county's allocation."""
     actor = UserFactory(username=f"ledger-root-{village}", is_superuser=True)
     project = make_project(f"P-{village}", subsidy="1000.00", location=village)
-    source = allocation(actor, county=village[:6] + "000000", document=f"文号-{village[:6]}", voucher=f"ZJ-{village}")
+    source = allocation(
+        actor, county=village[:6] + "000000", document=f"文号-{village[:6]}", voucher=f"ZJ-{village}"
+    )
     return funded(actor, project, source, voucher=f"XD-{village}")

@@ -330,9 +330,19 @@ def test_reimbursement_never_exceeds_what_was_paid_out_and_needs_line_and_invoic
         voucher_number="BZ-1",
         date=MID,
         amount="100.00",
-        budget_line="直接补助",
-        roster_kind="household_subsidy",
+        budget_line="household_subsidy",  # a roster line of the plan (by code): no invoice needed
     )
+    assert LedgerEntry.objects.get(voucher_number="BZ-1").roster_kind == "household_subsidy"
+    with pytest.raises(ValidationError, match="不在实施方案预算科目中"):
+        services.ledger_reimburse(
+            actor=actor,
+            project=project,
+            voucher_number="BZ-3",
+            date=MID,
+            amount="1.00",
+            budget_line="不存在的科目",
+            invoice_number="F3",
+        )
     with pytest.raises(ValidationError, match="报账金额超过已拨付金额"):
         services.ledger_reimburse(
             actor=actor,

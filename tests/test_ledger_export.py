@@ -42,7 +42,7 @@ def ledger():
             voucher_number=f"BZ-{i}",
             date=dt.date(2024, 5, 1),
             amount="10.01",
-            budget_line="直接补助",
+            budget_line="直接补助到户",
             roster_kind="household_subsidy",
             counterpart="张三",
             counterpart_id_number=ID_NUMBER,

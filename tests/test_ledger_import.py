@@ -79,7 +79,9 @@ def test_a_spreadsheet_ledger_is_posted_with_implied_releases_and_warnings(actor
     roster = LedgerEntry.objects.get(voucher_number="BZ-1")
     assert roster.roster_kind == "household_subsidy" and roster.warnings == []
     unknown = LedgerEntry.objects.get(voucher_number="BZ-2")
-    assert "不在方案预算科目中" in "".join(unknown.warnings) and "未附税务发票" in "".join(unknown.warnings)
+    assert "不在实施方案预算科目中" in "".join(unknown.warnings) and "未附税务发票" in "".join(
+        unknown.warnings
+    )
     correction = LedgerEntry.objects.get(voucher_number="GZ-1")
     assert correction.reverses == unknown and correction.kind == EntryKind.CORRECTION
     posted = LedgerEntry.objects.count()

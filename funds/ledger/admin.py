@@ -9,7 +9,13 @@ from funds.ledger.models import DisbursementPolicy, LedgerAccount, LedgerEntry, 
 
 @admin.register(DisbursementPolicy)
 class DisbursementPolicyAdmin(JurisdictionScopedAdmin):
-    list_display = ["profile", "first_percent", "second_percent", "second_completion_percent", "deposit_max_percent"]
+    list_display = [
+        "profile",
+        "first_percent",
+        "second_percent",
+        "second_completion_percent",
+        "deposit_max_percent",
+    ]
     raw_id_fields = ["profile"]
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -242,29 +244,75 @@ def _summary(sheet, summaries: list[AccountSummary]) -> None:
     )
 
 
-def write_ledger_workbook(
-    target: Path,
-    *,
-    user,
-    filters: LedgerFilters,
-    progress: Callable[[int, int], None] | None = None,
-) -> ExportResult:
-    """Write the workbook of the entries ``user`` may see under ``filters`` to ``target``."""
-    masked = not can_see_personal_data(user)
-    entries = ledger_entries_for(user, filters)
-    summaries = ledger_summary(entries)
-    total = sum(s.entries for s in summaries)
-    workbook = xlsx.new_workbook(write_only=True)
-    cover = workbook.create_sheet("封面")
-    summary = workbook.create_sheet("汇总")
-    detail = workbook.create_sheet("明细")
-    _cover(cover, user=user, filters=filters, summaries=summaries, total=total, masked=masked)
-    _summary(summary, summaries)
-    _header(detail, DETAIL_COLUMNS)
-    cells = _Cells(detail, DETAIL_COLUMNS)
+EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
+XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+DETAIL_SHEET = "xl/worksheets/sheet3.xml"
+
+
+def _detail_styles(sheet) -> dict[str, int]:
+    """The style ids (in the workbook's cell-style table) of the detail sheet's cell formats,
+    registered before the workbook is saved so that styles.xml holds them."""
+    ids = {}
+    for name, number_format, quoted in (
+        ("money", MONEY_FORMAT, False),
+        ("date", DATE_FORMAT, False),
+        ("time", TIME_FORMAT, False),
+        ("risky", None, True),
+    ):
+        cell = WriteOnlyCell(sheet)
+        if number_format:
+            cell.number_format = number_format
+        if quoted:
+            cell.quotePrefix = True
+        ids[name] = cell.style_id
+    return ids
+
+
+def _row_writer(styles: dict[str, int]):
+    """A function turning one row of values into the sheet XML of that row. Text is an inline
+    string cell (never a formula), cleaned of characters XML cannot hold, with the quote-prefix
+    style when it starts like a formula (accountability/xlsx.py's rules); numbers and dates are
+    numbers with their formats."""
+    letters = [get_column_letter(i) for i in range(1, len(DETAIL_COLUMNS) + 1)]
+    kinds = [kind for _h, _w, kind in DETAIL_COLUMNS]
+    money, date_style, time_style, risky = styles["money"], styles["date"], styles["time"], styles["risky"]
+    clean, is_risky = xlsx.clean_text, xlsx.is_risky
+
+    def row_xml(number: int, values) -> str:
+        cells = []
+        append = cells.append
+        for letter, kind, value in zip(letters, kinds, values, strict=True):
+            if value is None or value == "":
+                continue
+            ref = f"{letter}{number}"
+            if kind == "money":
+                append(f'<c r="{ref}" s="{money}"><v>{value}</v></c>')
+            elif kind == "int":
+                append(f'<c r="{ref}"><v>{value}</v></c>')
+            elif kind == "date":
+                append(f'<c r="{ref}" s="{date_style}"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>')
+            elif kind == "time":
+                serial = (
+                    value.toordinal()
+                    - EXCEL_EPOCH
+                    + (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
+                )
+                append(f'<c r="{ref}" s="{time_style}"><v>{serial!r}</v></c>')
+            else:
+                text = clean(value)
+                style = f' s="{risky}"' if is_risky(text) else ""
+                append(
+                    f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">'
+                    f"{text.translate(XML_TEXT)}</t></is></c>"
+                )
+        return f'<row r="{number}">{"".join(cells)}</row>'
+
+    return row_xml
+
+
+def _detail_rows(user, entries, masked: bool):
+    """The detail sheet's values, row by row, from a server-side cursor."""
     rows = entries.order_by("account_id", "sequence").values_list(*DETAIL_QUERY).iterator(chunk_size=4000)
-    written = 0
-    append = detail.append
     for (
         account,
         project,
@@ -290,40 +338,86 @@ def write_ledger_workbook(
         posted_at,
         digest,
     ) in rows:
-        kind_label = KIND_LABELS[kind] + (f"（{KIND_LABELS[corrects]}）" if corrects else "")
-        append(
-            cells.row(
-                (
-                    account,
-                    project,
-                    document or source_document,
-                    sequence,
-                    voucher,
-                    date,
-                    kind_label,
-                    STAGE_LABELS.get(stage, ""),
-                    delta if delta > 0 else None,
-                    -delta if delta < 0 else None,
-                    amount,
-                    balance,
-                    counterpart,
-                    id_number_for(user, id_number) if id_number else "",
-                    budget_line,
-                    invoice,
-                    mask_personal_text(text) if masked else text,
-                    reversed_voucher,
-                    "；".join(warnings) if warnings else "",
-                    posted_by,
-                    _local(posted_at),
-                    digest,
-                )
-            )
+        yield (
+            account,
+            project,
+            document or source_document,
+            sequence,
+            voucher,
+            date,
+            KIND_LABELS[kind] + (f"（{KIND_LABELS[corrects]}）" if corrects else ""),
+            STAGE_LABELS.get(stage, ""),
+            delta if delta > 0 else None,
+            -delta if delta < 0 else None,
+            amount,
+            balance,
+            counterpart,
+            id_number_for(user, id_number) if id_number else "",
+            budget_line,
+            invoice,
+            mask_personal_text(text) if masked else text,
+            reversed_voucher,
+            "；".join(warnings) if warnings else "",
+            posted_by,
+            _local(posted_at),
+            digest,
         )
-        written += 1
-        if progress and written % 5000 == 0:
-            progress(written, total)
-    detail.auto_filter.ref = f"A1:{get_column_letter(len(DETAIL_COLUMNS))}{written + 1}"
-    workbook.save(target)
+
+
+def write_ledger_workbook(
+    target: Path,
+    *,
+    user,
+    filters: LedgerFilters,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
+    """Write the workbook of the entries ``user`` may see under ``filters`` to ``target``.
+
+    openpyxl (write-only) writes the cover, the summary and the detail sheet's header, frozen
+    panes, widths and autofilter; the detail rows — up to hundreds of thousands — are then streamed
+    as sheet XML into the package, in constant memory (docs/decisions/0023)."""
+    masked = not can_see_personal_data(user)
+    entries = ledger_entries_for(user, filters)
+    summaries = ledger_summary(entries)
+    total = sum(s.entries for s in summaries)
+    workbook = xlsx.new_workbook(write_only=True)
+    cover = workbook.create_sheet("封面")
+    summary = workbook.create_sheet("汇总")
+    detail = workbook.create_sheet("明细")
+    _cover(cover, user=user, filters=filters, summaries=summaries, total=total, masked=masked)
+    _summary(summary, summaries)
+    _header(detail, DETAIL_COLUMNS)
+    styles = _detail_styles(detail)
+    last_column = get_column_letter(len(DETAIL_COLUMNS))
+    detail.auto_filter.ref = f"A1:{last_column}1"  # replaced once the rows are counted
+    row_xml = _row_writer(styles)
+    written = 0
+    with tempfile.TemporaryDirectory() as directory:
+        skeleton = Path(directory) / "skeleton.xlsx"
+        workbook.save(skeleton)
+        with (
+            zipfile.ZipFile(skeleton) as source,
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package,
+        ):
+            for item in source.infolist():
+                if item.filename != DETAIL_SHEET:
+                    package.writestr(item, source.read(item.filename))
+                    continue
+                head, tail = source.read(item.filename).decode().split("</sheetData>", 1)
+                with package.open(DETAIL_SHEET, "w", force_zip64=True) as sheet:
+                    sheet.write(head.encode())
+                    buffer = []
+                    for number, values in enumerate(_detail_rows(user, entries, masked), start=2):
+                        buffer.append(row_xml(number, values))
+                        written += 1
+                        if written % 5000 == 0:
+                            sheet.write("".join(buffer).encode())
+                            buffer.clear()
+                            if progress:
+                                progress(written, total)
+                    sheet.write("".join(buffer).encode())
+                    tail = tail.replace(f'ref="A1:{last_column}1"', f'ref="A1:{last_column}{written + 1}"')
+                    sheet.write(("</sheetData>" + tail).encode())
     if progress:
         progress(written, total)
     return ExportResult(written, _sha256(target), masked)

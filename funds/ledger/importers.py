@@ -31,7 +31,7 @@ from accountability.models import AdminLevel, AdminUnit
 from accountability.validators import nfkc
 from funds.ledger import rules, services
 from funds.ledger.models import AccountKind, EntryKind, LedgerAccount, LedgerEntry
-from funds.models import BudgetLine, FundLevel
+from funds.models import FundLevel
 
 KINDS = {
     "资金下达": EntryKind.ALLOCATION,
@@ -44,12 +44,6 @@ KINDS = {
 }
 LEVELS = {str(label): value for value, label in FundLevel.choices}
 STAGES = {"首期": rules.FIRST, "二期": rules.SECOND, "尾款": rules.FINAL}
-#: budget lines paid on a roster (funds' reference data) → the ledger's roster kinds (F-11)
-ROSTER_LINES = {
-    "household_subsidy": "household_subsidy",
-    "training_work_subsidy": "training_allowance",
-    "technician_subsidy": "technician_allowance",
-}
 
 
 def parse_amount(text: str) -> Decimal:
@@ -176,10 +170,6 @@ class FundEntriesImport(ImportKind):
         self.projects = {p.number: p for p in projects_visible_to(self.user).filter(number__in=numbers)}
         counties = {r.values["county_code"] for r in rows if r.values.get("county_code")}
         self.counties = {u.code: u for u in AdminUnit.objects.filter(code__in=counties)}
-        self.budget_lines = {}
-        for line in BudgetLine.objects.filter(active=True):
-            self.budget_lines[line.code] = line
-            self.budget_lines[line.name] = line
         for row in rows:
             v = row.values
             kind = v.get("kind")
@@ -280,20 +270,15 @@ class FundEntriesImport(ImportKind):
                 summary=summary,
             )
         elif kind == EntryKind.REIMBURSEMENT:
-            line = self.budget_lines.get((v.get("budget_line") or "").strip())
             services.ledger_reimburse(
                 actor=actor,
                 project=project,
                 voucher_number=voucher,
                 date=date,
                 amount=amount,
-                budget_line=(line.name if line else v.get("budget_line") or ""),
-                roster_kind=ROSTER_LINES.get(line.code, "") if line and line.roster_payment else "",
+                budget_line=v.get("budget_line") or "",
                 summary=summary,
-                warnings_allowed=True,
-                extra_warnings=[]
-                if line or not v.get("budget_line")
-                else [f"预算科目“{v['budget_line']}”不在方案预算科目中"],
+                warnings_allowed=True,  # what a spreadsheet cannot carry is a warning on the entry
             )
         elif kind == EntryKind.DEPOSIT_WITHHELD:
             account = LedgerAccount.objects.filter(project=project).first()

@@ -32,7 +32,14 @@ from funds.ledger.models import (
     Stage,
 )
 from funds.ledger.policy import stage_policy_for
-from funds.models import FundLevel
+from funds.models import BudgetLine, FundLevel
+
+#: budget lines paid on a roster (funds' reference data, F-11) → the ledger's roster categories
+ROSTER_LINES = {
+    "household_subsidy": RosterKind.HOUSEHOLD_SUBSIDY,
+    "training_work_subsidy": RosterKind.TRAINING_ALLOWANCE,
+    "technician_subsidy": RosterKind.TECHNICIAN_ALLOWANCE,
+}
 
 POST = "funds.post_ledgerentry"
 CLOSE = "funds.close_ledgerperiod"
@@ -503,9 +510,21 @@ def ledger_reimburse(
     reason = projects.blocked_reason(project)
     if reason:
         raise ValidationError(f"项目处于整改期，停止报账（{reason}）")
+    budget_line = (budget_line or "").strip()
+    line = (
+        BudgetLine.objects.filter(Q(code=budget_line) | Q(name=budget_line), active=True).first()
+        if budget_line
+        else None
+    )
+    if line is not None:
+        budget_line = line.name
+        if line.roster_payment and not roster_kind:
+            roster_kind = ROSTER_LINES.get(line.code, RosterKind.HOUSEHOLD_SUBSIDY)
     warnings = rules.reimbursement_warnings(
         budget_line=budget_line, invoice_number=invoice_number, roster_kind=roster_kind
     )
+    if budget_line and line is None:
+        warnings.append(f"预算科目“{budget_line}”不在实施方案预算科目中")
     warnings += extra_warnings or []
     if warnings and not warnings_allowed:
         raise ValidationError("；".join(warnings))

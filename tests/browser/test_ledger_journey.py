@@ -83,8 +83,10 @@ def test_the_auditor_exports_a_county_2024_ledger_whose_totals_equal_the_databas
     screenshot(phone, "ledger-01-auditor-filters-a-county")
     with phone.expect_download() as download_info:
         phone.click("#export-button")
-    path = download_info.value.path()
-    book = load_workbook(path)
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as handle:
+        book = load_workbook(handle)
     assert book.sheetnames == ["封面", "汇总", "明细"]
     detail = book["明细"]
     header = [c.value for c in detail[1]]
