@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import tempfile
 import zipfile
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -245,6 +248,7 @@ def _summary(sheet, summaries: list[AccountSummary]) -> None:
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 DETAIL_SHEET = "xl/worksheets/sheet3.xml"
 
@@ -310,9 +314,26 @@ def _row_writer(styles: dict[str, int]):
     return row_xml
 
 
+def _raw_rows(entries):
+    """The detail query's rows straight from a PostgreSQL server-side cursor, without Django's
+    per-value converters (the SQL is the queryset's own, so scoping and filters are the same);
+    ``warnings`` may come as JSON text."""
+    queryset = entries.order_by("account_id", "sequence").values_list(*DETAIL_QUERY)
+    sql, params = queryset.query.sql_with_params()
+    with (
+        transaction.atomic(),
+        connection.cursor() as django_cursor,
+        django_cursor.connection.cursor(name=f"ledger_export_{id(queryset)}") as cursor,
+    ):
+        cursor.itersize = 4000
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(4000):
+            yield from batch
+
+
 def _detail_rows(user, entries, masked: bool):
     """The detail sheet's values, row by row, from a server-side cursor."""
-    rows = entries.order_by("account_id", "sequence").values_list(*DETAIL_QUERY).iterator(chunk_size=4000)
+    rows = _raw_rows(entries)
     for (
         account,
         project,
@@ -357,11 +378,17 @@ def _detail_rows(user, entries, masked: bool):
             invoice,
             mask_personal_text(text) if masked else text,
             reversed_voucher,
-            "；".join(warnings) if warnings else "",
+            _warnings_text(warnings),
             posted_by,
-            _local(posted_at),
+            posted_at.astimezone(SHANGHAI).replace(tzinfo=None),
             digest,
         )
+
+
+def _warnings_text(warnings) -> str:
+    if isinstance(warnings, str):
+        warnings = json.loads(warnings)
+    return "；".join(warnings) if warnings else ""
 
 
 def write_ledger_workbook(
