@@ -8,13 +8,15 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from accountability.access.personal_data import can_see_personal_data
+from accountability.access.scoping import unit_code_in_jurisdiction, visible_to
 from accountability.access.user_roles import (
     assignable_groups,
     role_assignment_problem,
     user_flags_problem,
     user_roles_set,
 )
-from accountability.history import history_context
+from accountability.importing.selectors import import_jobs_visible_to
 from accountability.models import (
     AccountabilityCase,
     AdminUnit,
@@ -31,9 +33,7 @@ from accountability.models import (
     ResponsibilityAssignment,
     User,
 )
-from accountability.personal_data import can_see_personal_data
-from accountability.scoping import unit_code_in_jurisdiction, visible_to
-from accountability.selectors import import_jobs_visible_to
+from accountability.platform.history import history_context
 
 
 class JurisdictionScopedAdmin(admin.ModelAdmin):
@@ -333,3 +333,6 @@ class AccountabilityCaseAdmin(JurisdictionScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from accountability.policy import calendar_admin  # noqa: E402, F401  (the working-day calendar)

@@ -10,9 +10,9 @@ class AccountabilityConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from accountability import lookups  # noqa: F401  (field__any)
-        from accountability.history import register_history_pages
-        from accountability.importers import officials, units  # noqa: F401  (register the import kinds)
+        from accountability.importing import officials, units  # noqa: F401  (register the import kinds)
+        from accountability.platform import lookups  # noqa: F401  (field__any)
+        from accountability.platform.history import register_history_pages
 
         register_history_pages(
             unit="accountability.AdminUnit",
@@ -28,7 +28,7 @@ class AccountabilityConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from accountability import audit
+        from accountability.access import audit
 
         user_logged_in.connect(audit.on_logged_in, dispatch_uid="audit-login")
         user_login_failed.connect(audit.on_login_failed, dispatch_uid="audit-login-failed")
@@ -43,7 +43,7 @@ def _sync_roles(sender, **kwargs) -> None:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
-    from accountability.roles import sync_roles
+    from accountability.access.roles import sync_roles
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)

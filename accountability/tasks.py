@@ -5,11 +5,12 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accountability.access.imports import import_job_confirmable_by
-from accountability.dates import parse_day
-from accountability.health import HEARTBEAT_CACHE_KEY
-from accountability.importing import reaper, service
+from accountability.importing import reaper
+from accountability.importing import services as import_services
 from accountability.models import ImportJob, ImportStatus, User
-from accountability.rule_runs import run_rules
+from accountability.platform.dates import parse_day
+from accountability.platform.health import HEARTBEAT_CACHE_KEY
+from accountability.rules.runs import run_rules
 
 
 @shared_task(name="accountability.heartbeat")
@@ -25,7 +26,7 @@ def validate_import(job_id: int) -> str:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status not in {ImportStatus.UPLOADED, ImportStatus.VALIDATING}:
         return job.status  # already done by an earlier delivery of this task
-    return service.validate_job(job).status
+    return import_services.validate_job(job).status
 
 
 @shared_task(name="accountability.confirm_import")
@@ -38,7 +39,7 @@ def confirm_import(job_id: int, user_id: int) -> str:
         job.status = ImportStatus.VALIDATED
         job.save(update_fields=["status"])
         return job.status
-    return service.confirm_job(job, actor=actor).status
+    return import_services.confirm_job(job, actor=actor).status
 
 
 @shared_task(name="accountability.fail_stuck_imports")

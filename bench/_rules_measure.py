@@ -15,9 +15,9 @@ from collections import defaultdict
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accountability import metrics as registry
 from accountability.models import AdminUnit, Alert, AnnualTarget
-from accountability.rule_runs import run_rules
+from accountability.rules import metrics as registry
+from accountability.rules.runs import run_rules
 from visits import compliance as quota_module
 
 YEAR, AS_OF = 2020, dt.date(2021, 1, 31)

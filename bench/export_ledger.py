@@ -34,7 +34,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 from accountability.demo.hierarchy import load_hierarchy
-from accountability.history import copy_rows
+from accountability.platform.history import copy_rows
 from accountability.models import AdminUnit, User
 from funds.ledger import rules
 from funds.ledger.models import LedgerAccount, LedgerEntry

@@ -45,7 +45,7 @@ import json, os
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from accountability.models import AdminUnit, Official, Post, ResponsibilityAssignment, User
-from accountability.roles import role_group
+from accountability.access.roles import role_group
 from visits.models import Visit
 
 officials, office = int(os.environ["BENCH_OFFICIALS"]), int(os.environ["BENCH_OFFICE"])

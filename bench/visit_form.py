@@ -72,8 +72,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from accountability.access.roles import role_group
     from accountability.models import Official, Post, ResponsibilityAssignment, User
-    from accountability.roles import role_group
     from households.models import HelpingCadrePairing, Household
     from visits.models import Visit
     from visits.selectors import households_of_official

@@ -78,17 +78,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "accountability.csp.ContentSecurityPolicyMiddleware",
+    "accountability.platform.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "accountability.middleware.RequestIdMiddleware",
+    "accountability.platform.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accountability.middleware.HistoryContextMiddleware",
+    "accountability.platform.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "accountability.middleware.ControlCharacterMiddleware",
+    "accountability.platform.middleware.ControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -108,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accountability.views.unread_count",
+                "accountability.platform.views.unread_count",
             ],
         },
     }
@@ -180,7 +180,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "accountability.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accountability.platform.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -198,14 +198,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 #: reverse proxies in front of Django that append the client address to X-Forwarded-For (the
 #: documented nginx: 1); the lockout and the audit records take the client address from there
-#: (accountability/client_ip.py, docs/operations.md "Proxies and lockout"). 0 = no proxy.
+#: (accountability/access/client_ip.py, docs/operations.md "Proxies and lockout"). 0 = no proxy.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 #: the addresses those proxies connect from: X-Forwarded-For is read only on requests from them, so a
 #: client reaching gunicorn directly cannot choose its own address (and dodge the lockout)
 TRUSTED_PROXY_ADDRESSES = [
     a.strip() for a in env("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1").split(",") if a.strip()
 ]
-AXES_CLIENT_IP_CALLABLE = "accountability.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accountability.access.client_ip.client_ip"
 
 # --- security --------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -291,10 +291,11 @@ SPECTACULAR_SETTINGS = {
         "PovertyCauseEnum": "households.models.PovertyCause",
         "HouseholdStatusEnum": "households.models.HouseholdStatus",
         "FindingStatusEnum": "households.models.FindingStatus",
-        "ImportStatusEnum": "accountability.models.imports.ImportStatus",
+        "ImportStatusEnum": "accountability.importing.models.ImportStatus",
         "VisitKindEnum": "visits.models.VisitKind",
         "StationedSourceEnum": "visits.models.StationedSource",
-        "AccountabilityFormEnum": "accountability.situations.AccountabilityForm",
+        "AccountabilityFormEnum": "accountability.cases.situations.AccountabilityForm",
+        "FundAcceptanceGradeEnum": "funds.models.Grade",
     },
 }
 
@@ -304,7 +305,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # ID numbers typed into search boxes travel in query strings: masked in every log line
-    "filters": {"mask_personal_data": {"()": "accountability.personal_data.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal_data": {"()": "accountability.access.personal_data.MaskPersonalDataFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]}
     },

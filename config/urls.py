@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accountability.forms_auth import LoginForm
+from accountability.access.forms import LoginForm
 
 admin.site.site_header = "脱贫攻坚责任制与问责管理 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -23,10 +23,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("households.api.urls")),
     path("api/", include("visits.api.urls")),
+    path("api/", include("funds.api.urls")),
     path("api/", include("funds.ledger.api_urls")),
     path("api/", include("accountability.api.urls")),
     path("", include("households.urls")),
     path("", include("visits.urls")),
+    path("", include("funds.urls")),
     path("", include("funds.ledger.urls")),
     path("", include("accountability.urls")),
 ]

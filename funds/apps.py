@@ -8,8 +8,17 @@ class FundsConfig(AppConfig):
     verbose_name = _("扶贫专项资金")
 
     def ready(self) -> None:
+        from accountability.demo.registry import register_demo_loader
+        from accountability.platform.history import register_history_pages
+        from accountability.rules.metrics import register_metric
         from funds import importers, roles  # noqa: F401  (import kind fund_projects)
+        from funds.demo import load_funds
         from funds.ledger import setup as ledger_setup
+        from funds.metrics import METRICS
 
         roles.contribute()
+        register_demo_loader(load_funds)
+        register_history_pages(fund_project="funds.Project", fund_plan="funds.FundPlan")
+        for name, (function, label) in METRICS.items():
+            register_metric(name, function, label=label)
         ledger_setup.ready()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from accountability.access.scoping import unit_code_in_jurisdiction
 from accountability.importing.kinds import (
     CellError,
     Column,
@@ -26,7 +27,6 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.models import AdminLevel, AdminUnit
-from accountability.scoping import unit_code_in_jurisdiction
 from funds import rules
 from funds.models import Acceptance, FundUse, Grade, Project, ProjectCategory
 from funds.services import stage_of, township_and_county

@@ -16,8 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accountability.history import tracked
-from accountability.validators import validate_non_negative
+from accountability.platform.history import tracked
+from accountability.platform.validators import validate_non_negative
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 DOCUMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "doc", "docx", "xls", "xlsx", "ofd", "zip"]
@@ -844,7 +844,7 @@ class FundSettings(models.Model):
 
 
 def _profile_q(prefix: str) -> Q:
-    from accountability.models.policy import governing_q
+    from accountability.policy.models import governing_q
 
     return governing_q("profile__jurisdiction", prefix)
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accountability.profiles import profile_for, versions_by_prefix
+from accountability.policy.profiles import profile_for, versions_by_prefix
 
 #: Working-day deadlines of the steps (F-3), shipped preset: 5 for filing after plan approval and for
 #: the information entry after each disbursement or reimbursement, 10 for the others (choice, not

@@ -3,7 +3,7 @@
 County and city poverty offices (with finance) edit and approve; townships apply and report;
 auditors, inspectors and discipline officers read everything in their jurisdiction."""
 
-from accountability.roles import contribute_permissions
+from accountability.access.roles import contribute_permissions
 
 MODELS = (
     "project",

@@ -11,8 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accountability.access.scoping import visible_to
 from accountability.policy.calendar import WorkingCalendar, load_calendar
-from accountability.scoping import visible_to
 from funds.deadlines import StepDeadline, notices_missing, project_deadlines
 from funds.models import (
     Acceptance,
@@ -207,3 +207,79 @@ def archive_completeness(
     present = {d.kind for d in documents if d.superseded_by_id is None}
     missing = [kind.label for kind in required if kind not in present]
     return len(required) - len(missing), len(required), missing
+
+
+def townships_for(user) -> list:
+    """The townships of the user's jurisdiction that have projects (for the list's filter)."""
+    from accountability.models import AdminUnit
+
+    codes = projects_visible_to(user).values_list("township_id", flat=True).distinct()
+    return list(AdminUnit.objects.filter(code__in=codes).order_by("code"))
+
+
+TIMELINE = (
+    ("library_on", "入库"),
+    ("applied_on", "申报"),
+    ("assessed_on", "立项评估"),
+    ("approved_on", "立项"),
+    ("plan_submitted_on", "报送实施方案"),
+    ("plan_approved_on", "批复实施方案"),
+    ("funds_released_on", "下达资金"),
+    ("filed_on", "备案"),
+    ("started_on", "开工"),
+    ("completed_on", "完工"),
+    ("accepted_on", "县级验收"),
+    ("acceptance_entered_on", "验收后录入上报"),
+    ("handed_over_on", "移交"),
+)
+
+
+def timeline(project: Project) -> list[tuple[str, dt.date | None]]:
+    """The project's one-off steps in order, with the day each was taken (None: not yet)."""
+    return [(label, getattr(project, field)) for field, label in TIMELINE]
+
+
+def archive_by_township_for(user) -> list[dict]:
+    """F-15 / C2-75: archive completeness per township (projects, documents present of required)."""
+    from collections import defaultdict
+
+    from accountability.models import AdminUnit
+
+    projects = list(projects_visible_to(user).exclude(stage=Stage.WITHDRAWN))
+    present: dict[int, set[str]] = defaultdict(set)
+    for project_id, kind in ArchiveDocument.objects.filter(
+        project__in=[p.pk for p in projects], superseded_by=None
+    ).values_list("project_id", "kind"):
+        present[project_id].add(kind)
+    versions = fund_policy_versions()
+    rows: dict[str, dict] = {}
+    for project in projects:
+        policy = fund_policy_for(project.location_id, None, versions)
+        required = {k.value for k in DocumentKind if k != DocumentKind.AUDIT_OPINION}
+        if project.subsidy >= policy.completion_audit_threshold:
+            required.add(DocumentKind.AUDIT_OPINION.value)
+        row = rows.setdefault(
+            project.township_id, {"projects": 0, "complete": 0, "present": 0, "required": 0}
+        )
+        have = len(present[project.pk] & required)
+        row["projects"] += 1
+        row["present"] += have
+        row["required"] += len(required)
+        row["complete"] += have == len(required)
+    names = dict(AdminUnit.objects.filter(code__in=rows).values_list("code", "name"))
+    return [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            **row,
+            "percent": round(100 * row["present"] / row["required"]),
+        }
+        for code, row in sorted(rows.items())
+    ]
+
+
+def fund_plan_for(user, pk) -> FundPlan:
+    plan = fund_plans_visible_to(user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("资金计划不存在或不在您的管辖范围内")
+    return plan

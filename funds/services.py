@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 
-from accountability.history import history_context
-from accountability.idnumbers import id_number_problem, normalise
+from accountability.access.guards import require_in_jurisdiction, require_permission
 from accountability.models import AdminLevel, AdminUnit
+from accountability.platform.history import history_context
+from accountability.platform.idnumbers import id_number_problem, normalise
 from accountability.policy.calendar import add_working_days
-from accountability.services import require_in_jurisdiction, require_permission
 from funds import rules
 from funds.models import (
     Acceptance,
@@ -1115,3 +1115,128 @@ def fund_plan_file_with_discipline(*, actor, plan: FundPlan, on: dt.date) -> Fun
         plan.discipline_filed_on = on
         plan.save(update_fields=["discipline_filed_on"])
     return plan
+
+
+# --- one entry for the pages and the API: take a named step --------------------------------------
+
+STEPS: dict[str, tuple[str, str]] = {
+    # code: (label, permission)
+    "apply": ("申报", APPLY),
+    "assess": ("立项评估意见", APPROVE),
+    "approve": ("立项", APPROVE),
+    "plan_submit": ("报送实施方案", APPLY),
+    "plan_approve": ("批复实施方案、下达资金", APPROVE),
+    "file": ("备案", APPLY),
+    "start": ("开工", APPLY),
+    "complete": ("完工", APPLY),
+    "initial_check": ("乡镇初验", APPLY),
+    "acceptance_request": ("申请验收", APPLY),
+    "audit_opinion": ("竣工审计意见", APPROVE),
+    "accept": ("县级验收", APPROVE),
+    "acceptance_enter": ("验收后录入上报", APPROVE),
+    "hand_over": ("移交", APPLY),
+}
+
+
+def next_steps(project: Project) -> list[str]:
+    """The steps that can come next for the project as it stands (the services check the rest)."""
+    p = project
+    if p.stage == Stage.WITHDRAWN or p.found_false:
+        return []
+    if p.handed_over_on:
+        return []
+    if p.acceptance_grade in ("excellent", "pass"):
+        return [*(["acceptance_enter"] if not p.acceptance_entered_on else []), "hand_over"]
+    if p.completed_on:
+        current = p.acceptances.filter(accepted_on=None).order_by("-round").first()
+        if current is None:
+            return ["initial_check"]
+        if current.requested_on is None:
+            return ["acceptance_request"]
+        return ["audit_opinion", "accept"] if current.audit_opinion_on is None else ["accept"]
+    order = [
+        ("applied_on", "apply"),
+        ("assessed_on", "assess"),
+        ("approved_on", "approve"),
+        ("plan_submitted_on", "plan_submit"),
+        ("plan_approved_on", "plan_approve"),
+        ("filed_on", "file"),
+        ("started_on", "start"),
+        ("completed_on", "complete"),
+    ]
+    optional = {"applied_on", "assessed_on", "plan_submitted_on"}
+    offered = []
+    for field, code in order:
+        if getattr(p, field) is not None:
+            offered = []
+            continue
+        offered.append(code)
+        if field not in optional:
+            break
+    return offered
+
+
+def steps_offered_to(user, project: Project) -> list[tuple[str, str]]:
+    return [(code, STEPS[code][0]) for code in next_steps(project) if user.has_perm(STEPS[code][1])]
+
+
+def project_step(*, actor, project: Project, step: str, on: dt.date, data: Mapping | None = None):
+    """Take the step ``step`` (a key of STEPS) on ``on``; ``data`` carries a step's own fields."""
+    data = data or {}
+    if step not in STEPS:
+        _refuse(f"未知的步骤：{step}")
+    if step == "apply":
+        return project_apply(actor=actor, project=project, on=on, applicant=data.get("applicant", ""))
+    if step == "assess":
+        return project_assess(actor=actor, project=project, on=on)
+    if step == "approve":
+        return projects_approve(actor=actor, projects=[project], on=on, document=data.get("document", ""))
+    if step == "plan_submit":
+        return plan_submit(actor=actor, project=project, on=on)
+    if step == "plan_approve":
+        review = data.get("review") or rules.required_review(
+            project.subsidy, fund_policy_for(project.location_id, on).expert_review_threshold
+        )
+        return plan_approve(actor=actor, project=project, on=on, review=review)
+    if step == "file":
+        return project_file(actor=actor, project=project, on=on)
+    if step == "start":
+        return project_start(actor=actor, project=project, on=on)
+    if step == "complete":
+        return project_complete(actor=actor, project=project, on=on)
+    if step == "initial_check":
+        return initial_check(actor=actor, project=project, on=on)
+    if step == "acceptance_request":
+        return acceptance_request(actor=actor, project=project, on=on)
+    if step == "audit_opinion":
+        return audit_opinion_record(actor=actor, project=project, on=on)
+    if step == "accept":
+        items = {name: _tri(data.get(name)) for name, _label in rules.ACCEPTANCE_ITEMS}
+        return project_accept(
+            actor=actor,
+            project=project,
+            on=on,
+            items=items,
+            grade=data.get("grade", ""),
+            accepted_by=data.get("accepted_by", ""),
+            report=data.get("report", ""),
+        )
+    if step == "acceptance_enter":
+        return acceptance_enter(actor=actor, project=project, on=on)
+    return project_hand_over(
+        actor=actor,
+        project=project,
+        on=on,
+        to=data.get("to", ""),
+        handover_list=data.get("handover_list", ""),
+        asset_owner=data.get("asset_owner", ""),
+    )
+
+
+def _tri(value) -> bool | None:
+    """A form's or JSON's yes/no: True, False or None (not assessed)."""
+    if value in (True, "1", "true", "yes", "是", "合格", "on"):
+        return True
+    if value in (False, "0", "false", "no", "否", "不合格"):
+        return False
+    return None

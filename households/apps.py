@@ -9,8 +9,8 @@ class HouseholdsConfig(AppConfig):
 
     def ready(self) -> None:
         from accountability.demo.registry import register_demo_loader
-        from accountability.history import register_history_pages
-        from accountability.metrics import register_metric
+        from accountability.platform.history import register_history_pages
+        from accountability.rules.metrics import register_metric
         from households import roles
         from households.demo import load_households
         from households.importers import households, register_matches, verifications  # noqa: F401  (kinds)

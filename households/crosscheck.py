@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import connection
 from django.utils import timezone
 
-from accountability.models.units import SIGNIFICANT_DIGITS, AdminUnit
+from accountability.hierarchy.models import SIGNIFICANT_DIGITS, AdminUnit
 from households.models import POOR_STATUSES, FindingKind, FindingSource, FindingStatus
 
 SUSPICION_SQL = """

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from accountability.demo.people import People
 from accountability.models import AdminUnit, Post, ResponsibilityAssignment
-from households.importers.households import refresh_household_summaries
 from households.models import (
     FindingKind,
     FindingSource,
@@ -26,6 +25,7 @@ from households.models import (
     Relation,
     VerificationFinding,
 )
+from households.services import household_summaries_refresh
 
 STATUS_CYCLE = [
     HouseholdStatus.NOT_EXITED,
@@ -146,7 +146,7 @@ def load_households() -> int:
                         "note": "收入未稳定超过标准",
                     },
                 )
-    refresh_household_summaries(touched)
+    household_summaries_refresh(touched)
     sample = Member.objects.filter(
         household__village__code__startswith="349901", relation=Relation.HEAD
     ).order_by("pk")[:2]

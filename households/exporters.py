@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from openpyxl.styles import Font, PatternFill
 
-from accountability import xlsx
-from accountability.audit import record_export
-from accountability.personal_data import can_see_personal_data, id_number_for, mobile_for
+from accountability.access.audit import audit_record_export
+from accountability.access.personal_data import can_see_personal_data, id_number_for, mobile_for
+from accountability.platform import xlsx
 from households.importers.households import HouseholdsImport
 from households.models import (
     Health,
@@ -85,7 +85,7 @@ def households_workbook(households: QuerySet[Household], user) -> tuple[bytes, i
 
 def export_households(*, user, households: QuerySet[Household], filters: dict) -> bytes:
     content, count = households_workbook(households, user)
-    record_export(
+    audit_record_export(
         user=user, kind="households", filters=filters, row_count=count, masked=not can_see_personal_data(user)
     )
     return content

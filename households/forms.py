@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accountability.idnumbers import id_number_problem, normalise
 from accountability.models import Official
-from accountability.selectors import cadres_for_household
-from accountability.widgets import DayInput
+from accountability.platform.idnumbers import id_number_problem, normalise
+from accountability.platform.widgets import DayInput
+from accountability.responsibility.selectors import cadres_for_household
 from households.models import HelpingMeasure, Household
 from households.services import EDITABLE_HOUSEHOLD_FIELDS
 

@@ -12,10 +12,17 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.db.models.functions import Substr
 
-from accountability.metrics import Fact
+from accountability.hierarchy.models import SIGNIFICANT_DIGITS, AdminLevel
 from accountability.models import HelpingUnitPairing
-from accountability.models.units import SIGNIFICANT_DIGITS
-from households.models import FindingKind, FindingStatus, Household, Member, VerificationFinding
+from accountability.rules.metrics import Fact
+from households.models import (
+    FindingKind,
+    FindingStatus,
+    Household,
+    HouseholdStatus,
+    Member,
+    VerificationFinding,
+)
 from households.registered import registered_during_q
 
 DIGITS = {level: SIGNIFICANT_DIGITS[level] for level in ("village", "township", "county")}
@@ -145,9 +152,9 @@ def _households_of_kind(kind: str):
 misidentified_households = _households_of_kind(FindingKind.MISIDENTIFIED)
 wrong_exit_households = _households_of_kind(FindingKind.WRONG_EXIT)
 
-RURAL_SQL = """
+RURAL_SQL = f"""
 SELECT left(code, %s), sum(rural_population) FROM accountability_adminunit
- WHERE level = 'village' AND code LIKE %s GROUP BY 1
+ WHERE level = '{AdminLevel.VILLAGE.value}' AND code LIKE %s GROUP BY 1
 """
 
 
@@ -203,9 +210,10 @@ def imprecise_persons(
     return facts
 
 
-EXITS_SQL = """
+EXITS_SQL = f"""
 SELECT left(village_id, %s), count(*), coalesce(sum(member_count), 0) FROM households_household
- WHERE village_id LIKE %s AND exit_year = %s AND status IN ('exited', 'returned')
+ WHERE village_id LIKE %s AND exit_year = %s
+   AND status IN ('{HouseholdStatus.EXITED.value}', '{HouseholdStatus.RETURNED.value}')
  GROUP BY 1
 """
 TARGETS_SQL = """

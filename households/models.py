@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accountability.history import tracked
-from accountability.models.responsibility import Tenure
-from accountability.sources import FindingSource
-from accountability.validators import validate_non_negative, validate_phone, validate_record_year
+from accountability.platform.history import tracked
+from accountability.platform.validators import validate_non_negative, validate_phone, validate_record_year
+from accountability.policy.sources import FindingSource
+from accountability.responsibility.models import Tenure
 from households.procedures import Procedure
 
 

@@ -1,6 +1,6 @@
 """Numbers of the registry's procedures (DOMAIN §8, S-7): the notice period, the exit incidence
 limit, whether household exit requires safe drinking water and which notices an exit goes through
-come from the policy profile governing the unit on the day (accountability/profiles.py);
+come from the policy profile governing the unit on the day (accountability/policy/profiles.py);
 the national poverty line is national data, kept here.
 """
 
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accountability.profiles import profile_for
+from accountability.policy.profiles import profile_for
 
 #: National rural poverty line, yuan per person per year, at current prices (2010 constant 2300).
 NATIONAL_POVERTY_LINE = {

@@ -1,6 +1,6 @@
-"""What the registry contributes to the core's roles (accountability/roles.py; docs/roles.md)."""
+"""What the registry contributes to the core's roles (accountability/access/roles.py; docs/roles.md)."""
 
-from accountability.roles import contribute_permissions
+from accountability.access.roles import contribute_permissions
 
 REGISTRY_MODELS = ("household", "member", "helpingcadrepairing", "helpingmeasure", "verificationfinding")
 VIEW_REGISTRY = tuple(f"households.view_{model}" for model in REGISTRY_MODELS)

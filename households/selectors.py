@@ -23,12 +23,12 @@ from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
 
+from accountability.access.scoping import visible_to
+from accountability.hierarchy.models import SIGNIFICANT_DIGITS
+from accountability.hierarchy.selectors import unit_by_code_for
 from accountability.models import AdminLevel, AdminUnit
-from accountability.models.units import SIGNIFICANT_DIGITS
-from accountability.profiles import versions_by_prefix
-from accountability.scoping import visible_to
-from accountability.selectors import unit_by_code_for
-from accountability.validators import ascii_int
+from accountability.platform.validators import ascii_int
+from accountability.policy.profiles import versions_by_prefix
 from households.models import (
     HelpingCadrePairing,
     HelpingMeasure,

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accountability.history import history_context
-from accountability.idnumbers import id_facts, id_number_problem, normalise
+from accountability.access.guards import require_in_jurisdiction, require_permission
 from accountability.models import AdminLevel, AdminUnit
-from accountability.services import require_in_jurisdiction, require_permission
+from accountability.platform.history import history_context
+from accountability.platform.idnumbers import id_facts, id_number_problem, normalise
 from households.models import (
     FindingStatus,
     HelpingCadrePairing,
@@ -25,6 +25,7 @@ from households.models import (
     HouseholdStatus,
     Member,
     ProcedureStep,
+    Relation,
     VerificationFinding,
 )
 from households.policy import registry_policy_for
@@ -80,7 +81,7 @@ def current_run(household: Household, procedure: str) -> tuple[int, list[Procedu
 
 
 @transaction.atomic
-def take_step(
+def procedure_step_take(
     *,
     actor,
     household: Household,
@@ -192,7 +193,7 @@ def household_apply(
             relation="head",
             sex=id_facts(head_id_number).sex,
         )
-    take_step(
+    procedure_step_take(
         actor=actor,
         household=household,
         procedure=Procedure.IDENTIFICATION,
@@ -264,8 +265,7 @@ def member_decrease(*, actor, member: Member, reason: str, on: dt.date) -> Membe
     member.active, member.left_reason, member.left_date = False, reason, on
     with history_context(actor=actor, reason=f"家庭成员减少：{reason}"):
         member.save(update_fields=["active", "left_reason", "left_date"])
-        household.member_count = household.members.filter(active=True).count()
-        household.save(update_fields=["member_count"])
+        household_summaries_refresh({household.pk})
     return member
 
 
@@ -380,7 +380,7 @@ def household_transfer(*, actor, household: Household, to_village: AdminUnit, re
 
 
 @transaction.atomic
-def measure_add(*, actor, household: Household, kind: str, description: str, year: int) -> HelpingMeasure:
+def measure_create(*, actor, household: Household, kind: str, description: str, year: int) -> HelpingMeasure:
     """Record a helping measure (H-4: concrete measures for every registered household)."""
     require_in_jurisdiction(actor, household.village_id)
     require_permission(actor, "households.add_helpingmeasure")
@@ -392,7 +392,9 @@ def measure_add(*, actor, household: Household, kind: str, description: str, yea
 
 
 @transaction.atomic
-def cadre_pair(*, actor, household: Household, official, valid_from: dt.date) -> HelpingCadrePairing:
+def cadre_pairing_create(
+    *, actor, household: Household, official, valid_from: dt.date
+) -> HelpingCadrePairing:
     """Pair a helping cadre (帮扶责任人) with the household from ``valid_from``; a pairing in force
     with another cadre ends the day before (one helping contact at a time, H-4)."""
     require_in_jurisdiction(actor, household.village_id)
@@ -413,3 +415,27 @@ def cadre_pair(*, actor, household: Household, official, valid_from: dt.date) ->
         return HelpingCadrePairing.objects.create(
             household=household, official=official, valid_from=valid_from
         )
+
+
+#: one statement, whatever the number of households; a household without active members counts 0
+SUMMARIES_SQL = """
+UPDATE households_household h
+   SET member_count = s.members, head_name = COALESCE(s.head, h.head_name)
+  FROM (SELECT hh.id, count(m.id) AS members, max(m.name) FILTER (WHERE m.relation = %(head)s) AS head
+          FROM households_household hh
+          LEFT JOIN households_member m ON m.household_id = hh.id AND m.active
+         WHERE hh.id = ANY(%(ids)s)
+         GROUP BY hh.id) s
+ WHERE h.id = s.id
+   AND (h.member_count IS DISTINCT FROM s.members
+        OR h.head_name IS DISTINCT FROM COALESCE(s.head, h.head_name))
+"""
+
+
+def household_summaries_refresh(household_ids: set[int] | list[int]) -> None:
+    """The one place that keeps ``member_count`` and ``head_name`` in step with the active members
+    (services, imports, the demo and the synthetic generator all call it); rows whose values do not
+    change are not written, so the history records real changes only."""
+    if household_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(SUMMARIES_SQL, {"head": Relation.HEAD.value, "ids": list(household_ids)})

@@ -16,9 +16,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from accountability import xlsx
-from accountability.history import history_context
-from accountability.idnumbers import check_character
 from accountability.models import (
     AdminLevel,
     AdminUnit,
@@ -28,6 +25,9 @@ from accountability.models import (
     Post,
     ResponsibilityAssignment,
 )
+from accountability.platform import xlsx
+from accountability.platform.history import history_context
+from accountability.platform.idnumbers import check_character
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"

@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accountability.audit import record_unmasking
-from accountability.dates import parse_day
-from accountability.errors import error_text, form_error
-from accountability.selectors import UNIT_NOT_FOUND, unit_by_code_for
-from accountability.validators import ascii_int
-from accountability.views import xlsx_response
+from accountability.access.audit import audit_record_unmasking
+from accountability.hierarchy.selectors import UNIT_NOT_FOUND, unit_by_code_for
+from accountability.platform.dates import parse_day
+from accountability.platform.errors import error_text, form_error
+from accountability.platform.validators import ascii_int
+from accountability.platform.views import xlsx_response
 from households import selectors, services
 from households.exporters import export_households
 from households.forms import CadrePairingForm, HouseholdEditForm, HouseholdTransferForm, MeasureForm
@@ -33,7 +33,6 @@ def household_list(request):
         "statuses": HouseholdStatus.choices,
         "attributes": PovertyAttribute.choices,
         "causes": PovertyCause.choices,
-        "query": request.GET.copy(),
     }
     return render(request, "households/household_list.html", context)
 
@@ -41,7 +40,7 @@ def household_list(request):
 @login_required
 def household_detail(request, pk: int):
     household = selectors.household_for(request.user, pk, timezone.localdate())
-    record_unmasking(request=request, subject=f"household:{household.pk}")
+    audit_record_unmasking(request=request, subject=f"household:{household.pk}")
     context = {
         "household": household,
         "four_haves_missing": selectors.four_haves_missing(household),
@@ -84,13 +83,13 @@ def household_edit(request, pk: int):
 
 @login_required
 @require_POST
-def measure_add(request, pk: int):
+def measure_create(request, pk: int):
     household = selectors.household_for(request.user, pk)
     form = MeasureForm(request.POST, prefix="measure")
     try:
         if not form.is_valid():
             raise form_error(form)
-        services.measure_add(actor=request.user, household=household, **form.cleaned_data)
+        services.measure_create(actor=request.user, household=household, **form.cleaned_data)
         messages.success(request, "帮扶措施已记录。")
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
@@ -119,13 +118,13 @@ def household_transfer(request, pk: int):
 
 @login_required
 @require_POST
-def cadre_pair(request, pk: int):
+def cadre_pairing_create(request, pk: int):
     household = selectors.household_for(request.user, pk)
     form = CadrePairingForm(request.POST, prefix="pairing", user=request.user, household=household)
     try:
         if not form.is_valid():
             raise form_error(form)
-        services.cadre_pair(
+        services.cadre_pairing_create(
             actor=request.user,
             household=household,
             official=form.cleaned_data["id_number"],
@@ -172,7 +171,6 @@ def annual_adjustment(request):
         "rows": selectors.annual_adjustment(request.user, year, level),
         "events": events,
         "members_left": selectors.members_left_in(request.user, year)[:200],
-        "query": request.GET.copy(),
     }
     return render(request, "households/annual_adjustment.html", context)
 
@@ -183,7 +181,7 @@ def household_step(request, pk: int):
     household = selectors.household_for(request.user, pk)
     procedure, _, step = request.POST.get("step", "").partition(".")
     try:
-        services.take_step(
+        services.procedure_step_take(
             actor=request.user,
             household=household,
             procedure=procedure,

@@ -8,9 +8,9 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
+from accountability.access.roles import role_group
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.models import AdminUnit
-from accountability.roles import role_group
 from tests.factories import UserFactory
 
 UNIT_HEADERS = ["行政区划代码", "名称", "层级", "上级代码", "是否贫困村", "计划出列年度", "出列年度"]

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from accountability.access.roles import role_group
 from accountability.demo.hierarchy import load_hierarchy
-from accountability.roles import role_group
 from funds import services
 from funds.models import ProjectCategory
 from tests.factories import UserFactory

@@ -11,9 +11,9 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
 
-from accountability.audit import audit_events_for, user_unlock
+from accountability.access.audit import audit_events_for, user_unlock
+from accountability.access.roles import role_group, sync_roles
 from accountability.models import AuditEvent, AuditKind
-from accountability.roles import role_group, sync_roles
 from tests.factories import UserFactory
 
 EAST = "349901000000"  # a county of the demo city

@@ -22,7 +22,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from pghistory.models import Event
 
-from accountability.backup import Connection, row_counts
+from accountability.platform.backup import Connection, row_counts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from accountability import cases as case_services
+from accountability.access.roles import role_group
+from accountability.cases import services as case_services
+from accountability.cases.selectors import award_ineligible_for, eligibility_of, veto_for
 from accountability.models import (
     AccountabilityCase,
     AdminUnit,
@@ -28,9 +30,7 @@ from accountability.models import (
     Post,
     ResponsibilityAssignment,
 )
-from accountability.roles import role_group
-from accountability.rule_runs import run_rules
-from accountability.selectors_cases import award_ineligible_for, eligibility_of, veto_for
+from accountability.rules.runs import run_rules
 from households.models import VerificationFinding
 from tests.factories import UserFactory
 from tests.test_rules_engine import AS_OF, COUNTY, TOWNSHIP, VILLAGE, YEAR, city, findings, household, people  # noqa: F401

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from accountability import tasks
-from accountability.health import HEARTBEAT_CACHE_KEY, HEARTBEAT_TASK_NAME, check_beat, check_worker
-from accountability.importing.service import create_job
+from accountability.importing.services import create_job
 from accountability.models import AdminUnit, ImportStatus
+from accountability.platform.health import HEARTBEAT_CACHE_KEY, HEARTBEAT_TASK_NAME, check_beat, check_worker
 from config.celery import app
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -143,11 +143,11 @@ def test_beat_sends_the_heartbeat_and_the_worker_runs_it(worker, queue):
 
 
 def test_beat_runs_the_rules_and_the_worker_records_alerts_and_digests(worker, queue):
+    from accountability.access.roles import role_group, sync_roles
     from accountability.demo.hierarchy import load_hierarchy
     from accountability.demo.responsibility import load_responsibility
     from accountability.models import Alert, Notification, PolicyProfile
-    from accountability.presets import install_preset
-    from accountability.roles import role_group, sync_roles
+    from accountability.policy.presets import install_preset
     from households.models import Household, VerificationFinding
     from tests.factories import UserFactory
 

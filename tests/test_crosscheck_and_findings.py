@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from accountability.models import User
 from households import services
 from households.crosscheck import run_cross_check

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from accountability.csp import STRICT_POLICY
 from accountability.models import User
+from accountability.platform.csp import STRICT_POLICY
 from tests.demo_data import demo_db  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +118,7 @@ def test_the_attendance_sheet_is_linked_from_the_visits_page_for_who_may_use_it(
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo_db")
 def test_the_unread_badge_is_not_red_on_the_red_top_bar(client):
-    from accountability.models.notifications import Notification
+    from accountability.platform.models import Notification
 
     user = User.objects.get(username="county_office")
     Notification.objects.create(recipient=user, kind="test", title="测试", body="正文", dedupe_key="csp-test")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from funds.models import Acceptance, Project, Stage
 
 pytestmark = pytest.mark.django_db

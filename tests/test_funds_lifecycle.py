@@ -98,7 +98,7 @@ def test_f2_expert_review_at_the_threshold_office_review_below(people):
 
 
 def test_the_threshold_is_profile_data(people):
-    from accountability.presets import ensure_default_profile
+    from accountability.policy.presets import ensure_default_profile
 
     FundSettings.objects.create(profile=ensure_default_profile(), expert_review_threshold=Decimal("200000"))
     project = new_project(people["county"], subsidy="300000")
@@ -135,7 +135,7 @@ def test_township_cannot_approve_and_outsiders_cannot_touch(people, user_in):
         services.projects_approve(actor=people["township"], projects=[project], on=D(2024, 3, 1))
     with pytest.raises(PermissionDenied):
         services.project_apply(actor=people["auditor"], project=project, on=D(2024, 2, 1))
-    from accountability.roles import role_group
+    from accountability.access.roles import role_group
 
     stranger = user_in("349902000000")
     stranger.groups.add(role_group("county_office"))

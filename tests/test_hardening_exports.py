@@ -7,11 +7,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from accountability import xlsx as core_xlsx
 from accountability.demo.people import People
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from accountability.importing.workbooks import error_workbook, template_workbook
 from accountability.models import ImportJob
+from accountability.platform import xlsx as core_xlsx
 from households.exporters import households_workbook
 from households.models import Household, Member
 from tests.factories import UserFactory
@@ -83,7 +83,7 @@ def test_error_workbook_keeps_formulas_of_the_upload_as_text(tmp_path, county):
 
 @pytest.mark.django_db
 def test_templates_have_no_formula_cells():
-    import accountability.importers  # noqa: F401  (registers the kinds)
+    import accountability.importing  # noqa: F401  (registers the kinds)
     from accountability.importing.kinds import REGISTRY
 
     assert REGISTRY

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-import accountability.importers  # noqa: F401  (registers the kinds)
+import accountability.importing  # noqa: F401  (registers the kinds)
 import households.importers.households
 import households.importers.register_matches
 import households.importers.verifications  # noqa: F401
 import visits.importers.visits  # noqa: F401
 from accountability.demo.people import People
-from accountability.importing import service
+from accountability.importing import services as import_services
 from accountability.importing.kinds import REGISTRY
 from accountability.models import ImportJob, ImportStatus, User
 from households.models import Member
@@ -164,8 +164,10 @@ def test_random_workbooks_never_escape_or_stick(kind, capsys):
             path.unlink()
 
     def check(spec, path):
-        job = service.create_job(kind=kind, path=path, file_name="f.xlsx", actor=user, strict=spec["strict"])
-        job = service.validate_job(job)
+        job = import_services.create_job(
+            kind=kind, path=path, file_name="f.xlsx", actor=user, strict=spec["strict"]
+        )
+        job = import_services.validate_job(job)
         seen[f"preview:{job.status}"] += 1
         seen["rows"] += job.total_rows
         seen["invalid rows"] += job.invalid_rows
@@ -174,7 +176,7 @@ def test_random_workbooks_never_escape_or_stick(kind, capsys):
         assert job.status in {ImportStatus.VALIDATED, ImportStatus.REJECTED}, (job.status, job.message)
         if job.status == ImportStatus.VALIDATED:
             before = table_counts()
-            job = service.confirm_job(ImportJob.objects.get(pk=job.pk), actor=user)
+            job = import_services.confirm_job(ImportJob.objects.get(pk=job.pk), actor=user)
             job.refresh_from_db()
             assert job.status in TERMINAL, job.status
             seen[f"confirm:{job.status}"] += 1
@@ -197,7 +199,7 @@ def test_reimport_with_another_head_is_no_integrity_error(tmp_path):
         workbook.active.append(member(V1, "Z0", name, people.id_number(V1)))
         path = tmp_path / f"{index}.xlsx"
         workbook.save(path)
-        job = service.run_import(kind="households", path=path, actor=user)
+        job = import_services.run_import(kind="households", path=path, actor=user)
         assert job.status in TERMINAL
     # the second file names another head for the same household: a row error, never a database error
     assert job.errors and not Member.objects.filter(name="乙").exists()

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
 from accountability.demo.people import People
-from accountability.idnumbers import PATTERN, id_number_problem
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
+from accountability.platform.idnumbers import PATTERN, id_number_problem
 from households.forms import MeasureForm
 from households.models import Household, Member
 from tests.test_households_import import HEADERS, V1, errors_by_row, member

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from accountability.importing import service
+from accountability.importing import services as import_services
 from accountability.importing.reaper import fail_stuck_jobs
 from accountability.models import ImportJob, ImportStatus
 from accountability.tasks import fail_stuck_imports
@@ -20,7 +20,7 @@ def job_of(xlsx, demo_city):
     user = UserFactory(username="county", jurisdiction_id="349901000000", is_superuser=True)
 
     def make(status: str, minutes_ago: int) -> ImportJob:
-        job = service.create_job(kind="units", path=xlsx([]), file_name="u.xlsx", actor=user)
+        job = import_services.create_job(kind="units", path=xlsx([]), file_name="u.xlsx", actor=user)
         ImportJob.objects.filter(pk=job.pk).update(
             status=status, status_changed_at=timezone.now() - dt.timedelta(minutes=minutes_ago)
         )

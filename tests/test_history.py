@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
-from accountability.history import bind_context_to_transaction, events_for, history_context
 from accountability.models import AdminLevel, AdminUnit
+from accountability.platform.history import bind_context_to_transaction, events_for, history_context
 
 AdminUnitEvent = apps.get_model("accountability", "AdminUnitEvent")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from accountability.access.roles import role_group
 from accountability.demo.people import People
-from accountability.idnumbers import check_character
-from accountability.importing.service import run_import
-from accountability.roles import role_group
+from accountability.importing.services import run_import
+from accountability.platform.idnumbers import check_character
 from households.models import Household, HouseholdStatus, Member, Relation
 from tests.factories import UserFactory
 
@@ -171,8 +171,8 @@ def test_the_database_keeps_one_head_and_unique_active_ids(county_user, people):
 def test_export_then_import_is_lossless_for_a_role_with_the_right(
     client, xlsx, county_user, people, tmp_path
 ):
+    from accountability.access.roles import sync_roles
     from accountability.models import ExportRecord
-    from accountability.roles import sync_roles
 
     sync_roles()
     county_user.groups.set([role_group("county_office")])
@@ -346,3 +346,39 @@ def test_an_id_number_on_two_rows_of_one_household_is_an_error_on_both(xlsx, cou
         3: [("证件号码", "该证件号码在本文件中重复出现（另见第 2 行）")],
     }
     assert (job.status, Household.objects.count()) == ("done", 0)
+
+
+@pytest.mark.django_db
+def test_summaries_follow_the_active_members_and_count_zero_when_none_is_left(county_user, people):
+    """One maintenance path for member_count and head_name (households.services)."""
+    from households.services import household_summaries_refresh
+
+    household = Household.objects.create(
+        village_id=V1,
+        number="S1",
+        head_name="旧名",
+        member_count=5,
+        attribute="ordinary",
+        main_cause="illness",
+        identified_year=2015,
+        status="not_exited",
+    )
+    first17 = people.id_number(V1)[:17]
+    Member.objects.create(
+        household=household,
+        name="甲",
+        id_number=first17 + check_character(first17),
+        relation=Relation.HEAD,
+        sex="male",
+    )
+    Member.objects.create(
+        household=household, name="乙", id_number=people.id_number(V1), relation="spouse", sex="female"
+    )
+    household_summaries_refresh({household.pk})
+    household.refresh_from_db()
+    assert (household.member_count, household.head_name) == (2, "甲")
+
+    Member.objects.filter(household=household).update(active=False)
+    household_summaries_refresh({household.pk})
+    household.refresh_from_db()
+    assert (household.member_count, household.head_name) == (0, "甲")  # no head left: the name is kept

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accountability.demo.people import People
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from households.models import Household, Member
 from tests.test_households_import import HEADERS, V1, V2, member
 

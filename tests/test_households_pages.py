@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accountability.idnumbers import mask_id_number
 from accountability.models import User
+from accountability.platform.idnumbers import mask_id_number
 from households.models import Household, HouseholdStatus, Member
 from households.rules import missing_four_haves
 from tests.demo_data import demo_db  # noqa: F401

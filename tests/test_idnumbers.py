@@ -2,7 +2,13 @@ import datetime as dt
 
 import pytest
 
-from accountability.idnumbers import check_character, id_facts, id_number_problem, mask_id_number, mask_mobile
+from accountability.platform.idnumbers import (
+    check_character,
+    id_facts,
+    id_number_problem,
+    mask_id_number,
+    mask_mobile,
+)
 
 VALID = "11010519491231002X"  # the standard's own example
 

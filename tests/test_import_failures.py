@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from accountability.demo.people import People
 from accountability.importing.kinds import REGISTRY
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from accountability.models import ImportJob, ImportStatus
 from households.importers.households import HouseholdsImport
 from households.models import Household, Member
@@ -61,7 +61,7 @@ def test_an_error_while_writing_fails_the_job_and_writes_nothing(
     breaking_kinds,
     caplog,
 ):
-    with caplog.at_level(logging.ERROR, logger="accountability.importing.service"):
+    with caplog.at_level(logging.ERROR, logger="accountability.importing.services"):
         job = run_import(
             kind=BreaksAfterWriting.name, path=xlsx(rows(people), headers=HEADERS), actor=county_user
         )

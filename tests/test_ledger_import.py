@@ -10,7 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from funds.ledger.importers import FundEntriesImport
 from funds.ledger.models import EntryKind, LedgerAccount, LedgerEntry
 from tests.ledger_helpers import COUNTY, make_project, poster, report_progress

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from accountability.roles import role_group
+from accountability.access.roles import role_group
 from funds.ledger import exports, services, views
 from funds.ledger.models import ExportStatus, LedgerExport
 from tests.factories import UserFactory

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from accountability.demo.people import People
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from accountability.models import (
     Official,
     Organisation,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from accountability.idnumbers import mask_id_number
 from accountability.models import Official, User
+from accountability.platform.idnumbers import mask_id_number
 from tests.demo_data import demo_db  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("demo_db")

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accountability.access.roles import role_group, sync_roles
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.people import People
 from accountability.models import AdminUnit, Official, Organisation
-from accountability.roles import role_group, sync_roles
 from households import selectors, services
 from households.models import HelpingCadrePairing, Household, HouseholdStatus, Member, ProcedureStep
 from households.rules import below_limit, incidence_percent, poor_village_verdict
@@ -249,14 +249,14 @@ def test_cadre_pairing_replaces_the_current_one(village_official):
         )
         for n in range(2)
     )
-    services.cadre_pair(
+    services.cadre_pairing_create(
         actor=village_official, household=target, official=first, valid_from=dt.date(2020, 1, 1)
     )
     with pytest.raises(ValidationError, match="已是该户的帮扶责任人"):
-        services.cadre_pair(
+        services.cadre_pairing_create(
             actor=village_official, household=target, official=first, valid_from=dt.date(2020, 2, 1)
         )
-    services.cadre_pair(
+    services.cadre_pairing_create(
         actor=village_official, household=target, official=second, valid_from=dt.date(2021, 3, 1)
     )
     pairings = list(HelpingCadrePairing.objects.filter(household=target).order_by("valid_from"))
@@ -294,7 +294,7 @@ def test_poor_village_api(city, client):
 @pytest.mark.django_db
 def test_the_exit_limit_is_a_profile_setting(city):
     from accountability.models import PolicyProfile
-    from accountability.presets import install_preset
+    from accountability.policy.presets import install_preset
 
     PolicyProfile.objects.all().delete()
     profile = install_preset("suzhou", jurisdiction=None, effective_from=dt.date(2015, 1, 1))

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accountability.access.roles import role_group, sync_roles
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.people import People
-from accountability.roles import role_group, sync_roles
 from households import selectors, services
 from households.models import Household, HouseholdStatus, ProcedureStep
 from households.procedures import Done, step_problem
@@ -137,7 +137,9 @@ def apply(actors, on=None):
 
 
 def step(actors, role, household, procedure, code, on):
-    return services.take_step(actor=actors[role], household=household, procedure=procedure, step=code, on=on)
+    return services.procedure_step_take(
+        actor=actors[role], household=household, procedure=procedure, step=code, on=on
+    )
 
 
 @pytest.mark.django_db
@@ -241,7 +243,7 @@ def test_exit_procedure_in_order(actors):
 def test_exit_notices_are_a_profile_setting(actors):
     """The 004 篇5 variant: a village notice, then a township review without a notice of its own."""
     from accountability.models import PolicyProfile
-    from accountability.presets import ensure_default_profile
+    from accountability.policy.presets import ensure_default_profile
 
     ensure_default_profile()
     PolicyProfile.objects.update(exit_notices="village_notice")
@@ -263,7 +265,7 @@ def test_exit_notices_are_a_profile_setting(actors):
 @pytest.mark.django_db
 def test_exit_requires_safe_water_only_where_the_profile_says_so(actors):
     from accountability.models import PolicyProfile
-    from accountability.presets import ensure_default_profile
+    from accountability.policy.presets import ensure_default_profile
 
     ensure_default_profile()
     household = exit_ready(apply(actors))
@@ -290,7 +292,7 @@ def test_writes_outside_the_jurisdiction_are_refused(actors):
     outsider = UserFactory(username="other", jurisdiction_id="349901101202")
     outsider.groups.set([role_group("village_official")])
     with pytest.raises(PermissionDenied):
-        services.take_step(
+        services.procedure_step_take(
             actor=outsider, household=household, procedure="identification", step="survey", on=D(2020, 3, 2)
         )
     assert ProcedureStep.objects.filter(household=household).count() == 1

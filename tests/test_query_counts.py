@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accountability.access.roles import role_group, sync_roles
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.people import People
 from accountability.models import (
@@ -32,8 +33,7 @@ from accountability.models import (
     ResponsibilityAssignment,
     RuleRun,
 )
-from accountability.presets import install_preset
-from accountability.roles import role_group, sync_roles
+from accountability.policy.presets import install_preset
 from households.models import HelpingCadrePairing, Household, Member, VerificationFinding
 from tests.factories import UserFactory
 

@@ -20,12 +20,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accountability.cases import case_open_from_alert
+from accountability.cases.services import case_open_from_alert
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.models import AdminUnit, Alert, EscalationRule, PolicyProfile
-from accountability.presets import install_preset
-from accountability.rule_runs import run_rules
-from accountability.sources import BELOW_PROVINCIAL, PROVINCIAL_OR_ABOVE, FindingSource
+from accountability.policy.presets import install_preset
+from accountability.policy.sources import BELOW_PROVINCIAL, PROVINCIAL_OR_ABOVE, FindingSource
+from accountability.rules.runs import run_rules
 from households import selectors
 from households.metrics import (
     counted_households,
@@ -459,7 +459,7 @@ def test_rates_agree_with_a_plain_reference(city, data):
 
 
 def test_the_level_of_the_counted_sources_is_the_lowest_and_unstated_says_nothing():
-    from accountability.sources import lowest_level
+    from accountability.policy.sources import lowest_level
 
     assert lowest_level(PROVINCIAL_OR_ABOVE) == "provincial"
     assert lowest_level(["national_assessment", "central_audit"]) == "national"

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accountability import selectors, services
 from accountability.demo.responsibility import GAP_VILLAGE, HANDOVER_DAY, HANDOVER_VILLAGE
 from accountability.models import AdminUnit, Official, Post, ResponsibilityAssignment, User
+from accountability.responsibility.selectors import holders, holders_between, holders_on, responsibility_gaps
+from accountability.responsibility.services import assignment_create, assignment_handover
 from tests.demo_data import demo_db  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("demo_db")
@@ -31,8 +32,8 @@ def a_village_official() -> Official:
 
 @pytest.mark.django_db
 def test_selector_returns_the_predecessor_before_the_handover_and_the_successor_after():
-    before = selectors.holders(Post.VILLAGE_SECRETARY, VILLAGE, HANDOVER_DAY - dt.timedelta(days=1))
-    after = selectors.holders(Post.VILLAGE_SECRETARY, VILLAGE, HANDOVER_DAY)
+    before = holders(Post.VILLAGE_SECRETARY, VILLAGE, HANDOVER_DAY - dt.timedelta(days=1))
+    after = holders(Post.VILLAGE_SECRETARY, VILLAGE, HANDOVER_DAY)
     assert len(before) == len(after) == 1
     assert before[0].official_id != after[0].official_id
     assert after[0].valid_from == HANDOVER_DAY
@@ -41,22 +42,16 @@ def test_selector_returns_the_predecessor_before_the_handover_and_the_successor_
 
 @pytest.mark.django_db
 def test_holders_over_a_period_spanning_the_handover_are_both():
-    year = selectors.holders_between(
-        Post.VILLAGE_SECRETARY, VILLAGE, dt.date(2026, 1, 1), dt.date(2026, 12, 31)
-    )
+    year = holders_between(Post.VILLAGE_SECRETARY, VILLAGE, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert len(year) == 2
-    first_half = selectors.holders_between(
-        Post.VILLAGE_SECRETARY, VILLAGE, dt.date(2026, 1, 1), dt.date(2026, 6, 30)
-    )
+    first_half = holders_between(Post.VILLAGE_SECRETARY, VILLAGE, dt.date(2026, 1, 1), dt.date(2026, 6, 30))
     assert len(first_half) == 1
 
 
 @pytest.mark.django_db
 def test_holders_on_a_date_for_the_whole_city_is_one_query():
     with CaptureQueriesContext(connection) as queries:
-        result = selectors.holders_on(
-            dt.date(2026, 3, 1), posts=[Post.VILLAGE_SECRETARY, Post.FIRST_SECRETARY]
-        )
+        result = holders_on(dt.date(2026, 3, 1), posts=[Post.VILLAGE_SECRETARY, Post.FIRST_SECRETARY])
     assert len(queries) == 1
     assert len([key for key in result if key[1] == Post.VILLAGE_SECRETARY]) == 24
 
@@ -65,8 +60,8 @@ def test_holders_on_a_date_for_the_whole_city_is_one_query():
 def test_handover_closes_the_old_tenure_and_opens_the_new(county_office):
     successor = a_village_official()
     unit = AdminUnit.objects.get(code="349901101202")
-    old = selectors.holders(Post.VILLAGE_SECRETARY, unit.code, dt.date(2026, 9, 1))[0]
-    services.handover(
+    old = holders(Post.VILLAGE_SECRETARY, unit.code, dt.date(2026, 9, 1))[0]
+    assignment_handover(
         actor=county_office,
         scope_unit=unit,
         post=Post.VILLAGE_SECRETARY,
@@ -74,20 +69,14 @@ def test_handover_closes_the_old_tenure_and_opens_the_new(county_office):
         on=dt.date(2026, 9, 1),
         reason="换届",
     )
-    assert (
-        selectors.holders(Post.VILLAGE_SECRETARY, unit.code, dt.date(2026, 8, 31))[0].official_id
-        == old.official_id
-    )
-    assert (
-        selectors.holders(Post.VILLAGE_SECRETARY, unit.code, dt.date(2026, 9, 1))[0].official_id
-        == successor.pk
-    )
+    assert holders(Post.VILLAGE_SECRETARY, unit.code, dt.date(2026, 8, 31))[0].official_id == old.official_id
+    assert holders(Post.VILLAGE_SECRETARY, unit.code, dt.date(2026, 9, 1))[0].official_id == successor.pk
 
 
 @pytest.mark.django_db
 def test_a_single_holder_post_cannot_overlap(county_office):
     with pytest.raises(ValidationError, match="同一时间只能由一人担任"):
-        services.assignment_create(
+        assignment_create(
             actor=county_office,
             official=a_village_official(),
             scope_unit=AdminUnit.objects.get(code="349901101203"),
@@ -99,20 +88,20 @@ def test_a_single_holder_post_cannot_overlap(county_office):
 @pytest.mark.django_db
 def test_a_multi_holder_post_may_have_several_holders(county_office):
     unit = AdminUnit.objects.get(code="349901101203")
-    services.assignment_create(
+    assignment_create(
         actor=county_office,
         official=a_village_official(),
         scope_unit=unit,
         post=Post.VILLAGE_HOUSEHOLD_CADRE,
         valid_from=dt.date(2025, 1, 1),
     )
-    assert len(selectors.holders(Post.VILLAGE_HOUSEHOLD_CADRE, unit.code, dt.date(2025, 6, 1))) == 2
+    assert len(holders(Post.VILLAGE_HOUSEHOLD_CADRE, unit.code, dt.date(2025, 6, 1))) == 2
 
 
 @pytest.mark.django_db
 def test_the_post_must_match_the_level_of_the_unit(county_office):
     with pytest.raises(ValidationError, match="责任范围应为村级单位"):
-        services.assignment_create(
+        assignment_create(
             actor=county_office,
             official=a_village_official(),
             scope_unit=AdminUnit.objects.get(code=TOWNSHIP),
@@ -125,7 +114,7 @@ def test_the_post_must_match_the_level_of_the_unit(county_office):
 def test_writes_outside_the_jurisdiction_are_refused_without_effect(county_office):
     before = ResponsibilityAssignment.objects.count()
     with pytest.raises(PermissionDenied):
-        services.assignment_create(
+        assignment_create(
             actor=county_office,
             official=a_village_official(),
             scope_unit=AdminUnit.objects.get(code="349902101201"),
@@ -139,7 +128,7 @@ def test_writes_outside_the_jurisdiction_are_refused_without_effect(county_offic
 def test_roles_without_the_permission_cannot_assign():
     township_staff = User.objects.get(username="township_staff")
     with pytest.raises(PermissionDenied):
-        services.assignment_create(
+        assignment_create(
             actor=township_staff,
             official=a_village_official(),
             scope_unit=AdminUnit.objects.get(code="349901101203"),
@@ -151,7 +140,7 @@ def test_roles_without_the_permission_cannot_assign():
 @pytest.mark.django_db
 def test_gaps_name_the_poor_village_without_first_secretary_and_helping_unit():
     admin = User.objects.get(username="admin")
-    gaps = selectors.responsibility_gaps(admin, dt.date(2026, 3, 1))
+    gaps = responsibility_gaps(admin, dt.date(2026, 3, 1))
     assert {(g.unit_code, g.missing) for g in gaps} == {
         (GAP_VILLAGE, "first_secretary"),
         (GAP_VILLAGE, "helping_unit"),
@@ -163,9 +152,9 @@ def test_a_township_without_its_county_leader_is_a_gap(county_office):
     ResponsibilityAssignment.objects.filter(
         scope_unit_id=TOWNSHIP, post=Post.COUNTY_LEADER_FOR_TOWNSHIP
     ).update(valid_to=dt.date(2026, 1, 31))
-    gaps = selectors.responsibility_gaps(county_office, dt.date(2026, 2, 1))
+    gaps = responsibility_gaps(county_office, dt.date(2026, 2, 1))
     assert [(g.unit_code, g.missing_label) for g in gaps] == [(TOWNSHIP, "包乡镇县领导")]
-    assert selectors.responsibility_gaps(county_office, dt.date(2026, 1, 31)) == []
+    assert responsibility_gaps(county_office, dt.date(2026, 1, 31)) == []
 
 
 @pytest.mark.django_db
@@ -173,12 +162,10 @@ def test_gaps_are_scoped_and_use_a_constant_number_of_queries():
     county2 = User.objects.get(username="county2_office")
     county2.jurisdiction  # noqa: B018  (load it before counting)
     with CaptureQueriesContext(connection) as queries:
-        gaps = selectors.responsibility_gaps(county2, dt.date(2026, 3, 1))
+        gaps = responsibility_gaps(county2, dt.date(2026, 3, 1))
     assert {g.unit_code for g in gaps} == {GAP_VILLAGE}
     assert len(queries) == 3
-    assert (
-        selectors.responsibility_gaps(User.objects.get(username="county_office"), dt.date(2026, 3, 1)) == []
-    )
+    assert responsibility_gaps(User.objects.get(username="county_office"), dt.date(2026, 3, 1)) == []
 
 
 @pytest.mark.django_db

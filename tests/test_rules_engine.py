@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accountability import cases as case_services
+from accountability.access.roles import role_group, sync_roles
+from accountability.cases import services as case_services
+from accountability.cases.rules import consequences, transition_problem
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.responsibility import HANDOVER_DAY, HANDOVER_VILLAGE, load_responsibility
-from accountability.metrics import Fact
 from accountability.models import (
     AccountabilityCase,
     AdminUnit,
@@ -31,11 +32,10 @@ from accountability.models import (
     Post,
     ResponsibilityAssignment,
 )
-from accountability.presets import install_preset
-from accountability.roles import role_group, sync_roles
-from accountability.rule_runs import run_rules
-from accountability.rules_cases import consequences, transition_problem
-from accountability.rules_engine import Condition, condition_met
+from accountability.policy.presets import install_preset
+from accountability.rules.engine import Condition, condition_met
+from accountability.rules.metrics import Fact
+from accountability.rules.runs import run_rules
 from households.models import Household, HouseholdStatus, VerificationFinding
 from tests.factories import UserFactory
 

@@ -1,7 +1,7 @@
 import pytest
 
+from accountability.hierarchy.rules import code_problem, level_problem, parent_code
 from accountability.models import AdminLevel
-from accountability.rules_units import code_problem, level_problem, parent_code
 
 C, X, T, V = AdminLevel.CITY, AdminLevel.COUNTY, AdminLevel.TOWNSHIP, AdminLevel.VILLAGE
 

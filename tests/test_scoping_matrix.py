@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from accountability.access.roles import ROLES, role_group
 from accountability.demo.people import People
 from accountability.models import (
     AccountabilityCase,
@@ -21,7 +22,6 @@ from accountability.models import (
     ResponsibilityAssignment,
     User,
 )
-from accountability.roles import ROLES, role_group
 from households.models import HelpingCadrePairing, Household, VerificationFinding
 from tests.demo_data import demo_db  # noqa: F401
 from tests.ledger_helpers import ledger_at

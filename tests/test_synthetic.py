@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from accountability.idnumbers import id_facts, id_number_problem
+from accountability.platform.idnumbers import id_facts, id_number_problem
 from households.models import Household, Member, VerificationFinding
 from households.synthetic import SyntheticCity
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accountability.history import events_for
 from accountability.models import Official, Organisation, User
-from accountability.services import official_transfer
+from accountability.platform.history import events_for
+from accountability.responsibility.services import official_transfer
 from households.models import Household
 from households.services import household_transfer
 from tests.demo_data import demo_db  # noqa: F401

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from accountability.models import AdminUnit, ImportStatus
 
 GOOD = [

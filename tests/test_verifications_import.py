@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accountability.demo.people import People
-from accountability.importing.service import run_import
+from accountability.importing.services import run_import
 from accountability.models import User
 from households.models import FindingStatus, Household, VerificationFinding
 from tests.demo_data import demo_db  # noqa: F401

@@ -20,13 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from accountability.access.roles import role_group
 from accountability.demo.people import People
-from accountability.history import HISTORY_PAGES, history_context
-from accountability.idnumbers import check_character
-from accountability.importing import service
+from accountability.importing import services as import_services
 from accountability.importing.kinds import REGISTRY
 from accountability.models import AdminUnit, ImportJob, ImportStatus, Official, User
-from accountability.roles import role_group
+from accountability.platform.history import HISTORY_PAGES, history_context
+from accountability.platform.idnumbers import check_character
 from households.models import Household, Member
 from tests.conftest import write_xlsx, xlsx_bytes
 from tests.demo_data import demo_db  # noqa: F401
@@ -212,8 +212,8 @@ def validated_job(tmp_path, kind: str) -> ImportJob:
     headers, rows = job_rows(kind)
     path = write_xlsx(tmp_path / f"{kind}.xlsx", headers, rows)
     owner = User.objects.get(username=OWNERS[kind])
-    job = service.create_job(kind=kind, path=path, file_name=path.name, actor=owner)
-    service.validate_job(job)
+    job = import_services.create_job(kind=kind, path=path, file_name=path.name, actor=owner)
+    import_services.validate_job(job)
     assert job.can_confirm, job.errors
     return job
 
@@ -326,8 +326,8 @@ def test_a_job_of_a_refused_user_cannot_be_confirmed_by_him(client, tmp_path):
     headers, rows = job_rows("units")
     path = write_xlsx(tmp_path / "units.xlsx", headers, rows)
     auditor = User.objects.get(username="auditor")
-    job = service.create_job(kind="units", path=path, file_name=path.name, actor=auditor)
-    service.validate_job(job)
+    job = import_services.create_job(kind="units", path=path, file_name=path.name, actor=auditor)
+    import_services.validate_job(job)
     client.force_login(auditor)
     assert client.post(f"/imports/{job.pk}/confirm/").status_code in (403, 404)
     assert AdminUnit.objects.get(code=VILLAGE).name == "青石东村"
@@ -465,7 +465,7 @@ def test_every_admin_change_form_refuses_writes_outside_the_jurisdiction(client)
     county (or, for unscoped models, any record) write nothing."""
     from django.contrib import admin as django_admin
 
-    from accountability.scoping import is_scoped, jurisdiction_filter
+    from accountability.access.scoping import is_scoped, jurisdiction_filter
 
     login(client, "county_admin")
     before = write_marks()
@@ -504,7 +504,7 @@ def history_records():
     pages = []
     for key, label in HISTORY_PAGES.items():
         model = apps.get_model(label)
-        from accountability.scoping import jurisdiction_filter
+        from accountability.access.scoping import jurisdiction_filter
 
         obj = model._default_manager.filter(jurisdiction_filter(model, VILLAGE)).first()
         obj = obj or model._default_manager.filter(jurisdiction_filter(model, COUNTY[:6])).first()

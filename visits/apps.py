@@ -9,8 +9,8 @@ class VisitsConfig(AppConfig):
 
     def ready(self) -> None:
         from accountability.demo.registry import register_demo_loader
-        from accountability.history import register_history_pages
-        from accountability.metrics import register_metric
+        from accountability.platform.history import register_history_pages
+        from accountability.rules.metrics import register_metric
         from visits import roles
         from visits.demo import load_visits
         from visits.importers import visits  # noqa: F401  (import kind)

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from accountability.hierarchy.models import SIGNIFICANT_DIGITS, AdminUnit
 from accountability.models import Official, Post, Quota, ResponsibilityAssignment
-from accountability.models.units import AdminUnit
-from accountability.profiles import profile_areas, versions_by_prefix
-from accountability.rules_quotas import (
+from accountability.policy.profiles import profile_areas, versions_by_prefix
+from accountability.policy.quotas import (
     STATUS_LABELS,
     Period,
     QuotaStatus,
@@ -31,7 +31,7 @@ from accountability.rules_quotas import (
     pro_rata_required,
     quota_status,
 )
-from households.models import POOR_STATUSES
+from households.models import POOR_STATUSES, HouseholdStatus
 
 # --- the plan --------------------------------------------------------------------------------
 
@@ -47,7 +47,7 @@ class QuotaTask:
 def plan(root: str, periods_of) -> list[QuotaTask]:
     """Tasks for the area ``root`` (a code prefix). ``periods_of(quota)`` gives the candidate
     periods of a quota; a period is governed by the version in force on its first day
-    (accountability/profiles.py decides which version governs which area)."""
+    (accountability/policy/profiles.py decides which version governs which area)."""
     versions = versions_by_prefix("quotas")
     tasks: dict[tuple[int, str], QuotaTask] = {}
     for history in versions.values():
@@ -107,15 +107,17 @@ WITH periods AS (
 )
 """
 SCOPE_PREFIX = (
-    "left(h.scope_unit_id, CASE h.scope_level WHEN 'city' THEN 4 WHEN 'county' THEN 6 "
-    "WHEN 'township' THEN 9 ELSE 12 END)"
+    "left(h.scope_unit_id, CASE h.scope_level "
+    + " ".join(f"WHEN '{level.value}' THEN {digits}" for level, digits in SIGNIFICANT_DIGITS.items())
+    + " END)"
 )
 #: visits owed to each household: the quota's number, pro rata to the days held (as rules_quotas)
 EACH_DUE = "ceil(%(each)s::numeric * (h.h_end - h.h_start + 1) / (h.p_end - h.p_start + 1))"
 #: households registered poor at some time in the period (exited within or after it included)
-POOR_IN_PERIOD = """hh.identified_year <= extract(year FROM h.p_end)
+POOR_IN_PERIOD = f"""hh.identified_year <= extract(year FROM h.p_end)
        AND (hh.status = ANY(%(poor)s)
-            OR (hh.status = 'exited' AND hh.exit_year >= extract(year FROM h.p_start)))"""
+            OR (hh.status = '{HouseholdStatus.EXITED.value}'
+                AND hh.exit_year >= extract(year FROM h.p_start)))"""
 
 #: the visit kinds the quota counts (profile data: a phone call is no 走访)
 COUNTED = "v.kind = ANY(%(kinds)s)"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from openpyxl.styles import Font, PatternFill
 
-from accountability import xlsx
-from accountability.audit import record_export
+from accountability.access.audit import audit_record_export
+from accountability.platform import xlsx
 from visits.selectors import ComplianceView
 
 HEADERS = [
@@ -52,5 +52,5 @@ def compliance_workbook(views: list[ComplianceView], *, user, filters: dict) -> 
             ],
         )
     content = xlsx.to_bytes(workbook)
-    record_export(user=user, kind="compliance", filters=filters, row_count=len(views), masked=True)
+    audit_record_export(user=user, kind="compliance", filters=filters, row_count=len(views), masked=True)
     return content

@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accountability.validators import validate_record_date
-from accountability.widgets import DayInput
+from accountability.platform.validators import validate_record_date
+from accountability.platform.widgets import DayInput
 from visits.models import VisitCheck, VisitKind
 
 PHOTO_LIMIT = 8 * 1024 * 1024

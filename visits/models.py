@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accountability.history import tracked
-from accountability.validators import validate_record_date
+from accountability.platform.history import tracked
+from accountability.platform.validators import validate_record_date
 
 
 class VisitKind(models.TextChoices):

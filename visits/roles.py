@@ -1,6 +1,6 @@
-"""What visits contribute to the core's roles (accountability/roles.py; docs/roles.md)."""
+"""What visits contribute to the core's roles (accountability/access/roles.py; docs/roles.md)."""
 
-from accountability.roles import contribute_permissions
+from accountability.access.roles import contribute_permissions
 
 VIEW_VISITS = tuple(f"visits.view_{model}" for model in ("visit", "researchtrip", "stationedday"))
 ENTER_VISITS = ("visits.add_visit", "visits.change_visit")

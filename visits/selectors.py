@@ -9,11 +9,13 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
-from accountability.idnumbers import normalise
+from accountability.access.scoping import visible_to
+from accountability.hierarchy.selectors import unit_by_code_for
 from accountability.models import AdminUnit, Official
-from accountability.rules_quotas import QuotaStatus
-from accountability.scoping import visible_to
-from accountability.selectors import officials_visible_to, unit_by_code_for
+from accountability.platform.idnumbers import normalise
+from accountability.policy.quotas import QuotaStatus
+from accountability.responsibility.selectors import officials_visible_to
+from accountability.rules.metrics import MissedQuota
 from households.models import POOR_STATUSES, Household
 from visits.compliance import ComplianceRow, compliance, compliance_over, officials_by_id, units_by_code
 from visits.models import ResearchTrip, StationedDay, Visit
@@ -187,11 +189,27 @@ def unvisited_households(user, *, since: dt.date, unit_code: str = "") -> QueryS
     return households.filter(~Exists(visited)).select_related("village").order_by("village_id", "number")
 
 
-def missed_quotas(*, year: int, as_of: dt.date, root: str = "") -> list[ComplianceRow]:
+def missed_quotas(*, year: int, as_of: dt.date, root: str = "") -> list[MissedQuota]:
     """The registered metric ``quota_missed``: every quota period of ``year`` that ended by
     ``as_of`` with the quota not met, for every official in ``root`` (set-based)."""
     end = min(dt.date(year, 12, 31), as_of)
     if end < dt.date(year, 1, 1):
         return []
     rows = compliance_over(root, start=dt.date(year, 1, 1), end=end, today=as_of)
-    return [row for row in rows if row.status == QuotaStatus.MISSED]
+    return [
+        MissedQuota(
+            quota_code=row.quota_code,
+            quota_label=row.quota_label,
+            official_id=row.official_id,
+            post=row.post,
+            unit_code=row.unit_code,
+            period_key=row.period.key,
+            held_from=row.held.start,
+            held_to=row.held.end,
+            required=row.required,
+            done=row.done,
+            per_household=row.per_household,
+        )
+        for row in rows
+        if row.status == QuotaStatus.MISSED
+    ]

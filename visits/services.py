@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accountability.history import history_context
+from accountability.access.guards import require_in_jurisdiction, require_permission
 from accountability.models import AdminLevel, AdminUnit, Official, Post, User
-from accountability.notifications import notify
-from accountability.rules_quotas import should_warn
-from accountability.services import require_in_jurisdiction, require_permission
+from accountability.platform.history import history_context
+from accountability.platform.notifications import notification_send
+from accountability.policy.quotas import should_warn
 from households.models import Household
 from visits.compliance import compliance
 from visits.models import ResearchTrip, StationedDay, StationedSource, Visit
@@ -131,7 +131,7 @@ def stationed_village(official: Official, on: dt.date) -> AdminUnit | None:
 
 
 @transaction.atomic
-def check_in(*, actor, on: dt.date | None = None) -> StationedDay:
+def stationed_day_check_in(*, actor, on: dt.date | None = None) -> StationedDay:
     """A first secretary's or work-team member's daily check-in (today only), in the village where
     they are stationed that day."""
     official = own_official(actor)
@@ -198,7 +198,7 @@ def attendance_sheet(
         )
 
 
-def warn_behind(*, today: dt.date) -> int:
+def quota_warnings_send(*, today: dt.date) -> int:
     """One in-app message (and email) per official with a login who is behind with a quota in the
     last ``warn_days`` of its period; a second run on the same day sends nothing."""
     rows = [
@@ -220,7 +220,7 @@ def warn_behind(*, today: dt.date) -> int:
             f"· {r.quota_code} {r.quota_label}：已完成 {r.done}/{r.required}，考核期至 {r.held.end}"
             for r in late
         ]
-        message = notify(
+        message = notification_send(
             recipient=user,
             kind="quota_warning",
             title=f"走访考核提醒：{len(late)} 项指标进度落后",

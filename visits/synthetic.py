@@ -8,7 +8,6 @@ import datetime as dt
 from django.db import connection, transaction
 
 from accountability.demo.people import People
-from accountability.history import bind_context_to_transaction, history_context
 from accountability.models import (
     AdminLevel,
     AdminUnit,
@@ -19,6 +18,7 @@ from accountability.models import (
     ResponsibilityAssignment,
     User,
 )
+from accountability.platform.history import bind_context_to_transaction, history_context
 
 POSTS_BY_LEVEL = {
     AdminLevel.CITY: [Post.CITY_SECRETARY, Post.CITY_MAYOR, Post.CITY_LEADER, Post.CITY_LEADER],

@@ -10,4 +10,4 @@ from visits import services
 def warn_behind() -> int:
     """Daily: tell officials who are behind with a quota in the last days of its period (one digest
     each a day; safe to run twice). Returns how many messages were sent."""
-    return services.warn_behind(today=timezone.localdate())
+    return services.quota_warnings_send(today=timezone.localdate())

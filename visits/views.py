@@ -10,17 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accountability.dates import parse_day
-from accountability.errors import error_text, form_error
-from accountability.rules_quotas import period_containing
-from accountability.selectors import (
-    ID_NUMBER_NOT_FOUND,
-    UNIT_NOT_FOUND,
-    official_by_id_number_for,
-    unit_by_code_for,
-    unit_for,
-)
-from accountability.views import xlsx_response
+from accountability.hierarchy.selectors import UNIT_NOT_FOUND, unit_by_code_for, unit_for
+from accountability.platform.dates import parse_day
+from accountability.platform.errors import error_text, form_error
+from accountability.platform.views import xlsx_response
+from accountability.policy.quotas import period_containing
+from accountability.responsibility.selectors import ID_NUMBER_NOT_FOUND, official_by_id_number_for
 from households.selectors import household_by_number_for
 from visits import selectors, services
 from visits.exporters import compliance_workbook
@@ -148,7 +143,6 @@ def compliance_list(request):
         "order": order,
         "counts": counts,
         "quotas": sorted({(v.row.quota_code, v.row.quota_label) for v in views}),
-        "query": request.GET.copy(),
     }
     return render(request, "visits/compliance_list.html", context)
 
@@ -200,7 +194,7 @@ def trip_new(request):
 @require_POST
 def check_in(request):
     try:
-        services.check_in(actor=request.user)
+        services.stationed_day_check_in(actor=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_text(error))
     else:

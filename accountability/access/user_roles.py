@@ -3,7 +3,7 @@ user-management door call ``user_roles_set``; nothing else writes a user's group
 
 A system administrator (superuser) assigns any group. A jurisdiction administrator (a user with
 ``accountability.change_user``) assigns, to users inside his own jurisdiction other than himself,
-only the roles declared ``assigned_by="jurisdiction"`` in accountability/roles.py, and only while
+only the roles declared ``assigned_by="jurisdiction"`` in accountability/access/roles.py, and only while
 their group carries no system right (a permission outside the project's own apps — users and groups,
 the beat schedule, the lockout list). Groups he may not assign he may not remove either.
 """
@@ -17,9 +17,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accountability.history import history_context
-from accountability.roles import ROLES
-from accountability.scoping import visible_to
+from accountability.access.roles import ROLES
+from accountability.access.scoping import visible_to
+from accountability.platform.history import history_context
 
 #: apps whose permissions are domain rights; a permission of any other app (auth, admin, the
 #: Celery beat schedule, the login lockout list, …) is a system right

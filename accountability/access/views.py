@@ -3,48 +3,29 @@ service as the admin (``user_roles_set``)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accountability.access.user_roles import (
-    USER_ADMIN_PERMISSION,
-    RoleAssignmentError,
-    assignable_groups,
-    user_roles_set,
-    users_managed_by,
-)
-from accountability.audit import (
+from accountability.access.audit import (
     AUDIT_PERMISSION,
     UnlockRefused,
     audit_events_for,
     lockouts_for,
     user_unlock,
 )
+from accountability.access.forms import RolesForm
+from accountability.access.user_roles import (
+    USER_ADMIN_PERMISSION,
+    RoleAssignmentError,
+    user_roles_set,
+    users_managed_by,
+)
 from accountability.models import AuditKind
-
-
-class RolesForm(forms.Form):
-    groups = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("角色"),
-        queryset=Group.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, actor, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        offered = {group.pk for group in assignable_groups(actor)} | set(
-            user.groups.values_list("pk", flat=True)
-        )
-        self.fields["groups"].queryset = Group.objects.filter(pk__in=offered).order_by("name")
 
 
 @login_required

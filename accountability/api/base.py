@@ -9,8 +9,8 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accountability.scoping import visible_to
-from accountability.validators import FIRST_YEAR, LAST_YEAR, ascii_int
+from accountability.access.scoping import visible_to
+from accountability.platform.validators import FIRST_YEAR, LAST_YEAR, ascii_int
 
 #: query dates outside this range are refused (a day in 9999 has no assessment period after it)
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(LAST_YEAR, 12, 31)

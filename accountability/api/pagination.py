@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
-from accountability.validators import ascii_int
+from accountability.platform.validators import ascii_int
 
 #: the largest page the list endpoints hand out, and the furthest offset they accept
 MAX_PAGE_SIZE = 500

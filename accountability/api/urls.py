@@ -1,16 +1,25 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from accountability.api import cases, views
+from accountability.cases.api import AlertViewSet, CaseViewSet
+from accountability.hierarchy.api import AdminUnitViewSet
+from accountability.importing.api import ImportJobViewSet
+from accountability.platform.api import health
+from accountability.responsibility.api import (
+    AssignmentViewSet,
+    OfficialViewSet,
+    OrganisationViewSet,
+    PairingViewSet,
+)
 
 router = DefaultRouter()
-router.register("units", views.AdminUnitViewSet, basename="unit")
-router.register("organisations", views.OrganisationViewSet, basename="organisation")
-router.register("officials", views.OfficialViewSet, basename="official")
-router.register("assignments", views.AssignmentViewSet, basename="assignment")
-router.register("pairings", views.PairingViewSet, basename="pairing")
-router.register("imports", views.ImportJobViewSet, basename="import-job")
-router.register("alerts", cases.AlertViewSet, basename="alert")
-router.register("cases", cases.CaseViewSet, basename="case")
+router.register("units", AdminUnitViewSet, basename="unit")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("officials", OfficialViewSet, basename="official")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("pairings", PairingViewSet, basename="pairing")
+router.register("imports", ImportJobViewSet, basename="import-job")
+router.register("alerts", AlertViewSet, basename="alert")
+router.register("cases", CaseViewSet, basename="case")
 
-urlpatterns = [path("health/", views.health, name="api-health"), *router.urls]
+urlpatterns = [path("health/", health, name="api-health"), *router.urls]

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from accountability import cases as case_services
+from accountability.cases import services as case_services
 from accountability.models import AccountabilityCase, AdminUnit, Alert, AnnualTarget, PolicyProfile, User
-from accountability.rule_runs import run_rules
+from accountability.rules.runs import run_rules
 
 #: (unit, households to exit in 2020) — the first township and the second county fall short
 TARGETS_2020 = {

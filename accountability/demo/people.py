@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from accountability.idnumbers import check_character
+from accountability.platform.idnumbers import check_character
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"

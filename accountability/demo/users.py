@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accountability.access.roles import role_group
 from accountability.models import Official, User
-from accountability.roles import role_group
 
 DEMO_PASSWORD = "demo-2026-pass"
 

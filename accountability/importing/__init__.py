@@ -1,2 +1,2 @@
 """The import framework: every Excel import of the project is an ``ImportKind`` run by
-``accountability.importing.service``. See docs/imports.md."""
+``accountability.importing.services``. See docs/imports.md."""

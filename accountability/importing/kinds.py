@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from accountability.idnumbers import id_number_problem, normalise
-from accountability.rules_units import code_problem
-from accountability.validators import MOBILE_PATTERN, PHONE_PATTERN, nfkc
+from accountability.hierarchy.rules import code_problem
+from accountability.platform.idnumbers import id_number_problem, normalise
+from accountability.platform.validators import MOBILE_PATTERN, PHONE_PATTERN, nfkc
 
 
 class CellError(ValueError):
@@ -187,7 +187,7 @@ def parse_mobile(text: str) -> str:
 
 
 def parse_phone(text: str) -> str:
-    """A mobile number or a landline (accountability.validators.PHONE_PATTERN), as ASCII."""
+    """A mobile number or a landline (accountability.platform.validators.PHONE_PATTERN), as ASCII."""
     text = nfkc(text)
     if not PHONE_PATTERN.fullmatch(text):
         raise CellError(

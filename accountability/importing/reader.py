@@ -20,7 +20,7 @@ from xml.etree.ElementTree import fromstring, iterparse
 
 from python_calamine import CalamineWorkbook
 
-from accountability.validators import ZERO_WIDTH
+from accountability.platform.validators import ZERO_WIDTH
 
 from .safety import ImportFileError
 

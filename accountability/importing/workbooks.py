@@ -9,9 +9,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from accountability import xlsx
+from accountability.access.personal_data import mask_personal_text
 from accountability.models import ImportJob
-from accountability.personal_data import mask_personal_text
+from accountability.platform import xlsx
 
 from .kinds import ImportKind
 from .reader import read_first_sheet

@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from accountability.presets import DEFAULT_PRESET, PRESETS
+    from accountability.policy.presets import DEFAULT_PRESET, PRESETS
 
     PolicyProfile = apps.get_model("accountability", "PolicyProfile")
     Quota = apps.get_model("accountability", "Quota")

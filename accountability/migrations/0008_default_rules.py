@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from accountability.presets import DEFAULT_PRESET, JINAN_SEVERITY_FORMS, PRESETS, rule_fields
+    from accountability.policy.presets import DEFAULT_PRESET, JINAN_SEVERITY_FORMS, PRESETS, rule_fields
 
     PolicyProfile = apps.get_model("accountability", "PolicyProfile")
     EscalationRule = apps.get_model("accountability", "EscalationRule")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 def sources_and_article_40(apps, schema_editor):
     """Existing preset rules count the sources the preset gives them (Art. 39: provincial level or
     above), and profiles with the Suzhou finding rules get the Art. 40 rule E-11."""
-    from accountability.presets import DEFAULT_PRESET, PRESETS, rule_fields
+    from accountability.policy.presets import DEFAULT_PRESET, PRESETS, rule_fields
 
     EscalationRule = apps.get_model("accountability", "EscalationRule")
     PolicyProfile = apps.get_model("accountability", "PolicyProfile")

@@ -39,7 +39,7 @@ OLD_TARGETS = {
 
 
 def name_consequences_per_post(apps, schema_editor):
-    from accountability.presets import PRESETS, rule_fields
+    from accountability.policy.presets import PRESETS, rule_fields
 
     EscalationRule = apps.get_model("accountability", "EscalationRule")
     presets = {rule.code: rule for rule in PRESETS["suzhou"].rules}

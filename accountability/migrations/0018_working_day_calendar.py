@@ -8,39 +8,9 @@ from django.db import migrations, models
 
 def fill_from_chinese_calendar(apps, schema_editor):
     """One row per day of every complete year the package knows (2004 … 2026 in 1.11.0)."""
-    import datetime as dt
+    from accountability.policy.calendar import fill_from_package
 
-    import chinese_calendar
-
-    CalendarDay = apps.get_model("accountability", "CalendarDay")
-    years = sorted({day.year for day in chinese_calendar.holidays})
-    source = f"chinese-calendar {getattr(chinese_calendar, '__version__', '')}".strip()
-    known = set(CalendarDay.objects.values_list("day", flat=True))
-    rows = []
-    for year in years:
-        day = dt.date(year, 1, 1)
-        while day.year == year:
-            if day not in known:
-                working = chinese_calendar.is_workday(day)
-                _holiday, name = chinese_calendar.get_holiday_detail(day)
-                label = ""
-                if name:
-                    label = CHINESE_NAMES.get(name, name) + ("调休上班" if working else "")
-                rows.append(CalendarDay(day=day, working=working, name=label, source=source))
-            day += dt.timedelta(days=1)
-    CalendarDay.objects.bulk_create(rows, batch_size=2000)
-
-
-CHINESE_NAMES = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
-}
+    fill_from_package(apps.get_model("accountability", "CalendarDay"))
 
 
 class Migration(migrations.Migration):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accountability.history import tracked
+from accountability.platform.history import tracked
 
 
 @tracked()
@@ -52,6 +52,48 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}（{'工作日' if self.working else '休息日'}）"
+
+
+CHINESE_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def fill_from_package(model=None) -> int:
+    """Add the days of every year ``chinese-calendar`` knows that the table lacks (the data migration
+    0018 and ``ensure_calendar``); days already present — corrected by an administrator — are kept."""
+    import chinese_calendar
+
+    model = model or CalendarDay
+    years = sorted({day.year for day in chinese_calendar.holidays})
+    source = f"chinese-calendar {getattr(chinese_calendar, '__version__', '')}".strip()
+    known = set(model.objects.values_list("day", flat=True))
+    rows = []
+    for year in years:
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            if day not in known:
+                working = chinese_calendar.is_workday(day)
+                _holiday, name = chinese_calendar.get_holiday_detail(day)
+                label = CHINESE_NAMES.get(name, name) + ("调休上班" if working else "") if name else ""
+                rows.append(model(day=day, working=working, name=label, source=source))
+            day += dt.timedelta(days=1)
+    model.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def ensure_calendar() -> int:
+    """Fill the table when it is empty (a database flushed by tests or restored without it)."""
+    if CalendarDay.objects.exists():
+        return 0
+    return fill_from_package()
 
 
 def days_in_year(year: int) -> int:

@@ -1,9 +1,9 @@
 from django import template
 
-from accountability.metrics import metric_label as registered_metric_label
+from accountability.cases.rules import STEP_LABELS
+from accountability.cases.situations import AccountabilityForm
 from accountability.models import AdminLevel, Post
-from accountability.rules_cases import STEP_LABELS
-from accountability.situations import AccountabilityForm
+from accountability.rules.metrics import metric_label as registered_metric_label
 
 register = template.Library()
 FORM_LABELS = dict(AccountabilityForm.choices)
@@ -42,7 +42,7 @@ def level_label(code: str) -> str:
 
 @register.filter
 def source_labels(codes) -> str:
-    """Finding sources with their level (accountability/sources.py), for an alert's evidence."""
-    from accountability.sources import source_label
+    """Finding sources with their level (accountability/policy/sources.py), for an alert's evidence."""
+    from accountability.policy.sources import source_label
 
     return "、".join(source_label(code) for code in codes or [])

@@ -1,6 +1,6 @@
 from django import template
 
-from accountability import personal_data
+from accountability.access import personal_data
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 
 from accountability.api.base import ScopedReadOnlyViewSet, query_day, query_year
-from accountability.personal_data import can_see_personal_data, id_number_for, mask_personal_text
+from accountability.access.personal_data import can_see_personal_data, id_number_for, mask_personal_text
 from funds.ledger.models import EntryKind, LedgerAccount, LedgerEntry
 from funds.ledger.selectors import LedgerFilters
 

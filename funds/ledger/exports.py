@@ -1,6 +1,6 @@
 """Exports of the ledger as services: small ones written in the request, large ones by a Celery
 task reporting its progress; every one recorded (who, filters, rows, the file's SHA-256) with the
-core's export audit event (accountability.audit.record_export)."""
+core's export audit event (accountability.access.audit.record_export)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from accountability.audit import record_export
-from accountability.services import require_permission
+from accountability.access.audit import audit_record_export
+from accountability.access.guards import require_permission
 from funds.ledger.exporters import ExportResult, write_ledger_workbook
 from funds.ledger.models import ExportStatus, LedgerExport
 from funds.ledger.selectors import LedgerFilters, ledger_entries_for
@@ -40,7 +40,7 @@ def _finish(export: LedgerExport, result: ExportResult, *, user) -> None:
     export.sha256, export.row_count, export.total = result.sha256, result.rows, result.rows
     export.masked, export.status, export.finished_at = result.masked, ExportStatus.DONE, timezone.now()
     export.save()
-    record_export(
+    audit_record_export(
         user=user,
         kind="ledger",
         filters={**export.filters, "ledger_export": export.pk, "sha256": result.sha256},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accountability.validators import FIRST_YEAR, LAST_YEAR
+from accountability.platform.validators import FIRST_YEAR, LAST_YEAR
 from funds.ledger.models import EntryKind
 from funds.ledger.selectors import LedgerFilters
 from funds.models import FundLevel

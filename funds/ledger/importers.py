@@ -28,7 +28,7 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.models import AdminLevel, AdminUnit
-from accountability.validators import nfkc
+from accountability.platform.validators import nfkc
 from funds.ledger import rules, services
 from funds.ledger.models import AccountKind, EntryKind, LedgerAccount, LedgerEntry
 from funds.models import FundLevel

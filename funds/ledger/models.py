@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accountability.history import tracked
+from accountability.platform.history import tracked
 from funds.ledger import rules
 from funds.models import FundLevel
 
@@ -104,7 +104,7 @@ class DisbursementPolicy(models.Model):
     @staticmethod
     def jurisdiction_q(prefix: str) -> Q:
         """The versions governing the area: its own, its ancestors' and the default."""
-        from accountability.models.policy import governing_q
+        from accountability.policy.models import governing_q
 
         return governing_q("profile__jurisdiction", prefix)
 

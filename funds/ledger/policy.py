@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accountability.profiles import profile_for
+from accountability.policy.profiles import profile_for
 from funds.ledger import rules
 from funds.ledger.models import DisbursementPolicy
 

@@ -2,7 +2,7 @@
 closes periods; auditors, discipline officers, inspectors and the city read and export in their
 jurisdiction; townships and villages read their projects' accounts. Nobody edits a posted entry."""
 
-from accountability.roles import contribute_permissions
+from accountability.access.roles import contribute_permissions
 
 VIEW = (
     "funds.view_ledgeraccount",

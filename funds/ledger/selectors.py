@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from accountability.scoping import visible_to
+from accountability.access.scoping import visible_to
 from funds.ledger.models import AccountKind, EntryKind, LedgerAccount, LedgerEntry, LedgerExport, LedgerLock
 
 ZERO = Decimal("0.00")

@@ -2,7 +2,7 @@
 
 
 def ready() -> None:
-    from accountability.history import register_history_pages
+    from accountability.platform.history import register_history_pages
     from funds.ledger import admin, importers, roles  # noqa: F401  (admin pages, the fund_entries import kind)
 
     roles.contribute()

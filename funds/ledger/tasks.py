@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accountability.models import Alert, RuleRun
-from accountability.situations import Severity
+from accountability.cases.situations import Severity
 from funds.ledger.chain import verify_chains
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accountability.personal_data import can_see_personal_data, id_number_for
+from accountability.access.personal_data import can_see_personal_data, id_number_for
 from households.models import Household, Member, VerificationFinding
 
 

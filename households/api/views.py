@@ -6,8 +6,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accountability.access.audit import audit_record_unmasking
 from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet, query_year
-from accountability.audit import record_unmasking
 from accountability.models import AdminUnit
 from households import selectors, services
 from households.api.serializers import FindingSerializer, HouseholdDetailSerializer, HouseholdSerializer
@@ -50,7 +50,7 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
-        record_unmasking(request=request, subject=f"household:{kwargs['pk']}")  # an audit event
+        audit_record_unmasking(request=request, subject=f"household:{kwargs['pk']}")  # an audit event
         return response
 
     def get_queryset(self):
@@ -74,7 +74,7 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
         household = self.get_object()
         data = StepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        event = services.take_step(actor=request.user, household=household, **data.validated_data)
+        event = services.procedure_step_take(actor=request.user, household=household, **data.validated_data)
         return Response(StepResultSerializer(event).data, status=201)
 
 

@@ -7,13 +7,11 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accountability.history import copy_rows
-from accountability.idnumbers import id_sex
+from accountability.access.scoping import unit_code_in_jurisdiction
 from accountability.importing.kinds import (
     Column,
     ImportKind,
@@ -29,7 +27,8 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.models import AdminLevel, AdminUnit, Official
-from accountability.scoping import unit_code_in_jurisdiction
+from accountability.platform.history import copy_rows
+from accountability.platform.idnumbers import id_sex
 from households.models import (
     Health,
     HelpingCadrePairing,
@@ -42,6 +41,7 @@ from households.models import (
     Relation,
     Sex,
 )
+from households.services import household_summaries_refresh
 
 RELATIONS = choice_labels(
     Relation,
@@ -387,7 +387,7 @@ class HouseholdsImport(ImportKind):
             ((*member, *defaults) for member in creating),
         )
         Member.objects.bulk_update(updating, list(MEMBER_FIELDS), batch_size=5000)
-        refresh_household_summaries({household_ids[r.values["number"]] for r in old})
+        household_summaries_refresh({household_ids[r.values["number"]] for r in old})
 
     def _write_pairings(self, rows: list[Row], household_ids: dict[str, int], created: set[str]) -> None:
         """A pairing with the row's helping cadre from the identification year, unless one is in force.
@@ -434,24 +434,3 @@ def reject_incomplete_households(households: Iterable[list[Row]]) -> None:
         for row in household_rows:
             if row.valid:
                 row.error("户编号", message)
-
-
-def refresh_household_summaries(household_ids: set[int]) -> None:
-    """Member count and head name of the households, from their active members (one statement)."""
-    if not household_ids:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE households_household h
-               SET member_count = s.members, head_name = COALESCE(s.head, h.head_name)
-              FROM (SELECT household_id, count(*) AS members,
-                           max(name) FILTER (WHERE relation = 'head') AS head
-                      FROM households_member WHERE active AND household_id = ANY(%s)
-                     GROUP BY household_id) s
-             WHERE h.id = s.household_id
-               AND (h.member_count IS DISTINCT FROM s.members
-                    OR h.head_name IS DISTINCT FROM COALESCE(s.head, h.head_name))
-            """,
-            [list(household_ids)],
-        )

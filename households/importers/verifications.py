@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from accountability.access.scoping import unit_code_in_jurisdiction
 from accountability.importing.kinds import (
     Column,
     ImportKind,
@@ -19,7 +20,6 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.models import AdminLevel, AdminUnit
-from accountability.scoping import unit_code_in_jurisdiction
 from households.models import FindingKind, FindingSource, FindingStatus, Household, VerificationFinding
 
 KINDS, SOURCES, STATUSES = (

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from accountability.models import User
-from accountability.models.notifications import Notification
+from accountability.platform.models import Notification
 from tests.browser.conftest import open_menu
 from tests.browser.test_journeys import log_in
 

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 
 from accountability.api.base import JurisdictionScopedMixin, ScopedReadOnlyViewSet, query_day
 from accountability.models import AdminUnit
-from accountability.selectors import OFFICIAL_NOT_FOUND
-from accountability.validators import validate_record_date
+from accountability.platform.validators import validate_record_date
+from accountability.responsibility.selectors import OFFICIAL_NOT_FOUND
 from households.selectors import HOUSEHOLD_NOT_FOUND, households_in_jurisdiction
 from visits import selectors, services
 from visits.models import ResearchTrip, StationedDay, Visit, VisitCheck, VisitKind

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from accountability.access.scoping import unit_code_in_jurisdiction
 from accountability.importing.kinds import (
     CellError,
     Column,
@@ -19,7 +20,6 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.models import Official
-from accountability.scoping import unit_code_in_jurisdiction
 from households.models import Household
 from visits.models import Visit, VisitCheck, VisitKind
 from visits.rules import visit_problem

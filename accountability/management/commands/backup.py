@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from accountability.backup import BackupError, backup, remove_partial
+from accountability.platform.backup import BackupError, backup, remove_partial
 
 logger = logging.getLogger(__name__)
 

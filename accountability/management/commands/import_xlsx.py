@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accountability.access.imports import import_kind_allowed
-from accountability.importing import service
+from accountability.importing import services as import_services
 from accountability.importing.kinds import REGISTRY
 from accountability.models import ImportStatus, User
 
@@ -37,7 +37,9 @@ class Command(BaseCommand):
         if username and not import_kind_allowed(actor, kind):
             raise CommandError(f"用户 {username} 的角色无权导入“{REGISTRY[kind].label}”")
         try:
-            job = service.run_import(kind=kind, path=file, actor=actor, strict=strict, dry_run=dry_run)
+            job = import_services.run_import(
+                kind=kind, path=file, actor=actor, strict=strict, dry_run=dry_run
+            )
         except (
             Exception
         ) as error:  # the job itself ends failed; anything before it must not print a traceback

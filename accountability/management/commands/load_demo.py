@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accountability.access.roles import sync_roles
 from accountability.demo.accountability import load_accountability
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.registry import DEMO_LOADERS
 from accountability.demo.responsibility import load_responsibility
 from accountability.demo.users import DEMO_PASSWORD, load_users
-from accountability.history import history_context
-from accountability.presets import ensure_default_profile
-from accountability.roles import sync_roles
+from accountability.platform.history import history_context
+from accountability.policy.presets import ensure_default_profile
 
 
 class Command(BaseCommand):

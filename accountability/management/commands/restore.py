@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from accountability.backup import BackupError, restore
+from accountability.platform.backup import BackupError, restore
 
 logger = logging.getLogger(__name__)
 

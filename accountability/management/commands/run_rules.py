@@ -4,10 +4,10 @@ import json as json_module
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accountability.dates import parse_day
+from accountability.cases.situations import AccountabilityForm
 from accountability.models import User
-from accountability.rule_runs import run_rules
-from accountability.situations import AccountabilityForm
+from accountability.platform.dates import parse_day
+from accountability.rules.runs import run_rules
 
 FORM_WORDS = dict(AccountabilityForm.choices)
 MEASURE_SIGN = {"count": "count", "permille": "‰", "percent": "%"}
@@ -45,6 +45,8 @@ class Command(BaseCommand):
         subject = {"official": t.official_id} if t.official_id else {"unit": t.unit_code}
         if t.organisation_id:
             subject["organisation"] = t.organisation_id
+        if t.evidence.get("project"):
+            subject["project"] = t.evidence["project"]  # a fund project's number (funds/metrics.py)
         return {
             "rule": t.rule_code,
             **subject,

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accountability.models import AdminUnit, User
-from accountability.validators import FIRST_YEAR, LAST_YEAR
+from accountability.platform.validators import FIRST_YEAR, LAST_YEAR
 from funds.ledger.exports import ledger_export_to_path
 from funds.ledger.selectors import LedgerFilters
 

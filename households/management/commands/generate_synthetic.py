@@ -7,19 +7,22 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from accountability.history import copy_rows, history_context
+from accountability.platform.history import copy_rows, history_context
 from households.importers.households import ATTRIBUTES as ATTRIBUTE
 from households.importers.households import CAUSES as CAUSE
 from households.importers.households import RELATIONS as RELATION
 from households.importers.households import STATUSES as STATUS
-from households.synthetic import SyntheticCity, create_units_and_cadres, write_households_xlsx
+from households.services import household_summaries_refresh
+from households.synthetic import CITY, SyntheticCity, create_units_and_cadres, write_households_xlsx
 
+#: household numbers start with the synthetic city's 4-digit prefix
+SYNTHETIC_PREFIX = CITY[:4]
 MISIDENTIFIED_SHARE_SQL = """
 INSERT INTO households_verificationfinding (village_id, household_id, family_name, family_id_number, kind,
     source, found_date, assessment_year, persons_affected, status, note)
 SELECT village_id, id, '', '', CASE WHEN id %% 3 = 0 THEN 'wrong_exit' ELSE 'misidentified' END,
        'third_party', DATE '2020-11-30', 2020, member_count, 'confirmed', '合成数据'
-  FROM households_household WHERE number LIKE '3498%%' AND id %% 400 = 7
+  FROM households_household WHERE number LIKE %(prefix)s AND id %% 400 = 7
 """
 
 
@@ -108,7 +111,10 @@ class Command(BaseCommand):
                 ),
             )
             with connection.cursor() as cursor:
-                cursor.execute("SELECT number, id FROM households_household WHERE number LIKE '3498%%'")
+                cursor.execute(
+                    "SELECT number, id FROM households_household WHERE number LIKE %s",
+                    [SYNTHETIC_PREFIX + "%"],
+                )
                 ids = dict(cursor.fetchall())
             copy_rows(
                 "households_member",
@@ -147,10 +153,6 @@ class Command(BaseCommand):
                 ),
             )
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE households_household h SET member_count = s.n FROM (SELECT household_id, "
-                    "count(*) n FROM households_member GROUP BY household_id) s WHERE h.id = s.household_id "
-                    "AND h.number LIKE '3498%%'"
-                )
-                cursor.execute(MISIDENTIFIED_SHARE_SQL)
+                household_summaries_refresh(list(ids.values()))
+                cursor.execute(MISIDENTIFIED_SHARE_SQL, {"prefix": SYNTHETIC_PREFIX + "%"})
         return len(members)

@@ -1,0 +1,86 @@
+from accountability.access.models import AuditEvent, AuditKind, RolePermission, User, UserRole
+from accountability.cases.models import (
+    AccountabilityCase,
+    Appraisal,
+    CaseEvent,
+    CaseOrigin,
+    CaseStatus,
+    Consequence,
+    ConsequenceKind,
+    Transfer,
+    VetoGround,
+)
+from accountability.hierarchy.models import AdminLevel, AdminUnit
+from accountability.importing.models import ExportRecord, ImportJob, ImportStatus
+from accountability.platform.models import Notification
+from accountability.policy.calendar import CalendarDay
+from accountability.policy.models import CoverageScope, PolicyProfile, Quota, QuotaMeasure
+from accountability.responsibility.models import (
+    CadreLevel,
+    Department,
+    HelpingUnitPairing,
+    Official,
+    Organisation,
+    OrganisationKind,
+    ResponsibilityAssignment,
+)
+from accountability.responsibility.posts import POSTS, Post, PostSpec, ResponsibilityKind
+from accountability.rules.models import (
+    Alert,
+    AlertStatus,
+    AnnualTarget,
+    Denominator,
+    EscalationRule,
+    Measure,
+    RuleRun,
+    SubjectLevel,
+    alert_subject_key,
+)
+
+__all__ = [
+    "POSTS",
+    "AccountabilityCase",
+    "AdminLevel",
+    "AdminUnit",
+    "Alert",
+    "AlertStatus",
+    "AnnualTarget",
+    "Appraisal",
+    "AuditEvent",
+    "AuditKind",
+    "CadreLevel",
+    "CalendarDay",
+    "CaseEvent",
+    "CaseOrigin",
+    "CaseStatus",
+    "Consequence",
+    "ConsequenceKind",
+    "CoverageScope",
+    "Denominator",
+    "Department",
+    "EscalationRule",
+    "ExportRecord",
+    "HelpingUnitPairing",
+    "ImportJob",
+    "ImportStatus",
+    "Measure",
+    "Notification",
+    "Official",
+    "Organisation",
+    "OrganisationKind",
+    "PolicyProfile",
+    "Post",
+    "PostSpec",
+    "Quota",
+    "QuotaMeasure",
+    "ResponsibilityAssignment",
+    "ResponsibilityKind",
+    "RolePermission",
+    "RuleRun",
+    "SubjectLevel",
+    "Transfer",
+    "User",
+    "UserRole",
+    "VetoGround",
+    "alert_subject_key",
+]

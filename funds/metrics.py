@@ -1,0 +1,149 @@
+"""Facts of fund projects that the accountability rules read (F-16, Suzhou Art. 37), registered with
+the core's metric registry in FundsConfig.ready().
+
+Each metric answers ``{"project:<id>": Fact}``: the subject of the alert is the project (one alert per
+project, rule and year), its unit the project's place; the evidence names the project number, the
+steps and the project's person responsible (named as a target beside the posts the rule names).
+A step counts in the year its deadline falls in; done late counts as much as still open past it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accountability.rules.metrics import Fact
+from funds.models import Project, Stage
+from funds.selectors import ProjectStatus, statuses, with_steps
+
+#: the steps each metric counts
+DISBURSEMENT_STEPS = {"funds_release", "progress_entry"}
+COMPLETION_STEPS = {"completion"}
+REIMBURSEMENT_STEPS = {"reimbursement"}
+OTHER_STEPS = {
+    "assessment",
+    "approval",
+    "plan_submission",
+    "plan_review",
+    "filing",
+    "approval_notice",
+    "site_notice",
+    "acceptance_request",
+    "acceptance_entry",
+    "discipline_filing",
+}
+
+
+def _statuses(root: str, as_of: dt.date) -> list[ProjectStatus]:
+    projects = Project.objects.filter(location__code__startswith=root).exclude(stage=Stage.WITHDRAWN)
+    return statuses(list(with_steps(projects.select_related("fund_plan"))), as_of)
+
+
+def _facts(status_list: list[ProjectStatus], year: int, steps: set[str]) -> dict:
+    facts = {}
+    for status in status_list:
+        late = [d for d in status.deadlines if d.code in steps and d.late and d.due and d.due.year == year]
+        if not late:
+            continue
+        facts[f"project:{status.project.pk}"] = Fact(
+            value=Decimal(len(late)),
+            numerator=len(late),
+            evidence=_evidence(
+                status.project,
+                [
+                    {
+                        "step": d.code,
+                        "label": d.label,
+                        "due": d.due.isoformat(),
+                        "done": d.done.isoformat() if d.done else None,
+                        "late_by": d.late_by,
+                        "unit": "working_days" if d.working_days else "days",
+                    }
+                    for d in late
+                ],
+            ),
+        )
+    return facts
+
+
+def _evidence(project: Project, steps: list) -> dict:
+    persons = []
+    if project.person_responsible:
+        persons.append({"name": project.person_responsible, "post": "项目负责人", "forms": []})
+    village = [project.location_id] if project.location_id != project.township_id else []
+    return {
+        "project": project.number,
+        "project_name": project.name,
+        "unit": project.location_id,
+        "villages": village or [project.township_id],
+        "steps": steps,
+        "named_persons": persons,
+    }
+
+
+def _as_of(as_of) -> dt.date:
+    return as_of or timezone.localdate()
+
+
+def steps_overdue(*, year: int, root: str = "", as_of=None, **_ignored) -> dict:
+    """Steps done after, or still open past, their working-day deadline (F-3)."""
+    return _facts(_statuses(root, _as_of(as_of)), year, OTHER_STEPS)
+
+
+def disbursement_late(*, year: int, root: str = "", as_of=None, **_ignored) -> dict:
+    """Funds not released on time after the plan approval, and information not entered on time after
+    a disbursement or reimbursement (「不按期拨付」, Suzhou Art. 37; C2-33)."""
+    return _facts(_statuses(root, _as_of(as_of)), year, DISBURSEMENT_STEPS)
+
+
+def completion_late(*, year: int, root: str = "", as_of=None, **_ignored) -> dict:
+    """Projects not completed within the construction period after their start (「不按期完成」, F-6)."""
+    return _facts(_statuses(root, _as_of(as_of)), year, COMPLETION_STEPS)
+
+
+def reimbursement_late(*, year: int, root: str = "", as_of=None, **_ignored) -> dict:
+    """Reimbursement not complete 30 days after acceptance (C2-58; needs the ledger's dates)."""
+    return _facts(_statuses(root, _as_of(as_of)), year, REIMBURSEMENT_STEPS)
+
+
+def notices_missing(*, year: int, root: str = "", as_of=None, **_ignored) -> dict:
+    """Notices past their deadline and missing or incomplete (F-7): an incomplete notice (a field or
+    the board's photo lacking) counts as missing."""
+    as_of = _as_of(as_of)
+    facts = {}
+    for status in _statuses(root, as_of):
+        missing = []
+        for deadline in status.deadlines:
+            if deadline.code not in ("approval_notice", "site_notice") or deadline.due is None:
+                continue
+            if deadline.due.year != year or deadline.due >= as_of:
+                continue
+            label = "立项公告" if deadline.code == "approval_notice" else "项目公示牌"
+            problems = [m for m in status.notices_missing if label in m]
+            if deadline.done is None or problems:
+                missing.append(
+                    {
+                        "step": deadline.code,
+                        "label": label,
+                        "due": deadline.due.isoformat(),
+                        "problem": problems[0] if problems else f"缺{label}",
+                    }
+                )
+        if missing:
+            facts[f"project:{status.project.pk}"] = Fact(
+                value=Decimal(len(missing)),
+                numerator=len(missing),
+                evidence=_evidence(status.project, missing),
+            )
+    return facts
+
+
+METRICS = {
+    "fund_steps_overdue": (steps_overdue, "扶贫项目步骤逾期（工作日）"),
+    "fund_disbursement_late": (disbursement_late, "扶贫资金不按期拨付、拨付后信息未按期录入"),
+    "fund_completion_late": (completion_late, "扶贫项目不按期完成"),
+    "fund_reimbursement_late": (reimbursement_late, "验收后 30 天内未完成报账"),
+    "fund_notices_missing": (notices_missing, "扶贫项目公告公示缺失或不完整"),
+}
