@@ -43,13 +43,11 @@ def grant(user, *codenames: str):
 
 
 def reference_data() -> None:
-    """The budget lines of migration funds/0002 (gone from a reused test database after a
+    """The reference rows of migration funds/0002 (gone from a reused test database after a
     transactional test's flush)."""
-    import importlib
+    from funds.reference import install_reference_data
 
-    lines = importlib.import_module("funds.migrations.0002_reference_data").BUDGET_LINES
-    for code, name, roster in lines:
-        BudgetLine.objects.get_or_create(code=code, defaults={"name": name, "roster_payment": roster})
+    install_reference_data(ProjectCategory, BudgetLine)
 
 
 def poster(code: str = COUNTY, username: str = "finance"):
@@ -74,12 +72,12 @@ def make_project(
 ) -> Project:
     if not AdminUnit.objects.filter(code=location).exists():
         load_hierarchy()
+    reference_data()
     return Project.objects.create(
         number=number,
         name=f"项目{number}",
         year=2024,
-        # the reference rows of migration funds/0002 (gone after a transactional test's flush)
-        category=ProjectCategory.objects.get_or_create(code="development", defaults={"name": "发展资金"})[0],
+        category=ProjectCategory.objects.order_by("pk").first(),
         use=use,
         location_id=location,
         county_id=location[:6] + "000000",
