@@ -42,7 +42,7 @@ def flat(row) -> list:
         voucher,
         date,
         kind,
-        corrects,
+        _corrects,
         stage,
         delta,
         amount,

@@ -461,3 +461,26 @@ def test_amounts_are_positive_cents(actor, source, amount):
         services.ledger_interest(
             actor=actor, account=source, voucher_number="LX-1", date=dt.date(2024, 5, 1), amount=amount
         )
+
+
+def test_reimbursement_is_complete_the_day_it_reaches_what_was_paid_out(actor, source):
+    from funds.ledger.selectors import reimbursement_completed_on
+
+    project = ready_project(actor, source, subsidy="1000.00")
+    disburse(actor, project, "first", "BF-1", MID)
+
+    def reimburse(voucher, amount, day):
+        services.ledger_reimburse(
+            actor=actor,
+            project=project,
+            voucher_number=voucher,
+            date=day,
+            amount=amount,
+            budget_line="工程建设费",
+            invoice_number=voucher,
+        )
+
+    reimburse("BZ-1", "499.99", dt.date(2024, 6, 2))
+    assert reimbursement_completed_on([project]) == {}
+    reimburse("BZ-2", "0.01", dt.date(2024, 6, 3))
+    assert reimbursement_completed_on([project]) == {project.pk: dt.date(2024, 6, 3)}

@@ -6,8 +6,8 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from accountability.api.base import ScopedReadOnlyViewSet, query_day, query_year
 from accountability.access.personal_data import can_see_personal_data, id_number_for, mask_personal_text
+from accountability.api.base import ScopedReadOnlyViewSet, query_day, query_year
 from funds.ledger.models import EntryKind, LedgerAccount, LedgerEntry
 from funds.ledger.selectors import LedgerFilters
 

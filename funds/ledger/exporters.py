@@ -27,8 +27,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from accountability.platform import xlsx
 from accountability.access.personal_data import can_see_personal_data, id_number_for, mask_personal_text
+from accountability.platform import xlsx
 from funds.ledger.models import EntryKind, Stage
 from funds.ledger.selectors import (
     SUMMARY_COLUMNS,

@@ -230,3 +230,39 @@ def allocation_summaries(summaries: list[AccountSummary]) -> list[AccountSummary
 
 def project_summaries(summaries: list[AccountSummary]) -> list[AccountSummary]:
     return [s for s in summaries if s.kind == AccountKind.PROJECT]
+
+
+PAID_OUT = {EntryKind.DISBURSEMENT, EntryKind.DEPOSIT_RETURNED}
+
+
+def reimbursement_completed_on(projects) -> dict[int, dt.date]:
+    """The day each project's 报账 entries reached the amount paid out to it (disbursements and
+    deposit returned, corrections netted), for the projects' 30-day deadline after acceptance
+    (C2-58, funds.selectors.register_reimbursement_source). One query."""
+    ids = [p.pk for p in projects]
+    rows = (
+        LedgerEntry.objects.filter(account__project_id__in=ids)
+        .filter(
+            Q(kind__in=[*PAID_OUT, EntryKind.REIMBURSEMENT])
+            | Q(kind=EntryKind.CORRECTION, corrects_kind__in=[*PAID_OUT, EntryKind.REIMBURSEMENT])
+        )
+        .order_by("account__project_id", "sequence")
+        .values_list("account__project_id", "kind", "corrects_kind", "amount", "date")
+    )
+    paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    steps: dict[int, list[tuple[Decimal, dt.date]]] = defaultdict(list)
+    for project_id, kind, corrects, amount, date in rows:
+        sign, effective = (-1, corrects) if kind == EntryKind.CORRECTION else (1, kind)
+        if effective in PAID_OUT:
+            paid[project_id] += sign * amount
+        else:
+            steps[project_id].append((sign * amount, date))
+    done = {}
+    for project_id, total in paid.items():
+        reimbursed = ZERO
+        for amount, date in steps.get(project_id, []):
+            reimbursed += amount
+            if total > 0 and reimbursed >= total:
+                done[project_id] = date
+                break
+    return done

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from accountability.platform.history import history_context
-from accountability.models import AdminLevel, AdminUnit
 from accountability.access.guards import require_in_jurisdiction, require_permission
+from accountability.models import AdminLevel, AdminUnit
+from accountability.platform.history import history_context
 from funds.ledger import projects, rules
 from funds.ledger.models import (
     AccountKind,

@@ -9,8 +9,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from accountability.models import Alert, RuleRun
 from accountability.cases.situations import Severity
+from accountability.models import Alert, RuleRun
 from funds.ledger.chain import verify_chains
 
 logger = logging.getLogger(__name__)

@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accountability.platform.dates import parse_day
-from accountability.models import AdminLevel
 from accountability.access.personal_data import can_see_personal_data
 from accountability.hierarchy.selectors import units_visible_to
+from accountability.models import AdminLevel
+from accountability.platform.dates import parse_day
 from funds.ledger import selectors, services
 from funds.ledger.exports import STREAM_LIMIT, ledger_export_create, ledger_export_run
 from funds.ledger.forms import LedgerFilterForm

@@ -1,7 +1,7 @@
 from django import template
 
-from accountability.platform.idnumbers import mask_id_number
 from accountability.access.personal_data import mask_personal_text
+from accountability.platform.idnumbers import mask_id_number
 
 register = template.Library()
 
