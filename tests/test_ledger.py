@@ -484,3 +484,13 @@ def test_reimbursement_is_complete_the_day_it_reaches_what_was_paid_out(actor, s
     assert reimbursement_completed_on([project]) == {}
     reimburse("BZ-2", "0.01", dt.date(2024, 6, 3))
     assert reimbursement_completed_on([project]) == {project.pk: dt.date(2024, 6, 3)}
+
+
+def test_the_demo_ledger_posts_through_the_services_and_its_chains_hold():
+    from io import StringIO
+
+    call_command("load_demo", stdout=StringIO())
+    assert LedgerEntry.objects.filter(kind=EntryKind.DISBURSEMENT).exists()
+    assert LedgerEntry.objects.filter(kind=EntryKind.REIMBURSEMENT).exists()
+    code, output = verify()
+    assert code == 0, output
