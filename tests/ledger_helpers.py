@@ -27,6 +27,8 @@ OTHER_COUNTY = "349902000000"
 VILLAGE = "349901101201"
 TOWNSHIP = "349901101000"
 LEDGER_PERMISSIONS = (
+    "add_ledgerentry",
+    "add_ledgeraccount",
     "post_ledgerentry",
     "close_ledgerperiod",
     "export_ledger",

@@ -65,7 +65,7 @@ class _Rollback(Exception):
 class FundEntriesImport(ImportKind):
     name = "fund_entries"
     label = "资金台账分录"
-    permissions = ("funds.post_ledgerentry",)
+    permissions = ("funds.add_ledgerentry", "funds.add_ledgeraccount")  # and posting (the services)
     description = (
         "每行一笔业务，按文件中的顺序逐笔记账，规则与网页记账相同（如二期拨付早于首期为该行错误）。"
         "项目拨付从“资金来源文号”指定的指标中拨付，未记过下达到项目的，自动按所需金额下达；"

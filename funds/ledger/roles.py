@@ -11,7 +11,12 @@ VIEW = (
     "funds.view_disbursementpolicy",
 )
 EXPORT = ("funds.export_ledger", "funds.view_ledgerexport")
-POST = ("funds.post_ledgerentry", "funds.close_ledgerperiod")
+POST = (
+    "funds.post_ledgerentry",
+    "funds.close_ledgerperiod",
+    "funds.add_ledgerentry",  # the fund_entries import kind
+    "funds.add_ledgeraccount",
+)
 
 
 def contribute() -> None:
