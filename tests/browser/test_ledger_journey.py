@@ -108,3 +108,14 @@ def test_the_auditor_exports_a_county_2024_ledger_whose_totals_equal_the_databas
     cover = "\n".join(str(c.value) for r in book["封面"].iter_rows() for c in r if c.value is not None)
     assert "auditor" in cover and "2024" in cover
     assert "=SUM(A1)" in [r[header.index("摘要")] for r in rows]
+    # the project's money panel and its account read on a phone too
+    for path in (f"/funds/ledger/projects/LJ-{COUNTY[:6]}/", "/funds/ledger/?year=2024&unit=" + COUNTY):
+        phone.goto(f"{live_server.url}{path}")
+        assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, path
+    phone.goto(f"{live_server.url}/funds/ledger/projects/LJ-{COUNTY[:6]}/")
+    assert "尚不能拨付" in phone.inner_text("main") and "项目尚未通过县级验收" in phone.inner_text("main")
+    screenshot(phone, "ledger-02-money-panel")
+    phone.click("text=专账余额（元） >> xpath=following::a[1]")
+    phone.wait_for_url("**/funds/ledger/accounts/**")
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert "BZ-" + COUNTY in phone.inner_text("main")
