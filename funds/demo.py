@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accountability.models import AdminUnit, User
+from accountability.models import AdminUnit, EscalationRule, PolicyProfile, User
 from accountability.policy.calendar import ensure_calendar
 from funds import services
 from funds.models import BudgetLine, FundSource, Project, ProjectCategory
-from funds.reference import install_reference_data
+from funds.reference import install_fund_rules, install_reference_data
 from funds.rules import APPROVAL_NOTICE_FIELDS, SITE_NOTICE_FIELDS
 
 DEMO_PREFIX = "3499"
@@ -57,6 +57,7 @@ def load_funds() -> int:
         return 0
     ensure_calendar()  # a flushed test database has lost the migrations' rows
     install_reference_data(ProjectCategory, BudgetLine)
+    install_fund_rules(PolicyProfile, EscalationRule)
     today = timezone.localdate()
     base = dt.date(today.year, 2, 20)
     source, _created = FundSource.objects.get_or_create(

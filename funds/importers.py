@@ -73,7 +73,12 @@ def parse_category(text: str) -> str:
 class FundProjectsImport(ImportKind):
     name = "fund_projects"
     label = "扶贫项目库"
-    permissions = ("funds.add_project", "funds.change_project")
+    permissions = (
+        "funds.add_project",
+        "funds.change_project",
+        "funds.add_acceptance",
+        "funds.change_acceptance",
+    )
     description = (
         "项目库及已办步骤的日期（从表格迁移）。按项目编号更新。日期须符合“十步骤”的先后顺序；"
         "文件未记录的步骤（公告公示、初验、验收六项）在项目页显示为缺失并产生预警。"

@@ -27,3 +27,43 @@ def install_reference_data(ProjectCategory, BudgetLine):
         ProjectCategory.objects.get_or_create(code=code, defaults={"name": name, "aliases": aliases})
     for code, name, roster in BUDGET_LINES:
         BudgetLine.objects.get_or_create(code=code, defaults={"name": name, "roster_payment": roster})
+
+
+# --- the fund-project accountability rules (F-16, Suzhou Art. 37) of the default profile ----------
+
+TARGETS = [
+    {"post": "township_head", "at": "evidence_township", "forms": ["hold_accountable"]},
+    {"post": "county_leader_in_charge", "at": "evidence_county", "forms": ["hold_accountable"]},
+    {"post": "county_head", "at": "evidence_county", "forms": ["hold_accountable"]},
+]
+ACTION = "追究项目负责人、乡镇长、分管县领导和县长（县政府主要负责人为扶贫项目第一责任人）的责任"
+
+RULES = [
+    ("F-16.1", "扶贫项目步骤逾期（工作日）", "fund_steps_overdue"),
+    ("F-16.2", "扶贫资金不按期拨付或拨付后信息未按期录入", "fund_disbursement_late"),
+    ("F-16.3", "扶贫项目不按期完成", "fund_completion_late"),
+    ("F-16.4", "验收后 30 天内未完成报账", "fund_reimbursement_late"),
+    ("F-16.5", "扶贫项目公告公示缺失或不完整", "fund_notices_missing"),
+]
+
+
+def install_fund_rules(PolicyProfile, EscalationRule) -> int:
+    """Add rules F-16.1–F-16.5 to every default profile version (jurisdiction empty) lacking them."""
+    added = 0
+    for profile in PolicyProfile.objects.filter(jurisdiction=None):
+        for code, label, metric in RULES:
+            _rule, created = EscalationRule.objects.get_or_create(
+                profile=profile,
+                code=code,
+                defaults={
+                    "label": label,
+                    "level": "township",
+                    "conditions": [{"metric": metric, "threshold": 1, "measure": "count"}],
+                    "targets": TARGETS,
+                    "action": ACTION,
+                    "severity": "minor",
+                    "forms": ["hold_accountable"],
+                },
+            )
+            added += created
+    return added

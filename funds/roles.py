@@ -30,6 +30,8 @@ APPROVE = (
     "funds.evaluate_funds",
     "funds.add_project",  # the import of the project library (fund_projects)
     "funds.change_project",
+    "funds.add_acceptance",  # the import's acceptance dates and grades
+    "funds.change_acceptance",
 )
 
 

@@ -930,6 +930,33 @@ def benefit_record(
     return record, benefit_flags_for(project)
 
 
+def share_problems_for(project: Project) -> list[str]:
+    """F-12 / C2-62 / C2-75: the poor share of the beneficiaries (and of a supported cooperative's
+    members) against the profile's minimums — "not configured" while the county has set none."""
+    policy = fund_policy_for(project.location_id)
+    beneficiaries = list(project.beneficiaries.all())
+    problems = []
+    if beneficiaries:
+        problem = rules.share_problem(
+            "受益农户中贫困户比例",
+            sum(1 for b in beneficiaries if b.is_poor),
+            len(beneficiaries),
+            policy.min_poor_beneficiary_percent,
+        )
+        if problem:
+            problems.append(problem)
+    if project.implementer_kind == "cooperative":
+        problem = rules.share_problem(
+            "合作社成员中贫困户比例",
+            project.cooperative_poor_members or 0,
+            project.cooperative_members or 0,
+            policy.cooperative_poor_percent,
+        )
+        if problem:
+            problems.append(problem)
+    return problems
+
+
 def benefit_flags_for(project: Project) -> list[tuple[int, str]]:
     policy = fund_policy_for(project.location_id)
     collective = policy.collective_income_minimum if project.implementer_kind == "collective" else None

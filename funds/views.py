@@ -164,6 +164,7 @@ def project_detail(request, pk: int):
             sum(1 for b in project.beneficiaries.all() if b.is_poor), len(project.beneficiaries.all())
         ),
         "benefit_flags": services.benefit_flags_for(project),
+        "share_problems": services.share_problems_for(project),
         "documents": documents,
         "archive": {"present": present, "required": required, "missing": missing_documents},
         "blocked": selectors.disbursement_blocked(project),

@@ -9,8 +9,12 @@ import pytest
 
 from accountability.access.roles import role_group
 from accountability.demo.hierarchy import load_hierarchy
+from accountability.models import EscalationRule, PolicyProfile
+from accountability.policy.calendar import ensure_calendar
+from accountability.policy.presets import ensure_default_profile
 from funds import services
-from funds.models import ProjectCategory
+from funds.models import BudgetLine, ProjectCategory
+from funds.reference import install_fund_rules, install_reference_data
 from tests.factories import UserFactory
 
 COUNTY = "349901000000"
@@ -22,6 +26,11 @@ D = dt.date
 
 @pytest.fixture
 def people(db):
+    # the migrations' rows, gone when a transactional test flushed the reused test database
+    ensure_calendar()
+    install_reference_data(ProjectCategory, BudgetLine)
+    ensure_default_profile()
+    install_fund_rules(PolicyProfile, EscalationRule)
     load_hierarchy()
     county = UserFactory(username="fund-county", jurisdiction_id=COUNTY)
     county.groups.add(role_group("county_office"))

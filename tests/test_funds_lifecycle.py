@@ -382,3 +382,17 @@ def test_f14_evaluation_deadlines_and_scores(people):
         services.evaluation_score(
             actor=people["county"], evaluation=evaluation, unit_name="某乡", scores={**scores, "P1": 11}
         )
+
+
+def test_f12_beneficiaries_linked_to_the_registry_and_the_poor_share(people):
+    from accountability.policy.presets import ensure_default_profile
+
+    project = new_project(people["county"])
+    with pytest.raises(ValidationError, match="不存在"):
+        services.beneficiary_add(
+            actor=people["township"], project=project, name="张三", household_number="NOPE-1"
+        )
+    services.beneficiary_add(actor=people["township"], project=project, name="张三")
+    assert any("未设置" in p for p in services.share_problems_for(project))
+    FundSettings.objects.create(profile=ensure_default_profile(), min_poor_beneficiary_percent=Decimal("30"))
+    assert any("0.00% 低于 30" in p for p in services.share_problems_for(project))

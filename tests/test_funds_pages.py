@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accountability.access.roles import role_group
-from funds.models import Project, Stage
+from funds.models import Project, ProjectCategory, Stage
 from tests.factories import UserFactory
 from tests.funds_helpers import VILLAGE, D, new_project
 
@@ -27,7 +27,7 @@ def test_library_to_acceptance_through_the_pages(client, people):
             "number": "P-1",
             "name": "村道硬化",
             "year": "2024",
-            "category": "1",
+            "category": str(ProjectCategory.objects.get(code="development").pk),
             "use": "living_conditions",
             "location": VILLAGE,
             "implementer": "某乡人民政府",
@@ -183,3 +183,32 @@ def test_the_fund_plan_page_approves_all_at_once(client, people):
     assert "一次性下达" in response.content.decode()
     third.refresh_from_db()
     assert third.approved_on is None
+
+
+def test_api_creates_a_library_project_and_refuses_a_duplicate(client, people):
+    client.force_login(people["township"])
+    body = {
+        "number": "API-1",
+        "name": "村道",
+        "year": 2024,
+        "category": "以工代赈",
+        "use": "living_conditions",
+        "location": VILLAGE,
+        "implementer": "某乡人民政府",
+        "construction_content": "硬化村道 500 米",
+        "subsidy": "100000.00",
+        "library_on": "2024-01-05",
+        "planned_start": "2024-03-01",
+        "planned_end": "2025-06-01",
+    }
+    r = client.post("/api/fund-projects/", body, content_type="application/json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["stage"] == "library" and r.json()["warnings"]  # construction period over a year
+    r = client.post("/api/fund-projects/", {**body, "number": "API-2"}, content_type="application/json")
+    assert r.status_code == 400 and "不得重复申报" in str(r.json())
+    r = client.post(
+        "/api/fund-projects/",
+        {**body, "number": "API-3", "location": "349902101201"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "管辖范围" in str(r.json())
