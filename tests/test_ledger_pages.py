@@ -159,3 +159,28 @@ def test_lists_use_a_constant_number_of_queries(client, ledger):
             actor=actor, project=project, stage="first", voucher_number=f"BF-Q{i}", date=dt.date(2024, 4, 1)
         )
     assert [queries(client, url) for url in urls] == before
+
+
+def test_the_county_reverses_an_entry_from_the_account_page_and_the_original_stays(client, ledger):
+    from funds.ledger.models import LedgerEntry
+
+    account = ledger.ledger_account
+    client.force_login(role_user("county_office"))
+    response = client.post(
+        f"/funds/ledger/accounts/{account.pk}/reverse/",
+        {"original": "BZ-1", "voucher_number": "GZ-1", "date": "2024-04-03", "reason": "金额错"},
+    )
+    assert response.status_code == 302
+    reversal = LedgerEntry.objects.get(voucher_number="GZ-1")
+    assert (
+        reversal.reverses.voucher_number == "BZ-1"
+        and LedgerEntry.objects.filter(voucher_number="BZ-1").exists()
+    )
+    client.force_login(role_user("auditor"))
+    assert (
+        client.post(f"/funds/ledger/accounts/{account.pk}/reverse/", {"original": "BF-1"}).status_code == 403
+    )
+    client.force_login(role_user("county_office", "349902000000"))
+    assert (
+        client.post(f"/funds/ledger/accounts/{account.pk}/reverse/", {"original": "BF-1"}).status_code == 404
+    )

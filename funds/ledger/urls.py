@@ -10,6 +10,7 @@ urlpatterns = [
         "funds/ledger/exports/<int:pk>/download/", views.ledger_export_download, name="ledger-export-download"
     ),
     path("funds/ledger/accounts/<int:pk>/", views.account_detail, name="ledger-account"),
+    path("funds/ledger/accounts/<int:pk>/reverse/", views.account_reverse, name="ledger-account-reverse"),
     path("funds/ledger/projects/<str:number>/", views.project_money, name="ledger-project-money"),
     path(
         "funds/ledger/projects/<str:number>/disburse/", views.project_disburse, name="ledger-project-disburse"

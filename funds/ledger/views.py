@@ -138,8 +138,44 @@ def account_detail(request, pk: int):
     return render(
         request,
         "funds/ledger/account_detail.html",
-        {"account": account, "page": page, "show_personal": can_see_personal_data(request.user)},
+        {
+            "account": account,
+            "page": page,
+            "show_personal": can_see_personal_data(request.user),
+            "can_post": request.user.has_perm(services.POST),
+        },
     )
+
+
+@login_required
+@permission_required(services.POST, raise_exception=True)
+@require_POST
+def account_reverse(request, pk: int):
+    """更正: reverse the posting of an entry of this account (a reversing entry; the original stays)."""
+    account = selectors.account_for(request.user, pk)
+    voucher = request.POST.get("original", "").strip()
+    entry = (
+        selectors.entries_visible_to(request.user)
+        .filter(account=account, voucher_number=voucher)
+        .exclude(kind="correction")
+        .order_by("sequence")
+        .first()
+    )
+    if entry is None:
+        messages.error(request, f"本账户没有凭证号为“{voucher[:50]}”的分录")
+        return redirect("ledger-account", pk=account.pk)
+    try:
+        services.ledger_reverse(
+            actor=request.user,
+            entry=entry,
+            voucher_number=request.POST.get("voucher_number", ""),
+            date=parse_day(request.POST.get("date")) or timezone.localdate(),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, f"已冲销凭证 {entry.voucher_number}")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("ledger-account", pk=account.pk)
 
 
 @login_required
