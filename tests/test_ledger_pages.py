@@ -184,3 +184,20 @@ def test_the_county_reverses_an_entry_from_the_account_page_and_the_original_sta
     assert (
         client.post(f"/funds/ledger/accounts/{account.pk}/reverse/", {"original": "BF-1"}).status_code == 404
     )
+
+
+def test_the_county_closes_a_month_from_the_ledger_page(client, ledger):
+    from funds.ledger.models import LedgerLock
+
+    client.force_login(role_user("county_office"))
+    assert (
+        client.post("/funds/ledger/close/", {"county": COUNTY, "year": "2024", "month": "4"}).status_code
+        == 302
+    )
+    assert str(LedgerLock.objects.get(county_id=COUNTY).locked_through) == "2024-04-30"
+    assert "2024-04-30" in client.get("/funds/ledger/").content.decode()
+    client.force_login(role_user("county_office", "349902000000"))
+    client.post("/funds/ledger/close/", {"county": COUNTY, "year": "2025"})
+    assert str(LedgerLock.objects.get(county_id=COUNTY).locked_through) == "2024-04-30"  # not his county
+    client.force_login(role_user("auditor"))
+    assert client.post("/funds/ledger/close/", {"county": COUNTY, "year": "2025"}).status_code == 403

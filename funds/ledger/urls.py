@@ -5,6 +5,7 @@ from funds.ledger import views
 urlpatterns = [
     path("funds/ledger/", views.ledger, name="ledger"),
     path("funds/ledger/export/", views.ledger_export, name="ledger-export"),
+    path("funds/ledger/close/", views.ledger_close, name="ledger-close"),
     path("funds/ledger/exports/<int:pk>/", views.ledger_export_detail, name="ledger-export-detail"),
     path(
         "funds/ledger/exports/<int:pk>/download/", views.ledger_export_download, name="ledger-export-download"

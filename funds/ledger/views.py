@@ -64,8 +64,40 @@ def ledger(request):
             "stream_limit": STREAM_LIMIT,
             "can_export": request.user.has_perm("funds.export_ledger"),
             "show_personal": can_see_personal_data(request.user),
+            "can_close": request.user.has_perm(services.CLOSE),
+            "counties": [u for u in form.fields["unit"].choices if u[0].endswith("000000")],
+            "locks": selectors.locks_visible_to(request.user),
         },
     )
+
+
+@login_required
+@permission_required(services.CLOSE, raise_exception=True)
+@require_POST
+def ledger_close(request):
+    """结账: close a month or a year of a county's ledger (the lock date moves forward only)."""
+    county = (
+        units_visible_to(request.user)
+        .filter(code=request.POST.get("county", ""), level=AdminLevel.COUNTY)
+        .first()
+    )
+    year, month = request.POST.get("year", ""), request.POST.get("month", "")
+    if county is None or not (year.isascii() and year.isdigit() and len(year) == 4):
+        messages.error(request, "请选择县(区)并填写四位年度")
+        return redirect("ledger")
+    try:
+        month_number = int(month) if month.isascii() and month.isdigit() else None
+        lock = services.ledger_period_close(
+            actor=request.user,
+            county=county,
+            year=int(year),
+            month=month_number,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, f"{county.name}已结账至 {lock.locked_through}")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("ledger")
 
 
 @login_required
