@@ -283,3 +283,14 @@ def fund_plan_for(user, pk) -> FundPlan:
     if plan is None:
         raise Http404("资金计划不存在或不在您的管辖范围内")
     return plan
+
+
+def evaluations_visible_to(user):
+    from funds.models import PerformanceEvaluation
+
+    return (
+        visible_to(PerformanceEvaluation.objects.all(), user)
+        .select_related("county")
+        .prefetch_related("scores")
+        .order_by("-year", "county_id")
+    )

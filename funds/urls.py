@@ -8,6 +8,7 @@ urlpatterns = [
     path("funds/due/", views.due_this_week, name="fund-due"),
     path("funds/archive/", views.archive_overview, name="fund-archive"),
     path("funds/plans/", views.fund_plan_list, name="fund-plan-list"),
+    path("funds/evaluations/", views.evaluation_list, name="fund-evaluations"),
     path("funds/plans/<int:pk>/", views.fund_plan_detail, name="fund-plan-detail"),
     path("funds/<int:pk>/", views.project_detail, name="fund-project-detail"),
     path("funds/<int:pk>/steps/", views.project_step, name="fund-project-step"),

@@ -447,3 +447,42 @@ def fund_plan_detail(request, pk: int):
         "today": timezone.localdate(),
     }
     return render(request, "funds/plan_detail.html", context)
+
+
+@login_required
+def evaluation_list(request):
+    """F-14: the counties' fund performance evaluations, their dates against 31 March / 30 April and
+    the scores per unit; the leading-group office records the dates here."""
+    if request.method == "POST":
+        county = unit_by_code_for(request.user, request.POST.get("county", ""))
+        try:
+            if not request.user.has_perm(services.EVALUATE):
+                raise PermissionDenied("您没有执行此操作的权限")
+            if county is None:
+                raise ValidationError("县代码不存在或不在您的管辖范围内")
+            _evaluation, problems = services.evaluation_record(
+                actor=request.user,
+                county=county,
+                year=ascii_int(request.POST.get("year"), max_digits=4) or 0,
+                started_on=parse_day(request.POST.get("started_on")),
+                finished_on=parse_day(request.POST.get("finished_on")),
+                published_on=parse_day(request.POST.get("published_on")),
+                allocation_note=request.POST.get("allocation_note", ""),
+            )
+            for problem in problems:
+                messages.warning(request, problem)
+            messages.success(request, "已保存。")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        return redirect("fund-evaluations")
+    evaluations = [
+        (e, rules.evaluation_timing(e.year, e.started_on, e.finished_on))
+        for e in selectors.evaluations_visible_to(request.user)
+    ]
+    context = {
+        "evaluations": evaluations,
+        "can_evaluate": request.user.has_perm(services.EVALUATE),
+        "jurisdiction": request.user.jurisdiction_id or "",
+        "last_year": timezone.localdate().year - 1,
+    }
+    return render(request, "funds/evaluations.html", context)

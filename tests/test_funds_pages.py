@@ -212,3 +212,17 @@ def test_api_creates_a_library_project_and_refuses_a_duplicate(client, people):
         content_type="application/json",
     )
     assert r.status_code == 400 and "管辖范围" in str(r.json())
+
+
+def test_the_evaluation_page_records_late_dates(client, people):
+    client.force_login(people["county"])
+    response = client.post(
+        "/funds/evaluations/",
+        {"county": "349901000000", "year": "2024", "started_on": "2025-04-01", "finished_on": "2025-04-30"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "应于 2025-03-31 前启动" in page and "应于 2025-04-30 前完成" not in page
+    client.force_login(people["township"])
+    response = client.post("/funds/evaluations/", {"county": "349901000000", "year": "2024"}, follow=True)
+    assert "没有执行此操作的权限" in response.content.decode()

@@ -116,3 +116,27 @@ def test_pure_calendar_without_database():
     calendar = WorkingCalendar(frozenset({D(2030, 1, 2), D(2030, 1, 3)}), frozenset({2030}))
     assert calendar.add_working_days(D(2030, 1, 1), 2) == D(2030, 1, 3)
     assert calendar.working_days_between(D(2030, 1, 1), D(2030, 1, 3)) == 2
+
+
+def test_administrators_extend_the_calendar_with_an_import(client):
+    """The admin's import (django-import-export) of a year's days makes that year known."""
+    import tablib
+
+    from accountability.policy.calendar_admin import CalendarDayResource
+    from tests.factories import UserFactory
+
+    rows = tablib.Dataset(headers=["day", "working", "name", "source"])
+    day = D(2027, 1, 1)
+    while day.year == 2027:
+        rows.append(
+            [day.isoformat(), "1" if day.weekday() < 5 and day != D(2027, 1, 1) else "0", "", "国办发明电"]
+        )
+        day += dt.timedelta(days=1)
+    result = CalendarDayResource().import_data(rows, dry_run=False, raise_errors=True)
+    assert result.totals["new"] == 365
+    assert add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+    admin = UserFactory(username="calendar-admin", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get("/admin/accountability/calendarday/").status_code == 200
+    assert client.get("/admin/accountability/calendarday/import/").status_code == 200
+    assert client.get("/admin/funds/projectcategory/export/").status_code == 200
