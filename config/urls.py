@@ -25,11 +25,13 @@ urlpatterns = [
     path("api/", include("visits.api.urls")),
     path("api/", include("funds.api.urls")),
     path("api/", include("inspections.api.urls")),
+    path("api/", include("funds.ledger.api_urls")),
     path("api/", include("accountability.api.urls")),
     path("", include("assessment.urls")),  # first: its dashboard is the home page of the office roles
     path("", include("households.urls")),
     path("", include("visits.urls")),
     path("", include("funds.urls")),
     path("", include("inspections.urls")),
+    path("", include("funds.ledger.urls")),
     path("", include("accountability.urls")),
 ]

@@ -13,6 +13,7 @@ class FundsConfig(AppConfig):
         from accountability.rules.metrics import register_metric
         from funds import importers, roles  # noqa: F401  (import kind fund_projects)
         from funds.demo import load_funds
+        from funds.ledger import setup as ledger_setup
         from funds.metrics import METRICS
 
         roles.contribute()
@@ -20,3 +21,4 @@ class FundsConfig(AppConfig):
         register_history_pages(fund_project="funds.Project", fund_plan="funds.FundPlan")
         for name, (function, label) in METRICS.items():
             register_metric(name, function, label=label)
+        ledger_setup.ready()

@@ -847,3 +847,14 @@ def _profile_q(prefix: str) -> Q:
     from accountability.policy.models import governing_q
 
     return governing_q("profile__jurisdiction", prefix)
+
+
+# The ledger's models live in funds/ledger/models.py (issue 15); imported here so that Django
+# registers them with the funds app.
+from funds.ledger.models import (  # noqa: E402, F401
+    DisbursementPolicy,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerExport,
+    LedgerLock,
+)

@@ -18,6 +18,8 @@ NOT_TRACKED = {
     "accountability.AuditEvent": "the audit log itself, insert-only",
     "accountability.Notification": "a message to one user: sending it is the record; read marks only",
     "accountability.RuleRun": "the log of rule runs; the alerts they write are tracked",
+    "funds.LedgerEntry": "posted entries are append-only (a trigger refuses UPDATE/DELETE) and hash-chained",
+    "funds.LedgerExport": "the export log itself (each export is also an ExportRecord and an audit event)",
 }
 DOMAIN_APPS = ["accountability", "households", "visits", "funds", "inspections"]
 

@@ -25,6 +25,7 @@ from accountability.models import (
 from households.models import HelpingCadrePairing, Household, VerificationFinding
 from inspections.models import Finding as InspectionFinding
 from tests.demo_data import demo_db  # noqa: F401
+from tests.ledger_helpers import ledger_at
 from visits.models import StationedDay, Visit
 
 pytestmark = pytest.mark.usefixtures("demo_db")
@@ -50,6 +51,8 @@ def targets(db):
         "households": Household.objects.filter(village_id=VILLAGE).first().pk,
         "findings": VerificationFinding.objects.filter(village_id=VILLAGE).first().pk,
         "inspection-findings": InspectionFinding.objects.filter(unit_id=VILLAGE).first().pk,
+        "ledger/accounts": (ledger := ledger_at(VILLAGE)).pk,
+        "ledger/entries": ledger.entries.first().pk,
     }
 
 
@@ -73,6 +76,8 @@ PAGES = {
     "households": ["/households/{pk}/", "/history/household/{pk}/"],
     "findings": ["/history/finding/{pk}/"],
     "inspection-findings": ["/inspections/findings/{pk}/", "/history/inspection_finding/{pk}/"],
+    "ledger/accounts": ["/funds/ledger/accounts/{pk}/", "/history/ledger_account/{pk}/"],
+    "ledger/entries": [],
 }
 ADMIN = {
     "units": "/admin/accountability/adminunit/{pk}/change/",
@@ -83,6 +88,8 @@ ADMIN = {
     "households": "/admin/households/household/{pk}/change/",
     "findings": "/admin/households/verificationfinding/{pk}/change/",
     "inspection-findings": "/admin/inspections/finding/{pk}/change/",
+    "ledger/accounts": "/admin/funds/ledgeraccount/{pk}/change/",
+    "ledger/entries": "/admin/funds/ledgerentry/{pk}/change/",
 }
 
 

@@ -55,7 +55,7 @@ ALL_KINDS = set(REGISTRY)
 #: which demo login may import which kind (docs/roles.md)
 MAY_IMPORT = {
     "admin": ALL_KINDS,
-    "city_office": ALL_KINDS,
+    "city_office": ALL_KINDS - {"fund_entries"},  # the county posts its ledger (issue 15)
     "county_office": ALL_KINDS - {"units"},
     "county2_office": ALL_KINDS - {"units"},
     "county_admin": {"officials"},

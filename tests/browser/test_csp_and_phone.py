@@ -44,6 +44,7 @@ MAIN_PAGES = [
     "/inbox/",
     "/health/",
     "/units/search/",
+    "/funds/ledger/",
 ]
 ROLES = ["county_office", "township_staff", "village_official", "discipline"]
 
