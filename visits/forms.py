@@ -11,10 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from accountability.platform.validators import validate_record_date
 from accountability.platform.widgets import DayInput
 from visits.models import VisitCheck, VisitKind
+from visits.rules import visit_counting_note
 
 PHOTO_LIMIT = 8 * 1024 * 1024
 #: one day (``5``) or a range of days (``5-9``) of a month, ASCII digits only
 DAY_RANGE = re.compile(r"([0-9]{1,2})(?:-([0-9]{1,2}))?")
+
+
+def household_choice_label(household, year: int) -> str:
+    """Head, number and village; for a household no longer registered poor, whether a visit to it
+    counts (issue 18 §6: the form listed exited households without saying)."""
+    label = f"{household.head_name}（{household.number}，{household.village.name}）"
+    note = visit_counting_note(status=household.status, exit_year=household.exit_year, year=year)
+    return f"{label} · {note}" if note else label
 
 
 class VisitForm(forms.Form):
@@ -39,7 +48,7 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["household"].choices = [("", _("请选择"))] + [
-            (h.pk, f"{h.head_name}（{h.number}，{h.village.name}）") for h in households
+            (h.pk, household_choice_label(h, today.year)) for h in households
         ]
         self.fields["on"].initial = today
         self.fields["on"].widget.attrs["max"] = today.isoformat()

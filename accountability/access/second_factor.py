@@ -24,10 +24,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
@@ -237,8 +237,8 @@ class SecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and request.path not in _open_paths()
+            and not is_verified(user)  # first: a verified session needs no permission query
             and second_factor_required(user)
-            and not is_verified(user)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("该账号须先完成两步验证")}, status=403)
@@ -255,8 +255,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         result = super().authenticate(request)
         if result is not None:
             user = result[0]
-            session_device = request._request.session.get(DEVICE_ID_SESSION_KEY)
-            if second_factor_required(user) and not (is_verified(user) and session_device):
+            if not is_verified(user) and second_factor_required(user):
                 raise exceptions.PermissionDenied(_("该账号须先完成两步验证"))
         return result
 
@@ -277,3 +276,13 @@ class UnprivilegedTokenAuthentication(TokenAuthentication):
 
 def demo_second_factor_enabled() -> bool:
     return bool(getattr(settings, "DEMO_SECOND_FACTOR", False))
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The OpenAPI schema describes the verified session as the session cookie it is."""
+
+    target_class = "accountability.access.second_factor.VerifiedSessionAuthentication"
+    description = "浏览器会话；须两步验证的账号须先完成验证"
+
+    def get_security_definition(self, auto_schema):
+        return {**super().get_security_definition(auto_schema), "description": self.description}
