@@ -49,3 +49,39 @@ def test_every_template_link_gives_a_filled_workbook(client, username):
         assert notes.max_row > len(expected), url
         described = {row[0] for row in notes.iter_rows(min_row=2, values_only=True)}
         assert set(expected) <= described, url
+
+
+def picked(client, query: str) -> list[dict]:
+    response = client.get("/units/search/", {"format": "json", **query})
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def test_the_unit_picker_finds_units_by_name_inside_the_jurisdiction(client):
+    client.force_login(User.objects.get(username="county_office"))  # 东山县
+    found = picked(client, {"q": "东村"})
+    assert found and all(item["name"].endswith("东村") for item in found)
+    assert {item["code"][:6] for item in found} == {"349901"}  # 西河县's 东村 are not offered
+    first = next(item for item in found if item["name"] == "青石东村")
+    assert first["parents"] == "青石镇 · 东山县" and first["level"] == "村"
+    # names beginning with the text come first
+    assert [item["name"] for item in picked(client, {"q": "青石"})][0] == "青石镇"
+    assert {item["level"] for item in picked(client, {"q": "青石", "level": "village"})} == {"村"}
+    assert picked(client, {"q": "河湾"}) == []  # the other county: as if it did not exist
+    assert picked(client, {"q": "3499011012"})[0]["code"].startswith("3499011012")
+    assert picked(client, {"q": "   "}) == []
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "field"),
+    [
+        ("county_office", "/cases/new/", "unit"),
+        ("township_staff", "/visits/attendance/", "village"),
+    ],
+)
+def test_forms_asking_for_a_unit_offer_the_picker(client, username, path, field):
+    client.force_login(User.objects.get(username=username))
+    page = client.get(path).content.decode()
+    tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', page).group(0)
+    assert 'data-unit-picker="/units/search/?format=json' in tag
+    assert "unit-picker.js" in page

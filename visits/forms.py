@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accountability.platform.validators import validate_record_date
-from accountability.platform.widgets import DayInput
+from accountability.platform.widgets import DayInput, UnitPicker
 from visits.models import VisitCheck, VisitKind
 from visits.rules import visit_counting_note
 
@@ -76,7 +76,7 @@ class BatchVisitForm(forms.Form):
 
 
 class TripForm(forms.Form):
-    unit = forms.CharField(label=_("调研地点（单位代码）"), max_length=12)
+    unit = forms.CharField(label=_("调研地点"), max_length=12, widget=UnitPicker())
     on = forms.DateField(label=_("调研日期"), widget=DayInput())
     topic = forms.CharField(label=_("调研主题"), max_length=200)
     findings = forms.CharField(
@@ -86,7 +86,7 @@ class TripForm(forms.Form):
 
 class AttendanceSheetForm(forms.Form):
     official_id_number = forms.CharField(label=_("驻村干部证件号码"), max_length=18)
-    village = forms.CharField(label=_("村（单位代码）"), max_length=12)
+    village = forms.CharField(label=_("村"), max_length=12, widget=UnitPicker(level="village"))
     month = forms.DateField(
         label=_("月份"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
