@@ -33,10 +33,11 @@ DEMO_ROLES = [
 def test_every_template_link_gives_a_filled_workbook(client, username):
     client.force_login(User.objects.get(username=username))
     page = client.get("/imports/").content.decode()
-    links = sorted(set(re.findall(r'href="(/imports/templates/([a-z_]+)\.xlsx)"', page)))
+    links = sorted(set(re.findall(r'href="(/imports/templates/([a-z_]+)\.xlsx)">([^<]*)</a>', page)))
     if username in {"admin", "city_office", "county_office", "county_admin"}:
         assert links, f"{username} is offered no template"
-    for url, kind in links:
+    for url, kind, text in links:
+        assert text == get_kind(kind).label, f"{url}: link text {text!r}"  # it was empty
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")

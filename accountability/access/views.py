@@ -131,6 +131,8 @@ def otp_setup(request):
         return redirect(f"{reverse('otp-verify')}?next={reverse('otp-setup')}")
     action = request.POST.get("action") if request.method == "POST" else None
     context = {"required": second_factor_required(user), "next": _next_url(request), "enrolled": enrolled}
+    if action and not context["required"] and not enrolled:
+        return redirect("otp-setup")
     if action == "codes" and enrolled:
         codes = backup_codes_renew(actor=user, request=request)
         return render(request, "registration/otp_codes.html", {**context, "codes": codes})
@@ -151,6 +153,8 @@ def otp_setup(request):
                 return render(
                     request, "registration/otp_codes.html", {**context, "codes": codes, "first": True}
                 )
+    if not context["required"] and not enrolled:
+        return render(request, "registration/otp_setup.html", context)  # nothing to enrol
     if not enrolled or request.GET.get("replace") or action == "enrol":
         device = pending_device(user)
         context.update(qr=qr_svg(device), secret=secret_text(device), enrolling=True, form=form)

@@ -27,7 +27,7 @@ def check_database() -> Check:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('server_version')")
-            version = cursor.fetchone()[0]
+            version = cursor.fetchone()[0].split()[0]  # "16.4 (Debian 16.4-1.pgdg120+2)" → 16.4
         return Check("database", True, f"PostgreSQL {version}")
     except Exception as exc:
         return Check("database", False, f"{type(exc).__name__}: {exc}")
