@@ -217,6 +217,7 @@ AXES_CLIENT_IP_CALLABLE = "accountability.access.client_ip.client_ip"
 # --- second factor (django-otp; docs/operations.md "Second factor", docs/decisions/0028) -----
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "脱贫攻坚责任制与问责管理")
 OTP_LOGIN_URL = "otp-verify"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 #: the demo city's privileged accounts get a TOTP device with the documented demo secret
 #: (accountability/demo/users.py) — never in production, whatever the variable says
 DEMO_SECOND_FACTOR = env_bool("DEMO_SECOND_FACTOR", True) and not PRODUCTION
