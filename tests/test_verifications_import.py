@@ -85,8 +85,9 @@ def test_bad_rows_are_reported(xlsx):
     found = errors_by_row(
         run_import(kind="verifications", path=xlsx(rows, headers=HEADERS), actor=county, dry_run=True)
     )
-    assert found[2] == [("户编号", "户编号 NOPE 不存在")]
+    assert found[2] == [("户编号", "户编号 NOPE：该户不存在或不在您的管辖范围内")]
     assert found[3] == [("户编号", "须填写户编号（只有漏评可不填）")]
     assert {c for c, _ in found[4]} == {"行政区划代码", "证件号码"}
-    assert found[5] == [("户编号", "不在您的管辖范围内")]
+    # another county's household reads exactly as an unknown one
+    assert found[5] == [("户编号", f"户编号 {other_county.number}：该户不存在或不在您的管辖范围内")]
     assert {c for c, _ in found[6]} == {"核查结论", "发现来源", "发现日期"}

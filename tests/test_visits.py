@@ -535,12 +535,16 @@ def test_visits_import_reports_row_and_column(village_login, xlsx):
             [who.id_number, elsewhere.number, "2026-03-02", "电话联系", "", ""],
             [who.id_number, own.number, "2099-01-01", "", "", ""],
             [who.id_number, own.number, "2026-03-05", "上门", "", ""],
+            [who.id_number, "NO-SUCH-1", "2026-03-02", "电话联系", "", ""],
         ],
         headers=headers,
     )
     job = run_import(kind="visits", path=path, actor=county)
     errors = {(e["row"], e["column"]) for e in job.errors}
-    assert errors == {(3, "走访日期"), (4, "户编号"), (5, "走访日期"), (6, "走访方式")}
+    assert errors == {(3, "走访日期"), (4, "户编号"), (5, "走访日期"), (6, "走访方式"), (7, "户编号")}
+    # another county's household reads exactly as an unknown one: the import is no oracle
+    messages = {e["row"]: e["message"].split("：", 1)[1] for e in job.errors if e["column"] == "户编号"}
+    assert messages[4] == messages[7] == "该户不存在或不在您的管辖范围内"
     visit = Visit.objects.get()
     assert (visit.on, visit.checked) == (D(2026, 3, 1), ["income", "policy"])
     again = run_import(kind="visits", path=path, actor=county)

@@ -1,8 +1,4 @@
-"""Writes of the core: officials, responsibility assignments and handovers, helping-unit pairings.
-
-Every service is keyword-only, takes the acting user, checks the permission and the jurisdiction,
-runs in one transaction and records the change in the history with its reason.
-"""
+"""What every service checks first: the actor's permission and that the unit is in his jurisdiction."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""Users with their jurisdiction, role assignments and audit events."""
+
 from __future__ import annotations
 
 import pghistory

@@ -1,3 +1,5 @@
+"""API of units: the tree, a unit's children and its responsibility gaps."""
+
 from __future__ import annotations
 
 from django.utils import timezone

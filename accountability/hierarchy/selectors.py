@@ -1,4 +1,4 @@
-"""Reads of the core: the hierarchy as a user may see it."""
+"""Reads of the hierarchy as a user may see it: units by code (404 outside and unknown alike), search."""
 
 from __future__ import annotations
 

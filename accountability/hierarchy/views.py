@@ -1,3 +1,5 @@
+"""Pages of the hierarchy: the unit tree, a unit's page and the unit search."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required

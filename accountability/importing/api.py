@@ -1,3 +1,5 @@
+"""API of import jobs (read)."""
+
 from __future__ import annotations
 
 from rest_framework import serializers

@@ -1,3 +1,5 @@
+"""The upload form of the import pages."""
+
 from __future__ import annotations
 
 from django import forms

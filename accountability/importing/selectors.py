@@ -1,4 +1,4 @@
-"""Reads of the core: the hierarchy as a user may see it."""
+"""Reads of import jobs as a user may see them."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""Pages of imports: upload, preview, confirm, the error workbook and the blank templates."""
+
 from __future__ import annotations
 
 import tempfile

@@ -1,3 +1,5 @@
+"""API health endpoint."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer

@@ -1,3 +1,5 @@
+"""Pages every user has: home, inbox, record history, health; the xlsx response helper."""
+
 from __future__ import annotations
 
 from urllib.parse import quote

@@ -1,3 +1,5 @@
+"""API of organisations, officials, assignments (with handover) and helping-unit pairings."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema

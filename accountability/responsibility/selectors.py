@@ -1,4 +1,4 @@
-"""Reads of the core: the hierarchy as a user may see it."""
+"""Reads of the responsibility system: who held which post when, tenures, officials, pairings, gaps."""
 
 from __future__ import annotations
 

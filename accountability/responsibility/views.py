@@ -1,3 +1,5 @@
+"""Pages of officials, their transfers and the responsibility gaps."""
+
 from __future__ import annotations
 
 from django.contrib import messages

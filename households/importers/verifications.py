@@ -6,6 +6,7 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 from accountability.access.scoping import unit_code_in_jurisdiction
+from accountability.hierarchy.selectors import UNIT_NOT_FOUND
 from accountability.importing.kinds import (
     Column,
     ImportKind,
@@ -21,6 +22,7 @@ from accountability.importing.kinds import (
 )
 from accountability.models import AdminLevel, AdminUnit
 from households.models import FindingKind, FindingSource, FindingStatus, Household, VerificationFinding
+from households.selectors import HOUSEHOLD_NOT_FOUND
 
 KINDS, SOURCES, STATUSES = (
     choice_labels(FindingKind),
@@ -80,15 +82,17 @@ class VerificationsImport(ImportKind):
                 household = self.households.get(v.get("number") or "")
                 if not v.get("number"):
                     row.error("户编号", "须填写户编号（只有漏评可不填）")
-                elif household is None:
-                    row.error("户编号", f"户编号 {v['number']} 不存在")
+                elif household is None or not unit_code_in_jurisdiction(self.user, household.village_id):
+                    # unknown and foreign answer alike: an import is no oracle of other jurisdictions
+                    row.error("户编号", f"户编号 {v['number']}：{HOUSEHOLD_NOT_FOUND}")
+                    household = None
                 village = household.village_id if household else None
                 if household and v.get("persons_affected") is None:
                     v["persons_affected"] = household.member_count
             else:
                 village = None
             if village and not unit_code_in_jurisdiction(self.user, village):
-                row.error("户编号" if v.get("number") else "行政区划代码", "不在您的管辖范围内")
+                row.error("行政区划代码", UNIT_NOT_FOUND)
             if v.get("persons_affected") is None:
                 v["persons_affected"] = 1
             v["village_id"] = village

@@ -21,6 +21,7 @@ from accountability.importing.kinds import (
 )
 from accountability.models import Official
 from households.models import Household
+from households.selectors import HOUSEHOLD_NOT_FOUND
 from visits.models import Visit, VisitCheck, VisitKind
 from visits.rules import visit_problem
 from visits.selectors import in_scope_rows
@@ -102,10 +103,11 @@ class VisitsImport(ImportKind):
             if v.get("official_id_number") and v["official_id_number"] not in officials:
                 row.error("走访人证件号码", "系统中没有该证件号码的干部，请先导入干部")
             household = households.get(v.get("number"))
-            if v.get("number") and household is None:
-                row.error("户编号", f"户 {v['number']} 不存在")
-            elif household and not unit_code_in_jurisdiction(self.user, household[1]):
-                row.error("户编号", f"户 {v['number']} 不在您的管辖范围内")
+            if v.get("number") and (
+                household is None or not unit_code_in_jurisdiction(self.user, household[1])
+            ):
+                # unknown and foreign answer alike: an import is no oracle of other jurisdictions
+                row.error("户编号", f"户编号 {v['number']}：{HOUSEHOLD_NOT_FOUND}")
             if v.get("on") and v["on"] > today:
                 row.error("走访日期", "走访日期不能晚于今天")
             if not row.valid:
