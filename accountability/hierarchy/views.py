@@ -1,4 +1,4 @@
-"""Pages of the hierarchy: the unit tree, a unit's page and the unit search."""
+"""Pages of the hierarchy: the unit tree, a unit's page, the unit search and the unit picker's endpoint."""
 
 from __future__ import annotations
 
