@@ -9,7 +9,7 @@ from accountability.importing import reaper
 from accountability.importing import services as import_services
 from accountability.models import ImportJob, ImportStatus, User
 from accountability.platform.dates import parse_day
-from accountability.platform.health import HEARTBEAT_CACHE_KEY
+from accountability.platform.health import HEARTBEAT_CACHE_KEY, HEARTBEAT_WORKER_KEY
 from accountability.rules.runs import run_rules
 
 
@@ -18,6 +18,7 @@ def heartbeat() -> str:
     """Sent by beat every 30 s; run by a worker. The health page reads both ends of it."""
     now = timezone.localtime().isoformat()
     cache.set(HEARTBEAT_CACHE_KEY, now, timeout=3600)
+    cache.set(HEARTBEAT_WORKER_KEY, heartbeat.request.hostname or "", timeout=3600)
     return now
 
 

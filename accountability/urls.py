@@ -35,5 +35,8 @@ urlpatterns = [
     path("users/<int:pk>/roles/", access_views.user_roles, name="user-roles"),
     path("users/locked/", access_views.locked_list, name="user-locked"),
     path("users/<int:pk>/unlock/", access_views.user_unlock_view, name="user-unlock"),
+    path("users/<int:pk>/otp/reset/", access_views.user_otp_reset, name="user-otp-reset"),
     path("audit/", access_views.audit_list, name="audit-list"),
+    path("accounts/otp/", access_views.otp_setup, name="otp-setup"),
+    path("accounts/otp/verify/", access_views.otp_verify, name="otp-verify"),
 ]

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -87,6 +90,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # privileged users whose session has no verified second factor reach only the enrolment,
+    # verification and logout pages (accountability/access/second_factor.py, docs/decisions/0028)
+    "accountability.access.second_factor.SecondFactorMiddleware",
     "accountability.platform.middleware.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accountability.platform.middleware.ControlCharacterMiddleware",
@@ -210,6 +217,14 @@ TRUSTED_PROXY_ADDRESSES = [
 ]
 AXES_CLIENT_IP_CALLABLE = "accountability.access.client_ip.client_ip"
 
+# --- second factor (django-otp; docs/operations.md "Second factor", docs/decisions/0028) -----
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "脱贫攻坚责任制与问责管理")
+OTP_LOGIN_URL = "otp-verify"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
+#: the demo city's privileged accounts get a TOTP device with the documented demo secret
+#: (accountability/demo/users.py) — never in production, whatever the variable says
+DEMO_SECOND_FACTOR = env_bool("DEMO_SECOND_FACTOR", True) and not PRODUCTION
+
 # --- security --------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -271,8 +286,10 @@ SITE_URL = env("SITE_URL", "")  # e.g. https://fupin.example.gov.cn, for links i
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # a privileged user's session counts only once verified with the second factor, and a
+        # privileged user's token not at all (docs/decisions/0028)
+        "accountability.access.second_factor.VerifiedSessionAuthentication",
+        "accountability.access.second_factor.UnprivilegedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "accountability.api.pagination.BoundedLimitOffsetPagination",

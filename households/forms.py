@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.models import Official
 from accountability.platform.idnumbers import id_number_problem, normalise
-from accountability.platform.widgets import DayInput
+from accountability.platform.widgets import DayInput, UnitPicker
 from accountability.responsibility.selectors import cadres_for_household
 from households.models import HelpingMeasure, Household
 from households.services import EDITABLE_HOUSEHOLD_FIELDS
@@ -69,5 +69,5 @@ class CadrePairingForm(forms.Form):
 
 
 class HouseholdTransferForm(forms.Form):
-    to_village = forms.CharField(label=_("迁入村（行政区划代码）"), max_length=12)
+    to_village = forms.CharField(label=_("迁入村"), max_length=12, widget=UnitPicker(level="village"))
     reason = forms.CharField(label=_("迁移理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)

@@ -12,6 +12,7 @@ from accountability.access.roles import role_group
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.models import AdminUnit
 from tests.factories import UserFactory
+from tests.second_factor import SecondFactorClient
 
 UNIT_HEADERS = ["行政区划代码", "名称", "层级", "上级代码", "是否贫困村", "计划出列年度", "出列年度"]
 
@@ -28,6 +29,20 @@ def _default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def client() -> SecondFactorClient:
+    """The test client; ``force_login`` of a privileged user also passes the second factor
+    (tests/second_factor.py). Tests of the second factor itself use ``password_only_client``."""
+    return SecondFactorClient()
+
+
+@pytest.fixture
+def password_only_client():
+    from django.test import Client
+
+    return Client()
 
 
 @pytest.fixture

@@ -364,6 +364,8 @@ def test_digests_one_per_recipient_per_run(city):
     first = run_rules(year=YEAR, as_of=AS_OF)
     assert Notification.objects.filter(recipient=office).count() == 1
     assert "E-1" in Notification.objects.get(recipient=office).body and first.run.messages >= 1
+    body = Notification.objects.get(recipient=office).body  # issue 18 §6: units by name
+    assert AdminUnit.objects.get(code=VILLAGE).name in body and VILLAGE not in body
     run_rules(year=YEAR, as_of=AS_OF)  # nothing new: no new message
     assert Notification.objects.filter(recipient=office).count() == 1
 

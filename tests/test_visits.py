@@ -833,6 +833,35 @@ def test_visit_list_pages_run_a_fixed_number_of_queries(city, client):
 
     rows(1)
     few = counts()
-    assert few == list(VISIT_LIST_PAGES.values())
+    # + the county office's verified second-factor device, read on every request (decision 0028)
+    assert few == [n + 1 for n in VISIT_LIST_PAGES.values()]
     rows(29)
     assert counts() == few
+
+
+def test_whether_a_visit_to_a_household_counts_is_said():
+    """Issue 18 §6: the rule of docs/visits.md ("Coverage") as the form states it."""
+    from visits.rules import visit_counting_note
+
+    assert visit_counting_note(status=HouseholdStatus.NOT_EXITED, exit_year=None, year=2020) == ""
+    assert visit_counting_note(status=HouseholdStatus.RETURNED, exit_year=2018, year=2020) == ""
+    assert "照常计入" in visit_counting_note(status=HouseholdStatus.EXITED, exit_year=2020, year=2020)
+    earlier = visit_counting_note(status=HouseholdStatus.EXITED, exit_year=2019, year=2020)
+    assert "2019年已脱贫" in earlier and "不计入帮扶户覆盖" in earlier and "计入走访次数" in earlier
+    removed = visit_counting_note(status=HouseholdStatus.REMOVED, exit_year=None, year=2020)
+    assert "不计入帮扶户覆盖" in removed
+
+
+@pytest.mark.django_db
+def test_the_visit_form_says_whether_an_exited_household_counts(village_login, client):
+    poor = household()
+    exited = household()
+    Household.objects.filter(pk=exited.pk).update(
+        status=HouseholdStatus.EXITED, exit_year=dt.date.today().year - 2
+    )
+    client.force_login(village_login)
+    page = client.get("/visits/new/").content.decode()
+    line = next(x for x in page.splitlines() if f'value="{exited.pk}"' in x)
+    assert "已脱贫" in line and "不计入帮扶户覆盖" in line
+    line = next(x for x in page.splitlines() if f'value="{poor.pk}"' in x)
+    assert "计入" not in line

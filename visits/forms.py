@@ -9,12 +9,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accountability.platform.validators import validate_record_date
-from accountability.platform.widgets import DayInput
+from accountability.platform.widgets import DayInput, UnitPicker
 from visits.models import VisitCheck, VisitKind
+from visits.rules import visit_counting_note
 
 PHOTO_LIMIT = 8 * 1024 * 1024
 #: one day (``5``) or a range of days (``5-9``) of a month, ASCII digits only
 DAY_RANGE = re.compile(r"([0-9]{1,2})(?:-([0-9]{1,2}))?")
+
+
+def household_choice_label(household, year: int) -> str:
+    """Head, number and village; for a household no longer registered poor, whether a visit to it
+    counts (issue 18 §6: the form listed exited households without saying)."""
+    label = f"{household.head_name}（{household.number}，{household.village.name}）"
+    note = visit_counting_note(status=household.status, exit_year=household.exit_year, year=year)
+    return f"{label} · {note}" if note else label
 
 
 class VisitForm(forms.Form):
@@ -39,7 +48,7 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["household"].choices = [("", _("请选择"))] + [
-            (h.pk, f"{h.head_name}（{h.number}，{h.village.name}）") for h in households
+            (h.pk, household_choice_label(h, today.year)) for h in households
         ]
         self.fields["on"].initial = today
         self.fields["on"].widget.attrs["max"] = today.isoformat()
@@ -67,7 +76,7 @@ class BatchVisitForm(forms.Form):
 
 
 class TripForm(forms.Form):
-    unit = forms.CharField(label=_("调研地点（单位代码）"), max_length=12)
+    unit = forms.CharField(label=_("调研地点"), max_length=12, widget=UnitPicker())
     on = forms.DateField(label=_("调研日期"), widget=DayInput())
     topic = forms.CharField(label=_("调研主题"), max_length=200)
     findings = forms.CharField(
@@ -77,7 +86,7 @@ class TripForm(forms.Form):
 
 class AttendanceSheetForm(forms.Form):
     official_id_number = forms.CharField(label=_("驻村干部证件号码"), max_length=18)
-    village = forms.CharField(label=_("村（单位代码）"), max_length=12)
+    village = forms.CharField(label=_("村"), max_length=12, widget=UnitPicker(level="village"))
     month = forms.DateField(
         label=_("月份"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),

@@ -32,3 +32,21 @@ def earliest_entry(today: dt.date) -> dt.date:
 def sheet_conflicts(days: list[dt.date], checked_in: set[dt.date]) -> list[dt.date]:
     """Days of a monthly attendance sheet that already have a daily check-in (one source a day)."""
     return sorted(day for day in days if day in checked_in)
+
+
+def visit_counting_note(*, status: str, exit_year: int | None, year: int) -> str:
+    """What the visit form says next to a household that is no longer registered poor: whether a
+    visit to it counts (docs/visits.md, "Compliance"). Every visit of a counted kind counts towards
+    the visit and household quotas whatever the household's status; coverage quotas (each paired
+    household owed visits) count households registered poor at some time in the period — exited in
+    or after the period's year — and never removed ones. Empty for poor households."""
+    from households.models import POOR_STATUSES, HouseholdStatus
+
+    if status in POOR_STATUSES:
+        return ""
+    if status == HouseholdStatus.EXITED and exit_year is not None and exit_year >= year:
+        return f"{exit_year}年已脱贫，走访照常计入考核"
+    label = HouseholdStatus(status).label if status in HouseholdStatus.values else status
+    if status == HouseholdStatus.EXITED and exit_year is not None:
+        label = f"{exit_year}年已脱贫"
+    return f"{label}，走访计入走访次数，不计入帮扶户覆盖考核"

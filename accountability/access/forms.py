@@ -29,3 +29,15 @@ class RolesForm(forms.Form):
             user.groups.values_list("pk", flat=True)
         )
         self.fields["groups"].queryset = Group.objects.filter(pk__in=offered).order_by("name")
+
+
+class SecondFactorCodeForm(forms.Form):
+    """One code: the six digits of the authenticator app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label=gettext_lazy("验证码"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none"}
+        ),
+    )

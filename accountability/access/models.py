@@ -65,6 +65,11 @@ class AuditKind(models.TextChoices):
     UNLOCK = "unlock", _("解除锁定")
     EXPORT = "export", _("导出")
     UNMASK = "unmask", _("查看完整个人信息")
+    OTP_ENROL = "otp_enrol", _("登记两步验证")
+    OTP_VERIFIED = "otp_verified", _("两步验证通过")
+    OTP_FAILED = "otp_failed", _("两步验证失败")
+    OTP_CODES = "otp_codes", _("重新生成备用验证码")
+    OTP_RESET = "otp_reset", _("重置两步验证")
 
 
 class AuditEvent(models.Model):

@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from accountability.cases.rules import STEP_LABELS
 from accountability.cases.situations import AccountabilityForm, FaultTolerance, Severity, situation_choices
 from accountability.models import Transfer
-from accountability.platform.widgets import DayInput
+from accountability.platform.widgets import DayInput, UnitPicker
 from accountability.policy.sources import SourceLevel
 
 
 class CaseForm(forms.Form):
-    unit = forms.CharField(label=_("问责单位（代码）"), max_length=12)
+    unit = forms.CharField(label=_("问责单位"), max_length=12, widget=UnitPicker())
     official_id_number = forms.CharField(
         label=_("问责对象证件号码（对单位问责时留空）"), max_length=18, required=False
     )

@@ -8,6 +8,10 @@ from accountability.access.roles import role_group
 from accountability.models import Official, User
 
 DEMO_PASSWORD = "demo-2026-pass"
+#: the TOTP secret (base32) of every privileged demo account when settings.DEMO_SECOND_FACTOR is
+#: on (never in production): add it to an authenticator app, or run `manage.py demo_otp_code`.
+#: Published in docs/quickstart.*.md — a demo login, not a secret.
+DEMO_OTP_SECRET = "FUPINDEMOFUPINDEMOFUPINDEMOFUPIN"
 
 
 @dataclass(frozen=True)
@@ -66,3 +70,50 @@ def load_users(officials: dict[str, Official]) -> list[DemoLogin]:
             official.user = user
             official.save(update_fields=["user"])
     return DEMO_LOGINS
+
+
+def demo_privileged_logins() -> list[DemoLogin]:
+    """The demo logins that must verify a second factor."""
+    from accountability.access.second_factor import second_factor_required
+
+    users = {u.username: u for u in User.objects.filter(username__in=[x.username for x in DEMO_LOGINS])}
+    return [x for x in DEMO_LOGINS if x.username in users and second_factor_required(users[x.username])]
+
+
+def enrol_demo_second_factor() -> list[DemoLogin]:
+    """Give each privileged demo login a confirmed TOTP device with ``DEMO_OTP_SECRET`` (only when
+    settings.DEMO_SECOND_FACTOR; never in production). Returns the logins enrolled."""
+    from base64 import b32decode
+
+    from django.conf import settings
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not getattr(settings, "DEMO_SECOND_FACTOR", False) or settings.PRODUCTION:
+        return []
+    key = b32decode(DEMO_OTP_SECRET).hex()
+    logins = demo_privileged_logins()
+    for login in logins:
+        user = User.objects.get(username=login.username)
+        TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+        TOTPDevice.objects.get_or_create(
+            user=user, key=key, defaults={"name": "演示验证器", "confirmed": True}
+        )
+    return logins
+
+
+def demo_otp_code(user) -> str:
+    """The code a demo account's authenticator would show now, or the next one when the current
+    one was used already (a device accepts each time step once)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        raise LookupError(f"{user.get_username()} has no TOTP device")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:  # used in this step: the next step is within the tolerance
+        totp.time = (device.last_t + 1) * device.step + device.t0
+    return f"{totp.token():0{device.digits}d}"

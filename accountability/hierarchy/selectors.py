@@ -78,9 +78,16 @@ def children_with_counts(unit: AdminUnit, user) -> list[AdminUnit]:
     return children
 
 
-def search_units(user, text: str, limit: int = 20) -> QuerySet[AdminUnit]:
+def search_units(user, text: str, limit: int = 20, level: str = "") -> QuerySet[AdminUnit]:
+    """Units of ``user``'s jurisdiction whose name contains ``text`` (or whose code starts with
+    it, when it is digits), optionally of one level; names beginning with the text first."""
+    from django.db.models import Case, IntegerField, Value, When
+
     text = text.strip()
-    queryset = units_visible_to(user)
+    queryset = units_visible_to(user).select_related("parent", "parent__parent")
+    if level:
+        queryset = queryset.filter(level=level)
     if text.isdigit():
-        return queryset.filter(code__startswith=text)[:limit]
-    return queryset.filter(name__contains=text)[:limit]
+        return queryset.filter(code__startswith=text).order_by("code")[:limit]
+    starts = Case(When(name__startswith=text, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queryset.filter(name__contains=text).order_by(starts, "code")[:limit]

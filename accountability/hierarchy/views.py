@@ -1,8 +1,9 @@
-"""Pages of the hierarchy: the unit tree, a unit's page and the unit search."""
+"""Pages of the hierarchy: the unit tree, a unit's page, the unit search and the unit picker's endpoint."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from accountability.hierarchy.selectors import (
     top_units_for,
     unit_for,
 )
+from accountability.models import AdminLevel
 from accountability.platform.unit_sections import unit_sections
 from accountability.responsibility.selectors import pairings_of_village, responsibility_gaps, tenures_of_unit
 
@@ -46,6 +48,27 @@ def unit_detail(request, code: str):
 
 @login_required
 def unit_search(request):
-    text = request.GET.get("q", "")
-    units = search_units(request.user, text) if text.strip() else []
+    """The unit search page, and (``?format=json``) the unit picker's endpoint
+    (static/js/unit-picker.js): names first, with their parents, inside the user's jurisdiction."""
+    text = request.GET.get("q", "")[:50]
+    level = request.GET.get("level", "")
+    level = level if level in AdminLevel.values else ""
+    units = list(search_units(request.user, text, level=level)) if text.strip() else []
+    if request.GET.get("format") == "json":
+        return JsonResponse({"results": [unit_choice(unit) for unit in units]})
     return render(request, "accountability/unit_search.html", {"units": units, "q": text})
+
+
+def unit_choice(unit) -> dict:
+    """One unit as the picker shows it: its name, then the names of its parents, then the code."""
+    parents = []
+    parent = unit.parent
+    while parent is not None and len(parents) < 2:
+        parents.append(parent.name)
+        parent = parent.parent if parent.parent_id else None
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.get_level_display(),
+        "parents": " · ".join(parents),
+    }

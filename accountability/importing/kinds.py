@@ -51,6 +51,9 @@ class ImportKind:
     """Base of every import kind. Subclasses declare ``name``, ``label``, ``columns`` and
     implement ``check``, ``key``, ``existing`` and ``write``; the service does the rest."""
 
+    #: templates receive kinds as classes (the import page's template links): Django would call
+    #: a class and show its links with no text (issue 18 §6: "blank" template links)
+    do_not_call_in_templates: ClassVar[bool] = True
     name: ClassVar[str]
     label: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]

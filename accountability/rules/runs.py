@@ -431,9 +431,12 @@ def _send_digests(run: RuleRun, alerts: list[Triggered]) -> int:
         is_active=True, jurisdiction_id__in=set(parents.values()), groups__name__in=OFFICE_ROLES
     ).values_list("pk", "jurisdiction_id"):
         offices[code].append(user_id)
+    # units by name (issue 18 §6: a 12-digit code tells a reader nothing)
+    names = dict(AdminUnit.objects.filter(code__in=set(parents)).values_list("code", "name"))
     lines_for: dict[int, list[str]] = defaultdict(list)
     for t in alerts:
-        line = f"· {t.rule_code} {t.rule.label}（{t.period}，{t.unit_code}）：{t.rule.action}"
+        unit = names.get(t.unit_code, t.unit_code)
+        line = f"· {t.rule_code} {t.rule.label}（{t.period}，{unit}）：{t.rule.action}"
         recipients = {users_of[x["official"]] for x in t.evidence["targets"] if x.get("official") in users_of}
         recipients |= set(offices.get(parents[t.unit_code], []))
         for user_id in recipients:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from accountability.demo.users import DEMO_PASSWORD
-from accountability.models import AdminUnit
+from accountability.demo.users import DEMO_PASSWORD, demo_otp_code
+from accountability.models import AdminUnit, User
 from tests.browser.conftest import click_menu
 from tests.conftest import UNIT_HEADERS, write_xlsx
 
@@ -19,11 +19,18 @@ def demo(db):
 
 
 def log_in(page, live_server, username):
+    """Password, then — for the privileged demo accounts, enrolled with the demo secret by
+    load_demo — the code their authenticator would show (docs/decisions/0028)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    if "/accounts/otp/verify/" in page.url:
+        page.fill("#id_code", demo_otp_code(User.objects.get(username=username)))
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        assert "/accounts/otp/" not in page.url, page.url
 
 
 def test_county_office_browses_its_county_on_a_phone(phone, live_server, demo, screenshot):

@@ -8,7 +8,13 @@ from accountability.demo.accountability import load_accountability
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.demo.registry import DEMO_LOADERS
 from accountability.demo.responsibility import load_responsibility
-from accountability.demo.users import DEMO_PASSWORD, load_users
+from accountability.demo.users import (
+    DEMO_OTP_SECRET,
+    DEMO_PASSWORD,
+    demo_privileged_logins,
+    enrol_demo_second_factor,
+    load_users,
+)
 from accountability.platform.history import history_context
 from accountability.policy.presets import ensure_default_profile
 
@@ -26,7 +32,20 @@ class Command(BaseCommand):
             for loader in DEMO_LOADERS:
                 loader()
             load_accountability()  # last: the rules read the facts the other apps loaded
+            enrolled = enrol_demo_second_factor()
+            privileged = demo_privileged_logins()
         self.stdout.write(f"演示数据已就绪（行政区划变更 {changed} 行）。")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
-            self.stdout.write(f"  {login.username:<18} {login.description}")
+            mark = " *" if login in privileged else ""
+            self.stdout.write(f"  {login.username:<18} {login.description}{mark}")
+        if enrolled:
+            self.stdout.write(
+                f"* 须两步验证：已用演示密钥 {DEMO_OTP_SECRET} 登记（仅演示环境）。把密钥加入手机验证器应用，"
+                "或运行 `python manage.py demo_otp_code 用户名` 显示当前 6 位验证码。"
+            )
+        elif privileged:
+            self.stdout.write(
+                "* 须两步验证：首次用密码登录后，在「两步验证」页面用手机验证器应用扫描二维码登记，"
+                "并保存显示的备用验证码。"
+            )
