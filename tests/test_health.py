@@ -83,6 +83,9 @@ def test_health_page_is_chinese_and_fast(client, staff):
         assert time.perf_counter() - started < 0.3
         worker = next(check for check in data["checks"] if check["name"] == "worker")
         assert worker["ok"] and "celery@web1" in worker["detail"]
+        page = client.get("/health/").content.decode()  # the heartbeat as a local date and time
+        assert re.search(r"最近一次后台心跳：\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", page)
+        assert not re.search(r"\d{4}-\d{2}-\d{2}T\d", page)
     finally:
         cache.delete(HEARTBEAT_CACHE_KEY)
         cache.delete(HEARTBEAT_WORKER_KEY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from django.apps import apps
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accountability.access.scoping import visible_to
 from accountability.hierarchy.selectors import top_units_for
@@ -50,7 +52,14 @@ def health(request):
         or request.GET.get("format") == "json"
     ):
         return JsonResponse(status, status=200 if status["ok"] else 503)
-    return render(request, "health.html", {"status": status}, status=200 if status["ok"] else 503)
+    heartbeat = None
+    if status["last_worker_heartbeat"]:  # ISO 8601 in the JSON; a local date and time on the page
+        try:
+            heartbeat = timezone.localtime(dt.datetime.fromisoformat(status["last_worker_heartbeat"]))
+        except ValueError:
+            heartbeat = None
+    context = {"status": status, "heartbeat": heartbeat}
+    return render(request, "health.html", context, status=200 if status["ok"] else 503)
 
 
 @login_required

@@ -44,7 +44,8 @@ ALLOWED_LATIN = {
     "celery",
     "JSON",
 }
-#: login names are identifiers, shown as typed (user lists, audit records)
+#: login names are identifiers, shown as typed (user lists, audit records); so are worker host
+#: names (name@host, staff-only status details)
 LOGIN_NAMES = {login.username for login in DEMO_LOGINS}
 #: a code: capitals, a hyphen and a number (E-1, Q-9, A-5.7 — rules, quotas, case situations)
 CODE = re.compile(r"^[A-Z]{1,3}(-\d+(\.\d+)*[a-z]?)?$")
