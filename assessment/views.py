@@ -237,7 +237,11 @@ def sample_sheet(request, pk: int):
         )
         count += 1
     audit_record_export(
-        user=request.user, kind="assessment_sample", filters={"round": round_.pk}, row_count=count
+        user=request.user,
+        kind="assessment_sample",
+        label="考核抽样名单",
+        filters={"round": round_.pk},
+        row_count=count,
     )
     return _download(
         xlsx.to_bytes(workbook), f"{round_.year}年度考核抽查户_{round_.unit_id}.xlsx", CONTENT_TYPES["xlsx"]
@@ -306,6 +310,7 @@ def report_download(request, pk: int):
     audit_record_export(
         user=request.user,
         kind=f"assessment_report_{report.format}",
+        label=f"考核报告（{report.format}）",
         filters={"report": report.pk},
         row_count=len(report.result.rows),
     )

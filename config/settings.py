@@ -308,6 +308,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
+        "LedgerEntryKindEnum": "funds.ledger.models.EntryKind",
+        "LedgerAccountKindEnum": "funds.ledger.models.AccountKind",
+        "DisbursementStageEnum": "funds.ledger.models.Stage",
+        "ProjectStageEnum": "funds.models.Stage",
+        "CaseSeverityEnum": "accountability.cases.situations.Severity",
         "PovertyCauseEnum": "households.models.PovertyCause",
         "HouseholdStatusEnum": "households.models.HouseholdStatus",
         "FindingStatusEnum": "households.models.FindingStatus",

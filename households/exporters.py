@@ -86,6 +86,11 @@ def households_workbook(households: QuerySet[Household], user) -> tuple[bytes, i
 def export_households(*, user, households: QuerySet[Household], filters: dict) -> bytes:
     content, count = households_workbook(households, user)
     audit_record_export(
-        user=user, kind="households", filters=filters, row_count=count, masked=not can_see_personal_data(user)
+        user=user,
+        kind="households",
+        label="贫困户名册",
+        filters=filters,
+        row_count=count,
+        masked=not can_see_personal_data(user),
     )
     return content

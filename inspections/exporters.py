@@ -92,5 +92,11 @@ def findings_workbook(findings: list[Finding], *, kind: str, user, as_of: dt.dat
                 f.rejections,
             ]
         xlsx.append_row(sheet, values)
-    audit_record_export(user=user, kind=f"inspection_{kind}", filters=filters, row_count=len(findings))
+    audit_record_export(
+        user=user,
+        kind=f"inspection_{kind}",
+        label="问题清单" if kind == "list" else "整改台账",
+        filters=filters,
+        row_count=len(findings),
+    )
     return xlsx.to_bytes(workbook)

@@ -72,9 +72,7 @@ def ledger(request):
         content = findings_workbook(rows, kind=kind, user=request.user, as_of=as_of, filters=params.dict())
         return xlsx_response(content, f"{'问题清单' if kind == 'list' else '整改台账'}-{as_of:%Y%m%d}.xlsx")
     page = Paginator(findings, PAGE_SIZE).get_page(params.get("page"))
-    for f in page:
-        f.late = is_late(deadline=f.deadline, closed_on=f.closed_on, as_of=as_of)
-        f.category_label = policy.category_label(f.category)
+    with_labels(page, policy, as_of)
     return render(
         request,
         "inspections/ledger.html",
@@ -335,9 +333,7 @@ def round_detail(request, pk: int):
     today = timezone.localdate()
     policy = selectors.policy_for(round.unit_id, round.starts_on)
     findings = list(selectors.ledger_for(request.user, as_of=today, round_id=round.pk))
-    for f in findings:
-        f.late = is_late(deadline=f.deadline, closed_on=f.closed_on, as_of=today)
-        f.category_label = policy.category_label(f.category)
+    with_labels(findings, policy, today)
     context = {
         "round": round,
         "findings": findings,
@@ -529,5 +525,14 @@ def unit_section(user, unit) -> dict:
     """The unit page's section: the unit's open problems (its own and below), with a link to the ledger."""
     if not user.has_perm("inspections.view_finding"):
         return {}
+    today = timezone.localdate()
     findings = list(selectors.open_findings_of_unit(user, unit)[:20])
-    return {"unit": unit, "findings": findings, "today": timezone.localdate()}
+    with_labels(findings, selectors.policy_for(unit.code, today), today)
+    return {"unit": unit, "findings": findings, "today": today}
+
+
+def with_labels(findings, policy, as_of) -> None:
+    """What the finding rows show besides the row: late or not on ``as_of``, the category's label."""
+    for f in findings:
+        f.late = is_late(deadline=f.deadline, closed_on=f.closed_on, as_of=as_of)
+        f.category_label = policy.category_label(f.category)

@@ -205,8 +205,12 @@ def test_exports_are_recorded(client, demo_city, roles):
     assert client.get("/households/export.xlsx").status_code == 200
     assert client.get("/visits/compliance/?format=xlsx").status_code == 200
     exports = AuditEvent.objects.filter(kind=AuditKind.EXPORT, user=user)
-    assert sorted(exports.values_list("subject", flat=True)) == ["compliance", "households"]
-    assert exports.get(subject="households").detail["masked"] is False
+    assert sorted(e.detail["kind"] for e in exports) == ["compliance", "households"]
+    assert sorted(exports.values_list("subject", flat=True)) == [
+        "走访任务完成情况",
+        "贫困户名册",
+    ]  # names, not codes
+    assert exports.get(subject="贫困户名册").detail["masked"] is False
 
 
 @pytest.mark.django_db
@@ -231,7 +235,11 @@ def test_the_import_error_workbook_download_is_recorded(client, demo_city, roles
     response = client.get(f"/imports/{job.pk}/errors.xlsx")
     assert response.status_code == 200
     event = AuditEvent.objects.get(kind=AuditKind.EXPORT, user=user)
-    assert event.subject == "import_errors" and event.detail["rows"] == 1
+    assert (
+        event.subject == "导入错误说明"
+        and event.detail["kind"] == "import_errors"
+        and event.detail["rows"] == 1
+    )
 
 
 @pytest.mark.django_db

@@ -16,7 +16,14 @@ from accountability.platform.csp import STRICT_POLICY
 from tests.demo_data import demo_db  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+#: templates of files, not pages: rendered to bytes and downloaded, opened from disk or e-mail where
+#: nothing else can be loaded, so their style is inlined (never served under the CSP)
+FILE_TEMPLATES = {"assessment/report_document.html"}
+TEMPLATES = sorted(
+    path
+    for path in (ROOT / "templates").rglob("*.html")
+    if str(path.relative_to(ROOT / "templates")) not in FILE_TEMPLATES
+)
 
 
 def login(client, username: str):

@@ -52,5 +52,12 @@ def compliance_workbook(views: list[ComplianceView], *, user, filters: dict) -> 
             ],
         )
     content = xlsx.to_bytes(workbook)
-    audit_record_export(user=user, kind="compliance", filters=filters, row_count=len(views), masked=True)
+    audit_record_export(
+        user=user,
+        kind="compliance",
+        label="走访任务完成情况",
+        filters=filters,
+        row_count=len(views),
+        masked=True,
+    )
     return content

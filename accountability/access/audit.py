@@ -136,10 +136,11 @@ def user_unlock(*, actor, user, request=None) -> int:
 
 
 def audit_record_export(
-    *, user, kind: str, filters: dict | None = None, row_count: int = 0, masked: bool = True
+    *, user, kind: str, label: str, filters: dict | None = None, row_count: int = 0, masked: bool = True
 ):
     """Every export (households, compliance, import errors) goes through here: an ExportRecord and
-    its audit event, scoped to the exporting user's jurisdiction."""
+    its audit event, scoped to the exporting user's jurisdiction. ``kind`` is the stable code the
+    record keeps, ``label`` what the audit page shows (Chinese)."""
     from accountability.models import ExportRecord
 
     record = ExportRecord.objects.create(
@@ -148,8 +149,14 @@ def audit_record_export(
     audit_record(
         kind=AuditKind.EXPORT,
         user=user,
-        subject=kind,
-        detail={"export": record.pk, "rows": row_count, "masked": masked, "filters": filters or {}},
+        subject=str(label),
+        detail={
+            "kind": kind,
+            "export": record.pk,
+            "rows": row_count,
+            "masked": masked,
+            "filters": filters or {},
+        },
     )
     return record
 

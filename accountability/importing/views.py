@@ -129,6 +129,7 @@ def import_errors_download(request, pk: int):
     audit_record_export(
         user=request.user,
         kind="import_errors",
+        label="导入错误说明",
         filters={"job": job.pk},
         row_count=len(job.errors),
         masked=masked,

@@ -43,6 +43,7 @@ def _finish(export: LedgerExport, result: ExportResult, *, user) -> None:
     audit_record_export(
         user=user,
         kind="ledger",
+        label="资金台账",
         filters={**export.filters, "ledger_export": export.pk, "sha256": result.sha256},
         row_count=result.rows,
         masked=result.masked,

@@ -49,6 +49,9 @@ ALLOWED_LATIN = {
 LOGIN_NAMES = {login.username for login in DEMO_LOGINS}
 #: a code: capitals, a hyphen and a number (E-1, Q-9, A-5.7 — rules, quotas, case situations)
 CODE = re.compile(r"^[A-Z]{1,3}(-\d+(\.\d+)*[a-z]?)?$")
+#: a document number: letters and digits with hyphens, at least one digit (project numbers
+#: FP349901-2026-01, finding numbers XF-2026-001-1, voucher numbers) — an identifier, not a word
+DOCUMENT_NUMBER = re.compile(r"^(?=[A-Za-z0-9._-]*\d)[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: pages that answer an error status by design: the status page says 503 while a component is
 #: down (no Celery worker runs in the browser tests)
 EXPECTED_STATUS = {"/health/": 503}
@@ -117,7 +120,14 @@ VISIBLE_TEXT = """() => {
 def latin_words(page) -> set[str]:
     text = page.evaluate(VISIBLE_TEXT)
     words = set(re.findall(r"[A-Za-z][A-Za-z0-9_.@-]*[A-Za-z0-9]|[A-Za-z]", text))
-    return {w for w in words if w not in ALLOWED_LATIN | LOGIN_NAMES and not CODE.match(w) and len(w) > 1}
+    return {
+        w
+        for w in words
+        if w not in ALLOWED_LATIN | LOGIN_NAMES
+        and not CODE.match(w)
+        and not DOCUMENT_NUMBER.match(w)
+        and len(w) > 1
+    }
 
 
 def slug(path: str) -> str:
