@@ -281,3 +281,19 @@ def evaluation_timing(year: int, started_on: dt.date | None, finished_on: dt.dat
 
 #: F-15: largest upload accepted in the archive (bytes); types are the model's validator's.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+#: amounts the money columns hold: 14 digits, two of them after the point (funds/models.py MONEY)
+MONEY_LIMIT = Decimal(10) ** 12
+
+
+def money_problem(amount: Decimal) -> str | None:
+    """Why ``amount`` cannot be stored as yuan to the cent, or None: every form, service and import
+    of the funds checks this before writing, so a typo never reaches the database as a 500."""
+    if not amount.is_finite():
+        return "金额应为数字"
+    if abs(amount) >= MONEY_LIMIT:
+        return f"金额不能达到 {MONEY_LIMIT:,} 元"
+    if amount != amount.quantize(Decimal("0.01")):
+        return "金额应精确到分（两位小数）"
+    return None

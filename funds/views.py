@@ -28,6 +28,7 @@ from funds.models import (
     RectificationReason,
     Stage,
 )
+from funds.rules import money_problem
 
 PAGE_SIZE = 30
 
@@ -37,11 +38,12 @@ def _day(request, name: str = "on") -> dt.date:
 
 
 def _money(text: str | None) -> Decimal | None:
+    """Yuan to the cent as typed, or None (the form then says what to fix)."""
     try:
         value = Decimal((text or "").strip().replace(",", ""))
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    return None if money_problem(value) or value < 0 else value
 
 
 @login_required

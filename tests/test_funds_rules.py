@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
+import pytest
+
 from accountability.policy.calendar import WorkingCalendar
 from funds import rules
 from funds.deadlines import project_deadlines
@@ -131,3 +133,22 @@ def test_reimbursement_thirty_calendar_days_inclusive():
 
     assert state(D(2024, 12, 1)).due == D(2024, 12, 1) and state(D(2024, 12, 1)).late_by == 0
     assert state(D(2024, 12, 2)).late_by == 1 and not state(D(2024, 12, 2)).working_days
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("100000.01", None),
+        ("999999999999.99", None),  # the largest amount the 14-digit columns hold
+        ("1000000000000", "金额不能达到 1,000,000,000,000 元"),
+        ("1e30", "金额不能达到 1,000,000,000,000 元"),  # once a database error (500)
+        ("0.001", "金额应精确到分（两位小数）"),
+        ("NaN", "金额应为数字"),
+    ],
+)
+def test_money_problem_at_the_edges_of_the_money_columns(typed, problem):
+    from decimal import Decimal
+
+    from funds.rules import money_problem
+
+    assert money_problem(Decimal(typed)) == problem

@@ -33,6 +33,7 @@ from funds.ledger.models import (
 )
 from funds.ledger.policy import stage_policy_for
 from funds.models import BudgetLine, FundLevel
+from funds.rules import money_problem
 
 #: budget lines paid on a roster (funds' reference data, F-11) → the ledger's roster categories
 ROSTER_LINES = {
@@ -54,8 +55,9 @@ def _money(value, what: str = "金额") -> Decimal:
         amount = Decimal(value)
     except Exception:
         raise ValidationError(f"{what}应为数字") from None
-    if not amount.is_finite() or amount != rules.cents(amount):
-        raise ValidationError(f"{what}应精确到分（两位小数）：{value}")
+    problem = money_problem(amount)
+    if problem:
+        raise ValidationError(f"{what}：{problem}（{value}）")
     if amount <= 0:
         raise ValidationError(f"{what}应大于 0：{value}")
     return amount
