@@ -294,7 +294,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "accountability.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accountability.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "accountability.api.base.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -307,6 +307,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # the error answers (400/401/403/404/429) of every operation, in the one error shape
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accountability.api.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LedgerEntryKindEnum": "funds.ledger.models.EntryKind",
         "LedgerAccountKindEnum": "funds.ledger.models.AccountKind",

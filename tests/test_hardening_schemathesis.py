@@ -1,8 +1,8 @@
 """Issue 18: schemathesis against the OpenAPI schema, bounded, as the county office, the village
 official and the auditor (the first and the last through a session verified by the second
-factor: their tokens are refused, docs/decisions/0028): no response >= 500. Responses outside
-their schema and undocumented status codes are counted and printed (the API's documentation is
-not complete yet)."""
+factor: their tokens are refused, docs/decisions/0028): no response >= 500, no response outside
+its schema, no undocumented status code (accountability/api/schema.py documents the error
+answers). The counts are printed; a failure lists each failing operation."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 
 pytestmark = [pytest.mark.usefixtures("demo_db"), pytest.mark.django_db]
 
-EXAMPLES = 200  # per role; the whole schema, operations drawn at random
+EXAMPLES = 300  # per role; the whole schema, operations drawn at random
 
 
 @pytest.fixture
@@ -82,6 +82,8 @@ def test_no_server_error_for_any_generated_request(username, capsys, keep_connec
     assert len(found) >= 20
     counts: Counter[str] = Counter()
     errors: list[str] = []
+    failures: Counter[str] = Counter()
+    details: list[str] = []  # the first failure of each kind and operation, for the message
 
     @settings(
         max_examples=EXAMPLES,
@@ -108,11 +110,19 @@ def test_no_server_error_for_any_generated_request(username, capsys, keep_connec
         ):
             try:
                 case.validate_response(response, checks=[check])
-            except (Exception, BaseExceptionGroup):  # schemathesis raises failure groups
+            except (Exception, BaseExceptionGroup) as failure:  # schemathesis raises failure groups
                 counts[name] += 1
+                key = f"{name}: {case.method} {operation.path} -> {response.status_code}"
+                if key not in failures:
+                    details.append(f"{key} {case.query}: {str(failure)[:1000]}")
+                failures[key] += 1
 
     run()
     with capsys.disabled():
         print(f"\nschemathesis {username}: {dict(sorted(counts.items()))}")
+        for failure, times in failures.most_common():
+            print(f"  {times:4d}  {failure}")
     assert errors == []
+    assert counts["outside schema"] == 0, "\n".join(details)
+    assert counts["undocumented status"] == 0, "\n".join(details)
     assert counts["2xx"] > 0, "no request was accepted: the credentials do not work"

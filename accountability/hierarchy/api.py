@@ -87,7 +87,7 @@ class AdminUnitViewSet(ScopedReadOnlyViewSet):
         parameters=[OpenApiParameter("on", str, description="日期 YYYY-MM-DD，默认今天")],
         responses=GapSerializer(many=True),
     )
-    @action(detail=False)
+    @action(detail=False, pagination_class=None)  # the whole list, as the schema says
     def gaps(self, request):
         """Units missing a required post (or a poor village without a helping unit) on a date."""
         on = query_day(request) or timezone.localdate()
