@@ -551,6 +551,39 @@ def test_visits_import_reports_row_and_column(village_login, xlsx):
     assert again.new_rows == 0 and Visit.objects.count() == 1
 
 
+@pytest.mark.django_db
+def test_visits_import_knows_a_foreign_official_only_through_a_paired_household(village_login, xlsx):
+    """Issue 18 (no existence oracle): an official outside the importer's jurisdiction answers as an
+    unknown ID number unless he is paired with the row's household (a city-level helping cadre)."""
+    own = household()
+    elsewhere = official("外县干部", unit="349902101000")
+    cadre = official("市直帮扶干部", unit="349900000000")
+    HelpingCadrePairing.objects.create(official=cadre, household=own, valid_from=D(2015, 1, 1))
+    county = UserFactory(username="co3", jurisdiction_id="349901000000")
+    county.groups.set([role_group("county_office")])
+    headers = ["走访人证件号码", "户编号", "走访日期", "走访方式", "走访内容", "发现问题"]
+    unknown_number = people.id_number("349903")
+    path = xlsx(
+        [
+            [elsewhere.id_number, own.number, "2026-03-01", "入户走访", "", ""],
+            [unknown_number, own.number, "2026-03-01", "入户走访", "", ""],
+            [cadre.id_number, own.number, "2026-03-02", "入户走访", "", ""],
+        ],
+        headers=headers,
+    )
+    job = run_import(kind="visits", path=path, actor=county)
+    messages = {e["row"]: e["message"] for e in job.errors if e["column"] == "走访人证件号码"}
+    assert set(messages) == {2, 3}
+    assert messages[2] == messages[3] and "不在您的管辖范围内" in messages[2]
+    assert {e["row"] for e in job.errors} == {2, 3}
+    run_import(
+        kind="visits",
+        path=xlsx([[cadre.id_number, own.number, "2026-03-02", "入户走访", "", ""]], headers=headers),
+        actor=county,
+    )
+    assert Visit.objects.get().official == cadre
+
+
 @pytest.mark.django_db(transaction=True)
 def test_warnings_go_to_officials_behind_once_a_day(village_login, mailoutbox, settings):
     from accountability.models import Notification

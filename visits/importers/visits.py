@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accountability.access.scoping import unit_code_in_jurisdiction
+from accountability.access.scoping import unit_code_in_jurisdiction, visible_to
 from accountability.importing.kinds import (
     CellError,
     Column,
@@ -20,6 +20,7 @@ from accountability.importing.kinds import (
     register,
 )
 from accountability.models import Official
+from accountability.responsibility.selectors import ID_NUMBER_NOT_FOUND
 from households.models import Household
 from households.selectors import HOUSEHOLD_NOT_FOUND
 from visits.models import Visit, VisitCheck, VisitKind
@@ -86,6 +87,11 @@ class VisitsImport(ImportKind):
                 }
             ).values_list("id_number", "pk")
         )
+        # an official outside the jurisdiction (a city-level helping cadre, say) is known to this
+        # import only through a household of the jurisdiction paired with him on the visit's day;
+        # otherwise he answers as an unknown number: the import is no oracle of other rosters
+        reachable = visible_to(Official.objects.filter(pk__in=officials.values()), self.user)
+        foreign = set(officials.values()) - set(reachable.values_list("pk", flat=True))
         households = {
             number: (pk, village)
             for number, pk, village in Household.objects.filter(
@@ -101,7 +107,7 @@ class VisitsImport(ImportKind):
             v["checked"] = v.get("checked") or []
             v["problems"] = v.get("problems") or ""
             if v.get("official_id_number") and v["official_id_number"] not in officials:
-                row.error("走访人证件号码", "系统中没有该证件号码的干部，请先导入干部")
+                row.error("走访人证件号码", f"{ID_NUMBER_NOT_FOUND}；请先导入干部")
             household = households.get(v.get("number"))
             if v.get("number") and (
                 household is None or not unit_code_in_jurisdiction(self.user, household[1])
@@ -123,6 +129,9 @@ class VisitsImport(ImportKind):
             [(r.values["official_id"], r.values["household_id"], r.values["on"]) for r in candidates]
         )
         for index, row in enumerate(candidates):
+            if row.values["official_id"] in foreign and index not in in_scope:
+                row.error("走访人证件号码", f"{ID_NUMBER_NOT_FOUND}；请先导入干部")
+                continue
             problem = visit_problem(
                 on=row.values["on"],
                 today=today,
