@@ -316,6 +316,21 @@ class FundPlanActionForm(forms.Form):
     on = day_field(_("日期"))
     document = text_field(_("立项批复文号"), max_length=100)
     method = choice_field(_("立项方式"), SelectionMethod.choices, required=False)
+    projects = forms.ModelMultipleChoiceField(
+        label=_("立项的项目"),
+        queryset=None,
+        required=False,
+        error_messages={
+            "invalid_choice": "所选项目不是本计划可立项的入库项目",
+            "invalid_pk_value": "所选项目不是本计划可立项的入库项目",
+            "invalid_list": "请从列表中选择项目",
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        """``candidates``: the plan's projects the user may see (the view passes a scoped queryset)."""
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = candidates
 
 
 class EvaluationForm(forms.Form):

@@ -163,8 +163,9 @@ class FundProjectsImport(ImportKind):
         codes = {r.values["location_code"] for r in rows if r.values.get("location_code")}
         self.units = {u.code: u for u in AdminUnit.objects.filter(code__in=codes)}
         keys = {rules.content_key(r.values.get("construction_content") or "") for r in rows}
-        taken: dict[str, tuple[str, str]] = {
-            key: (county, number)
+        # F-4 within each county's library (another county's projects are not named: no oracle)
+        taken: dict[tuple[str, str], str] = {
+            (county, key): number
             for key, county, number in Project.objects.filter(content_key__in=keys - {""}).values_list(
                 "content_key", "county_id", "number"
             )
@@ -213,15 +214,14 @@ class FundProjectsImport(ImportKind):
             if v.get("accepted_on") and not v.get("acceptance_grade"):
                 row.error("验收等次", "有验收日期须填写验收等次（优良、合格、不合格）")
             key = rules.content_key(v.get("construction_content") or "")
-            if key:
-                other = taken.get(key)
-                if other and other != (county, number):
+            if key and county:
+                other = taken.get((county, key))
+                if other and other != number:
                     row.error(
-                        "建设内容",
-                        f"建设内容与项目 {other[1]} 相同，不得重复申报（续建项目请在系统中标明）",
+                        "建设内容", f"建设内容与项目 {other} 相同，不得重复申报（续建项目请在系统中标明）"
                     )
-                elif key not in taken and number:
-                    taken[key] = (county, number)
+                elif other is None and number:
+                    taken[(county, key)] = number
             v["content_key"] = key
             v["person_responsible_id_number"] = v.get("person_responsible_id_number") or ""
             v["acceptance_grade"] = v.get("acceptance_grade") or ""

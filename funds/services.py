@@ -116,12 +116,14 @@ def bar_for(township_code: str, applicant: str, year: int) -> ApplicantBar | Non
     )
 
 
-def duplicate_of(*, content: str, exclude_pk=None) -> Project | None:
-    """F-4: another project with the same construction content (continuations excepted)."""
+def duplicate_of(*, content: str, county: str, exclude_pk=None) -> Project | None:
+    """F-4: another project of the county's library with the same construction content
+    (continuations excepted). Only the county's own library is compared: a project applies to its
+    county, and another county's projects are not named to the user (no existence oracle)."""
     key = rules.content_key(content)
     if not key:
         return None
-    others = Project.objects.filter(content_key=key).exclude(stage=Stage.WITHDRAWN)
+    others = Project.objects.filter(content_key=key, county_id=county).exclude(stage=Stage.WITHDRAWN)
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     return others.order_by("year", "pk").first()
@@ -141,7 +143,7 @@ def township_and_county(unit: AdminUnit) -> tuple[str, str]:
     return by_level["township"], by_level["county"]
 
 
-def project_problems(data: Mapping, *, exclude_pk=None) -> list[tuple[str, str]]:
+def project_problems(data: Mapping, *, county: str, exclude_pk=None) -> list[tuple[str, str]]:
     """Checks of a library entry shared by the form, the API and the import: F-4 duplicate and
     bar, C2-16 household application, F-6 is a warning (``construction_warning``)."""
     problems = []
@@ -157,7 +159,9 @@ def project_problems(data: Mapping, *, exclude_pk=None) -> list[tuple[str, str]]
     if start and end and end < start:
         problems.append(("planned_end", f"计划完工日期 {end} 早于计划开工日期 {start}"))
     if not data.get("is_continuation"):
-        other = duplicate_of(content=data.get("construction_content") or "", exclude_pk=exclude_pk)
+        other = duplicate_of(
+            content=data.get("construction_content") or "", county=county, exclude_pk=exclude_pk
+        )
         if other is not None:
             problems.append(
                 (
@@ -198,7 +202,7 @@ def project_create(
     if Project.objects.filter(county_id=county, number=number).exists():
         _refuse(f"项目编号 {number} 在本县项目库中已存在", "number")
     data = {"construction_content": construction_content, "subsidy": subsidy, **extra}
-    problems = project_problems(data)
+    problems = project_problems(data, county=county)
     if problems:
         raise ValidationError({field: message for field, message in problems})
     applicant = extra.get("applicant", "")

@@ -470,10 +470,9 @@ def fund_plan_list(request):
 def fund_plan_detail(request, pk: int):
     plan = selectors.fund_plan_for(request.user, pk)
     if request.method == "POST":
-        form = FundPlanActionForm(request.POST)
-        chosen = [int(v) for v in request.POST.getlist("projects") if v.isdigit()]
-        projects = list(
-            selectors.projects_visible_to(request.user).filter(pk__in=chosen, county_id=plan.county_id)
+        form = FundPlanActionForm(
+            request.POST,
+            candidates=selectors.projects_visible_to(request.user).filter(county_id=plan.county_id),
         )
         if not form.is_valid():
             messages.error(request, form_errors(form))
@@ -485,7 +484,7 @@ def fund_plan_detail(request, pk: int):
             else:
                 _projects, warnings = services.projects_approve(
                     actor=request.user,
-                    projects=projects,
+                    projects=list(data["projects"]),
                     on=data["on"],
                     document=data["document"],
                     fund_plan=plan,

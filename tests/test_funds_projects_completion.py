@@ -187,15 +187,17 @@ def test_the_nightly_rule_orders_a_project_not_reporting_once_and_stops_disburse
         actor=people["township"], project=project, amount=Decimal("90000"), on=D(2024, 4, 1)
     )
     services.disbursement_decide(actor=people["county"], request=request, approve=True, on=D(2024, 4, 1))
-    # entry due 5 working days after 2024-04-01 (Qingming 4–6 April): 2024-04-10; 5 more working days late
-    # on 2024-04-17 (the 4th) is below the threshold, on 2024-04-18 (the 5th) it is reached
-    assert services.rectification_orders_issue_due(as_of=D(2024, 4, 16)) == []
-    orders = services.rectification_orders_issue_due(as_of=D(2024, 4, 17))
-    assert [(o.project_id, o.reason, o.automatic) for o in orders] == [(project.pk, "not_reporting", True)]
+    # the entry is due 5 working days after 2024-04-01: 2 and 3 April, Sunday 7 April (the Qingming
+    # make-up working day), 8 and 9 April; overdue by 4 working days on 15 April, by 5 on 16 April
+    assert services.rectification_orders_issue_due(as_of=D(2024, 4, 15)) == []
+    orders = services.rectification_orders_issue_due(as_of=D(2024, 4, 16))
+    assert [(o.project_id, o.reason, o.automatic, o.cause_on) for o in orders] == [
+        (project.pk, "not_reporting", True, D(2024, 4, 9))
+    ]
     assert "按规则自动下达" in orders[0].details
     assert "整改" in disbursement_blocked(project)
-    assert services.rectification_orders_issue_due(as_of=D(2024, 4, 18)) == []  # idempotent
-    services.rectification_lift(actor=people["county"], order=orders[0], on=D(2024, 4, 19))
+    assert services.rectification_orders_issue_due(as_of=D(2024, 4, 17)) == []  # idempotent
+    services.rectification_lift(actor=people["county"], order=orders[0], on=D(2024, 4, 18))
     assert services.rectification_orders_issue_due(as_of=D(2024, 4, 22)) == []  # same cause: not again
     assert RectificationOrder.objects.filter(project=project).count() == 1
 
@@ -387,3 +389,13 @@ def test_cooperative_member_counts_and_their_poor_share(people, client):
         services.project_cooperative_members_set(
             actor=people["township"], project=other, members=1, poor_members=0
         )
+
+
+def test_f4_duplicate_content_is_checked_in_the_countys_library_only(people, other_county):
+    new_project(people["county"], number="XM-5", content="修建通组道路 1.2 公里")
+    with pytest.raises(ValidationError, match="XM-5"):
+        new_project(people["county"], number="XM-6", content="修建通组道路1.2公里")
+    theirs = new_project(
+        other_county, number="YX-1", content="修建通组道路 1.2 公里", location=OTHER_COUNTY_VILLAGE
+    )
+    assert theirs.pk  # another county's project is neither refused nor named
