@@ -189,7 +189,7 @@ class StepForm(forms.Form):
     def clean(self):
         data = super().clean()
         step = data.get("step")
-        if step and "on" in self.errors:
+        if step and "on" in self.errors and not (self.data.get("on") or "").strip():
             label = dict(self.fields["step"].choices).get(step, "")
             self.errors["on"] = self.error_class([f"请填写{label}日期"])
         if step == "accept":
