@@ -399,3 +399,38 @@ def test_f4_duplicate_content_is_checked_in_the_countys_library_only(people, oth
         other_county, number="YX-1", content="修建通组道路 1.2 公里", location=OTHER_COUNTY_VILLAGE
     )
     assert theirs.pk  # another county's project is neither refused nor named
+
+
+def test_the_evaluation_and_benefit_pages_run_a_fixed_number_of_queries(people, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    evaluation = _evaluation(people, started_on=D(2026, 3, 20))
+    project = new_project(people["county"])
+    client.force_login(people["county"])
+    scores = {code: 9 for code in ("P1", "P2", "P3", "E1", "E2", "E3", "S1", "S2", "S3", "S4")}
+
+    def counts():
+        with CaptureQueriesContext(connection) as evaluation_page:
+            assert client.get(f"/funds/evaluations/{evaluation.pk}/").status_code == 200
+        with CaptureQueriesContext(connection) as benefit_page:
+            assert client.get(f"/funds/{project.pk}/benefits/").status_code == 200
+        return len(evaluation_page), len(benefit_page)
+
+    services.evaluation_score(
+        actor=people["county"], evaluation=evaluation, unit_name="乡 0", scores=scores, on=D(2026, 3, 20)
+    )
+    services.benefit_record(actor=people["county"], project=project, year=2024, invested=Decimal("1"))
+    services.beneficiary_add(actor=people["county"], project=project, name="户 0")
+    few = counts()
+    for n in range(1, 6):
+        services.evaluation_score(
+            actor=people["county"],
+            evaluation=evaluation,
+            unit_name=f"乡 {n}",
+            scores=scores,
+            on=D(2026, 3, 20),
+        )
+        services.benefit_record(actor=people["county"], project=project, year=2024 + n, invested=Decimal("1"))
+        services.beneficiary_add(actor=people["county"], project=project, name=f"户 {n}")
+    assert counts() == few
