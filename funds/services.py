@@ -16,9 +16,10 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from accountability.access.guards import require_in_jurisdiction, require_permission
-from accountability.models import AdminLevel, AdminUnit
+from accountability.models import AdminLevel, AdminUnit, User
 from accountability.platform.history import history_context
 from accountability.platform.idnumbers import id_number_problem, normalise
+from accountability.platform.notifications import notifications_send
 from accountability.policy.calendar import add_working_days
 from funds import rules
 from funds.models import (
@@ -752,7 +753,44 @@ def rectification_orders_issue_due(*, as_of: dt.date, root: str = "") -> list[Re
         with history_context(actor=None, reason="按规则自动下达整改通知（F-5）"):
             for order in new:
                 order.save()
+        _notify_orders(new)
     return new
+
+
+def _notify_orders(orders: list[RectificationOrder]) -> None:
+    """The project's township (who applies and reports) and its county office (who lifts the order)
+    read each automatic order in their inbox: disbursement and reimbursement are stopped."""
+    codes = {
+        code
+        for order in orders
+        for code in (order.project.location_id, order.project.township_id, order.project.county_id)
+    }
+    users = list(
+        User.objects.filter(
+            is_active=True,
+            jurisdiction_id__in=codes,
+            groups__permissions__content_type__app_label="funds",
+            groups__permissions__codename__in=["apply_project", "approve_project"],
+        ).distinct()
+    )
+    for order in orders:
+        project = order.project
+        place = {project.location_id, project.township_id, project.county_id}
+        recipients = [user for user in users if user.jurisdiction_id in place]
+        notifications_send(
+            recipients=recipients,
+            kind="fund_rectification_order",
+            dedupe_key=f"fund-rectification:{order.pk}",
+            link=f"/funds/{project.pk}/",
+            messages={
+                user.pk: (
+                    f"整改通知：{project.name}（{project.number}）",
+                    f"{order.get_reason_display()}。{order.details}。整改期限 {order.due_on or '待定'}，"
+                    "整改解除前暂停拨款和报账。",
+                )
+                for user in recipients
+            },
+        )
 
 
 @transaction.atomic

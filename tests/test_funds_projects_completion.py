@@ -196,6 +196,10 @@ def test_the_nightly_rule_orders_a_project_not_reporting_once_and_stops_disburse
     ]
     assert "按规则自动下达" in orders[0].details
     assert "整改" in disbursement_blocked(project)
+    from accountability.models import Notification
+
+    told = Notification.objects.filter(kind="fund_rectification_order")
+    assert {n.recipient_id for n in told} == {people["township"].pk, people["county"].pk}  # not the auditor
     assert services.rectification_orders_issue_due(as_of=D(2024, 4, 17)) == []  # idempotent
     services.rectification_lift(actor=people["county"], order=orders[0], on=D(2024, 4, 18))
     assert services.rectification_orders_issue_due(as_of=D(2024, 4, 22)) == []  # same cause: not again
