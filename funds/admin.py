@@ -93,8 +93,8 @@ class DisbursementRequestAdmin(NoDeleteMixin, JurisdictionScopedAdmin):
 
 @admin.register(RectificationOrder)
 class RectificationOrderAdmin(NoDeleteMixin, JurisdictionScopedAdmin):
-    list_display = ["project", "reason", "issued_on", "due_on", "outcome"]
-    list_filter = ["outcome", "reason"]
+    list_display = ["project", "reason", "issued_on", "due_on", "outcome", "automatic"]
+    list_filter = ["outcome", "reason", "automatic"]
     raw_id_fields = ["project"]
 
 

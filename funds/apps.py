@@ -10,15 +10,18 @@ class FundsConfig(AppConfig):
     def ready(self) -> None:
         from accountability.demo.registry import register_demo_loader
         from accountability.platform.history import register_history_pages
+        from accountability.policy.presets import contribute_rule_presets
         from accountability.rules.metrics import register_metric
         from funds import importers, roles  # noqa: F401  (import kind fund_projects)
         from funds.demo import load_funds
         from funds.ledger import setup as ledger_setup
         from funds.metrics import METRICS
+        from funds.reference import rule_presets
 
         roles.contribute()
         register_demo_loader(load_funds)
         register_history_pages(fund_project="funds.Project", fund_plan="funds.FundPlan")
         for name, (function, label) in METRICS.items():
             register_metric(name, function, label=label)
+        contribute_rule_presets(*rule_presets())
         ledger_setup.ready()

@@ -130,7 +130,37 @@ def load_funds() -> int:
         for project, target in projects:
             _advance(actor, project, target, base, county == "349901")
         services.fund_plan_file_with_discipline(actor=actor, plan=plan, on=base + dt.timedelta(days=30))
+        _benefits_and_evaluation(actor, county_unit, projects, today)
     return created
+
+
+def _benefits_and_evaluation(actor, county: AdminUnit, projects, today: dt.date) -> None:
+    """A year's benefit record of the handed-over project (its dividend under 5 %: flagged), and the
+    evaluation of last year's funds, running since 25 March with one unit scored."""
+    handed_over = next(project for project, target in projects if target == "handed_over")
+    services.benefit_record(
+        actor=actor,
+        project=handed_over,
+        year=today.year,
+        invested=handed_over.subsidy,
+        dividend=(handed_over.subsidy * Decimal("0.045")).quantize(Decimal("0.01")),
+        note="村集体按入股资金保底分红",
+    )
+    started = dt.date(today.year, 3, 25)
+    if today < started:
+        return
+    evaluation, _problems = services.evaluation_record(
+        actor=actor, county=county, year=today.year - 1, started_on=started
+    )
+    indicators = services.fund_policy_for(county.code).indicators
+    services.evaluation_score(
+        actor=actor,
+        evaluation=evaluation,
+        unit_name=f"{county.name}扶贫开发领导小组办公室",
+        department=True,
+        scores={item["code"]: item["points"] - 1 for item in indicators},
+        on=started,
+    )
 
 
 def _advance(actor, project: Project, target: str, base: dt.date, first_county: bool) -> None:

@@ -1,5 +1,6 @@
 """Import kind ``fund_projects``: the project library and the dates of the steps already taken, for
-migrating from spreadsheets. A row is keyed by 项目编号 (re-importing updates the project).
+migrating from spreadsheets. A row is keyed by its county (from 实施地点代码) and 项目编号: numbers are
+unique in a county's library (re-importing updates the project).
 
 The dates given must be in the order of the ten steps (an approval date without a library date, or
 before it, is an error on that row). Steps the file does not record — notices, the initial check, the
@@ -148,7 +149,9 @@ class FundProjectsImport(ImportKind):
     )
 
     def key(self, values: dict[str, Any]) -> Hashable:
-        return values["number"]
+        # numbers are unique in a county's library only (decision 0033): the county comes from the
+        # row's place, so a number another county uses is simply a new project here
+        return (values.get("county_id"), values["number"])
 
     def check(self, rows: list[Row]) -> None:
         categories: dict[str, int] = {}
@@ -159,23 +162,18 @@ class FundProjectsImport(ImportKind):
                     categories[alias.strip()] = category.pk
         codes = {r.values["location_code"] for r in rows if r.values.get("location_code")}
         self.units = {u.code: u for u in AdminUnit.objects.filter(code__in=codes)}
-        numbers = {r.values["number"] for r in rows if r.values.get("number")}
-        self.current = {p.number: p for p in Project.objects.filter(number__in=numbers)}
         keys = {rules.content_key(r.values.get("construction_content") or "") for r in rows}
-        taken: dict[str, str] = {
-            key: number
-            for key, number in Project.objects.filter(content_key__in=keys - {""})
-            .exclude(number__in=numbers)
-            .values_list("content_key", "number")
+        # F-4 within each county's library (another county's projects are not named: no oracle)
+        taken: dict[tuple[str, str], str] = {
+            (county, key): number
+            for key, county, number in Project.objects.filter(content_key__in=keys - {""}).values_list(
+                "content_key", "county_id", "number"
+            )
         }
-        seen_numbers: set[str] = set()
+        seen_numbers: set[tuple] = set()
         for row in rows:
             v = row.values
             number = v.get("number")
-            if number:
-                if number in seen_numbers:
-                    row.error("项目编号", f"项目编号 {number} 在文件中重复")
-                seen_numbers.add(number)
             name = v.get("category")
             if name:
                 if name in categories:
@@ -199,9 +197,12 @@ class FundProjectsImport(ImportKind):
                     row.error("实施地点代码", f"{code} 不在您的管辖范围内")
                 else:
                     v["location_id"] = code
-            existing = self.current.get(number or "")
-            if existing is not None and not unit_code_in_jurisdiction(self.user, existing.location_id):
-                row.error("项目编号", f"项目编号 {number} 已被管辖范围以外的项目使用")
+                    v["county_id"] = township_and_county(unit)[1]
+            county = v.get("county_id")
+            if number and county:
+                if (county, number) in seen_numbers:
+                    row.error("项目编号", f"项目编号 {number} 在文件中重复")
+                seen_numbers.add((county, number))
             start, end = v.get("planned_start"), v.get("planned_end")
             if start and end and end < start:
                 row.error("计划完工日期", f"计划完工日期 {end} 早于计划开工日期 {start}")
@@ -213,22 +214,32 @@ class FundProjectsImport(ImportKind):
             if v.get("accepted_on") and not v.get("acceptance_grade"):
                 row.error("验收等次", "有验收日期须填写验收等次（优良、合格、不合格）")
             key = rules.content_key(v.get("construction_content") or "")
-            if key:
-                other = taken.get(key)
+            if key and county:
+                other = taken.get((county, key))
                 if other and other != number:
                     row.error(
                         "建设内容", f"建设内容与项目 {other} 相同，不得重复申报（续建项目请在系统中标明）"
                     )
-                elif key not in taken and number:
-                    taken[key] = number
+                elif other is None and number:
+                    taken[(county, key)] = number
             v["content_key"] = key
             v["person_responsible_id_number"] = v.get("person_responsible_id_number") or ""
             v["acceptance_grade"] = v.get("acceptance_grade") or ""
 
+    def _projects(self, keys: Iterable[Hashable]) -> dict[Hashable, Project]:
+        keys = set(keys)
+        return {
+            (p.county_id, p.number): p
+            for p in Project.objects.filter(
+                county_id__in={county for county, _number in keys}, number__in={n for _c, n in keys}
+            )
+            if (p.county_id, p.number) in keys
+        }
+
     def existing(self, keys: Iterable[Hashable]) -> dict[Hashable, dict[str, Any]]:
         return {
-            project.number: {name: getattr(project, name) for name in self.compared_fields}
-            for project in Project.objects.filter(number__in=list(keys))
+            key: {name: getattr(project, name) for name in self.compared_fields}
+            for key, project in self._projects(keys).items()
         }
 
     def _apply(self, project: Project, v: dict[str, Any]) -> Project:
@@ -245,10 +256,8 @@ class FundProjectsImport(ImportKind):
     def write(self, new: list[Row], changed: list[Row]) -> int:
         created = [self._apply(Project(), row.values) for row in new]
         Project.objects.bulk_create(created, batch_size=2000)
-        current = {
-            p.number: p for p in Project.objects.filter(number__in=[r.values["number"] for r in changed])
-        }
-        updated = [self._apply(current[row.values["number"]], row.values) for row in changed]
+        current = self._projects(self.key(row.values) for row in changed)
+        updated = [self._apply(current[self.key(row.values)], row.values) for row in changed]
         fields = [
             *self.compared_fields,
             "content_key",

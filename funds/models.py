@@ -200,7 +200,7 @@ class ImplementerKind(models.TextChoices):
 
 @tracked()
 class Project(models.Model):
-    number = models.CharField(_("项目编号"), max_length=50, unique=True)
+    number = models.CharField(_("项目编号"), max_length=50, help_text=_("在本县项目库内唯一（各县分别编号）"))
     name = models.CharField(_("项目名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
     category = models.ForeignKey(
@@ -344,6 +344,9 @@ class Project(models.Model):
             models.Index(fields=["township", "stage"], name="fund_project_township_stage"),
         ]
         constraints = [
+            # numbers are the county library's: unique per county, so that entering a number used
+            # in another county tells nothing about that county's projects (decision 0033)
+            models.UniqueConstraint(fields=["county", "number"], name="fund_project_number_once_per_county"),
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True)
                 | Q(planned_start__isnull=True)
@@ -537,6 +540,15 @@ class RectificationOrder(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    automatic = models.BooleanField(
+        _("按规则自动下达"), default=False, help_text=_("每晚按政策参数方案的整改条件自动下达")
+    )
+    cause_on = models.DateField(
+        _("触发日期"),
+        null=True,
+        blank=True,
+        help_text=_("自动下达时：引起整改的期限或年度（同一原因、同一日期只下达一次）"),
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -547,6 +559,13 @@ class RectificationOrder(models.Model):
         verbose_name = _("整改通知")
         verbose_name_plural = _("整改通知")
         ordering = ["project_id", "issued_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "reason", "cause_on"],
+                condition=Q(automatic=True),
+                name="fund_rectification_once_per_cause",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"整改通知（{self.issued_on}，{self.get_outcome_display()}）"
@@ -819,6 +838,27 @@ class FundSettings(models.Model):
     adjustment_months = models.PositiveSmallIntegerField(_("调整期限（资金下达后月数）"), default=3)
     reimbursement_days = models.PositiveSmallIntegerField(_("验收后报账期限（自然日）"), default=30)
     rectification_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"), default=10)
+    rectify_behind_plan_days = models.PositiveSmallIntegerField(
+        _("进度滞后自动整改：超过计划完工或建设期（天）"),
+        null=True,
+        blank=True,
+        default=30,
+        help_text=_("项目未完工且超过计划完工日期或建设期满日期达到该天数时自动下达整改通知；留空不自动下达"),
+    )
+    rectify_not_reporting_days = models.PositiveSmallIntegerField(
+        _("未报告自动整改：拨款/报账后信息逾期（工作日）"),
+        null=True,
+        blank=True,
+        default=5,
+        help_text=_("拨款或报账后的信息录入逾期达到该工作日数时自动下达整改通知；留空不自动下达"),
+    )
+    rectify_shortfall_years = models.PositiveSmallIntegerField(
+        _("效果差自动整改：利益联结未达标年数"),
+        null=True,
+        blank=True,
+        default=1,
+        help_text=_("保底分红或村集体增收未达下限的年数达到该数时自动下达整改通知；留空不自动下达"),
+    )
     min_poor_beneficiary_percent = models.DecimalField(
         _("受益户中贫困户最低比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
     )

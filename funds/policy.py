@@ -61,6 +61,11 @@ class FundPolicy:
     adjustment_months: int = 3  # F-5: 「资金下达后3个月内」 (seed)
     reimbursement_days: int = 30  # C2-58: 「竣工验收后30天内」, calendar days (seed)
     rectification_days: int = 10  # C2-23: not in the seed (choice)
+    # F-5 / C2-23 / C2-34: when the nightly rule issues a rectification order by itself (choices, not
+    # from the seed: it names the causes, not the numbers); None: that cause is not automatic
+    rectify_behind_plan_days: int | None = 30  # days past the planned end or the construction period
+    rectify_not_reporting_days: int | None = 5  # working days an information entry is overdue
+    rectify_shortfall_years: int | None = 1  # years with a benefit-linkage shortfall
     min_poor_beneficiary_percent: Decimal | None = None  # C2-75 「***%」: not configured until set
     cooperative_poor_percent: Decimal | None = None  # C2-62 「***%」: not configured until set
     collective_income_minimum: Decimal = Decimal("50000")  # C2-63 「5万元以上」 (seed)
@@ -86,6 +91,9 @@ def policy_from_settings(settings) -> FundPolicy:
         adjustment_months=settings.adjustment_months,
         reimbursement_days=settings.reimbursement_days,
         rectification_days=settings.rectification_days,
+        rectify_behind_plan_days=settings.rectify_behind_plan_days,
+        rectify_not_reporting_days=settings.rectify_not_reporting_days,
+        rectify_shortfall_years=settings.rectify_shortfall_years,
         min_poor_beneficiary_percent=settings.min_poor_beneficiary_percent,
         cooperative_poor_percent=settings.cooperative_poor_percent,
         collective_income_minimum=settings.collective_income_minimum,

@@ -47,10 +47,35 @@ RULES = [
 ]
 
 
-def install_fund_rules(PolicyProfile, EscalationRule) -> int:
-    """Add rules F-16.1–F-16.5 to every default profile version (jurisdiction empty) lacking them."""
+def rule_presets():
+    """F-16.1–F-16.5 as the core's rule presets: contributed in FundsConfig.ready(), so a profile
+    installed later from any preset (a county's own version) gets them as well."""
+    from accountability.policy.presets import RulePreset
+
+    return tuple(
+        RulePreset(
+            code,
+            label,
+            "township",
+            ((metric, "1", "count"),),
+            tuple(dict(target) for target in TARGETS),
+            ACTION,
+            "minor",
+            ("hold_accountable",),
+            "",
+        )
+        for code, label, metric in RULES
+    )
+
+
+def install_fund_rules(PolicyProfile, EscalationRule, *, every_profile: bool = False) -> int:
+    """Add rules F-16.1–F-16.5 to every default profile version (jurisdiction empty) lacking them;
+    ``every_profile``: to the counties' own versions too (migration 0006)."""
     added = 0
-    for profile in PolicyProfile.objects.filter(jurisdiction=None):
+    profiles = PolicyProfile.objects.all()
+    if not every_profile:
+        profiles = profiles.filter(jurisdiction=None)
+    for profile in profiles:
         for code, label, metric in RULES:
             _rule, created = EscalationRule.objects.get_or_create(
                 profile=profile,

@@ -297,3 +297,90 @@ def money_problem(amount: Decimal) -> str | None:
     if amount != amount.quantize(Decimal("0.01")):
         return "金额应精确到分（两位小数）"
     return None
+
+
+def evaluation_window_problem(
+    started_on: dt.date | None, finished_on: dt.date | None, published_on: dt.date | None, on: dt.date
+) -> str | None:
+    """F-14: scores are entered and changed while the evaluation runs — from its start to its
+    finish, both days included — and never once the results are published."""
+    if published_on is not None:
+        return f"考评结果已于 {published_on} 通报，得分不能再修改"
+    if started_on is None:
+        return "考评尚未启动（请先登记启动日期），不能录入得分"
+    if on < started_on:
+        return f"考评于 {started_on} 启动，{on} 不能录入得分"
+    if finished_on is not None and on > finished_on:
+        return f"考评已于 {finished_on} 完成，{on} 不能再录入或修改得分"
+    return None
+
+
+@dataclass(frozen=True)
+class RectificationCause:
+    """Why the nightly rule orders a project to rectify (F-5): the reason, the date that caused it
+    (one order per project, reason and date) and the Chinese explanation."""
+
+    reason: str  # a RectificationReason value
+    cause_on: dt.date
+    details: str
+
+
+def rectification_causes(
+    *,
+    as_of: dt.date,
+    completed_on: dt.date | None,
+    planned_end: dt.date | None,
+    completion_due: dt.date | None,
+    entries: Iterable[tuple[dt.date, int | None, str]],
+    shortfall_years: Iterable[int],
+    behind_plan_days: int | None,
+    not_reporting_days: int | None,
+    shortfall_year_count: int | None,
+) -> list[RectificationCause]:
+    """F-5 / C2-23 / C2-34: the causes for which a project gets a rectification order by rule.
+
+    - behind plan: not completed ``behind_plan_days`` calendar days or more after the earlier of its
+      planned end and the end of its construction period (the order's date is that end);
+    - not reporting: an information entry after a disbursement or reimbursement overdue by
+      ``not_reporting_days`` working days or more (``entries``: (due, working days late or None
+      while the calendar lacks the year, what it is); the order's date is the entry's due day);
+    - performing badly: benefit-linkage shortfalls in ``shortfall_year_count`` years or more (the
+      order's date is the 31 December of the last such year).
+    A threshold of None switches that cause off. The nightly run issues only causes not yet ordered."""
+    causes = []
+    if behind_plan_days is not None and completed_on is None:
+        ends = [day for day in (planned_end, completion_due) if day is not None]
+        if ends:
+            end = min(ends)
+            late = (as_of - end).days
+            if late > 0 and late >= behind_plan_days:
+                causes.append(
+                    RectificationCause(
+                        "behind_plan",
+                        end,
+                        f"项目应于 {end} 前完工，至 {as_of} 仍未完工（滞后 {late} 天，"
+                        f"达到自动整改的 {behind_plan_days} 天）",
+                    )
+                )
+    if not_reporting_days is not None:
+        for due, late_by, what in sorted(entries, key=lambda e: e[0]):
+            if late_by and late_by >= max(not_reporting_days, 1):
+                causes.append(
+                    RectificationCause(
+                        "not_reporting",
+                        due,
+                        f"{what}后的信息应于 {due} 前录入，已逾期 {late_by} 个工作日"
+                        f"（达到自动整改的 {not_reporting_days} 个工作日）",
+                    )
+                )
+    years = sorted(set(shortfall_years))
+    if shortfall_year_count is not None and years and len(years) >= max(shortfall_year_count, 1):
+        last, listed = years[-1], "、".join(str(y) for y in years)
+        causes.append(
+            RectificationCause(
+                "poor_results",
+                dt.date(last, 12, 31),
+                f"利益联结未达标的年度：{listed}（达到自动整改的 {shortfall_year_count} 年）",
+            )
+        )
+    return causes

@@ -82,9 +82,13 @@ def projects_visible_to(user) -> QuerySet[Project]:
 
 
 def project_for(user, pk) -> Project:
-    """One project the user may see, by id or project number, or 404 (same answer for unknown)."""
+    """One project the user may see, or 404 (same answer for unknown): by id when given an int (the
+    pages' URLs), else by project number, then by id. Numbers are unique per county only: a number
+    two counties of the user's jurisdiction use gives the one of the first county by code."""
     projects = projects_visible_to(user)
-    project = projects.filter(number=str(pk)).first()
+    project = None
+    if not isinstance(pk, int):
+        project = projects.filter(number=str(pk)).order_by("county_id").first()
     if project is None and str(pk).isdigit():
         project = projects.filter(pk=int(pk)).first()
     if project is None:
@@ -294,3 +298,11 @@ def evaluations_visible_to(user):
         .prefetch_related("scores")
         .order_by("-year", "county_id")
     )
+
+
+def evaluation_for(user, pk):
+    """One evaluation the user may see, or 404 (same answer for one outside the jurisdiction)."""
+    evaluation = evaluations_visible_to(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if evaluation is None:
+        raise Http404("绩效考评不存在")
+    return evaluation

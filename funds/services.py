@@ -16,9 +16,10 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from accountability.access.guards import require_in_jurisdiction, require_permission
-from accountability.models import AdminLevel, AdminUnit
+from accountability.models import AdminLevel, AdminUnit, User
 from accountability.platform.history import history_context
 from accountability.platform.idnumbers import id_number_problem, normalise
+from accountability.platform.notifications import notifications_send
 from accountability.policy.calendar import add_working_days
 from funds import rules
 from funds.models import (
@@ -43,8 +44,8 @@ from funds.models import (
     RequestStatus,
     Stage,
 )
-from funds.policy import fund_policy_for
-from funds.selectors import disbursement_blocked
+from funds.policy import fund_policy_for, fund_policy_versions
+from funds.selectors import disbursement_blocked, statuses, with_steps
 
 APPLY = "funds.apply_project"
 APPROVE = "funds.approve_project"
@@ -116,12 +117,14 @@ def bar_for(township_code: str, applicant: str, year: int) -> ApplicantBar | Non
     )
 
 
-def duplicate_of(*, content: str, exclude_pk=None) -> Project | None:
-    """F-4: another project with the same construction content (continuations excepted)."""
+def duplicate_of(*, content: str, county: str, exclude_pk=None) -> Project | None:
+    """F-4: another project of the county's library with the same construction content
+    (continuations excepted). Only the county's own library is compared: a project applies to its
+    county, and another county's projects are not named to the user (no existence oracle)."""
     key = rules.content_key(content)
     if not key:
         return None
-    others = Project.objects.filter(content_key=key).exclude(stage=Stage.WITHDRAWN)
+    others = Project.objects.filter(content_key=key, county_id=county).exclude(stage=Stage.WITHDRAWN)
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     return others.order_by("year", "pk").first()
@@ -141,7 +144,7 @@ def township_and_county(unit: AdminUnit) -> tuple[str, str]:
     return by_level["township"], by_level["county"]
 
 
-def project_problems(data: Mapping, *, exclude_pk=None) -> list[tuple[str, str]]:
+def project_problems(data: Mapping, *, county: str, exclude_pk=None) -> list[tuple[str, str]]:
     """Checks of a library entry shared by the form, the API and the import: F-4 duplicate and
     bar, C2-16 household application, F-6 is a warning (``construction_warning``)."""
     problems = []
@@ -157,7 +160,9 @@ def project_problems(data: Mapping, *, exclude_pk=None) -> list[tuple[str, str]]
     if start and end and end < start:
         problems.append(("planned_end", f"计划完工日期 {end} 早于计划开工日期 {start}"))
     if not data.get("is_continuation"):
-        other = duplicate_of(content=data.get("construction_content") or "", exclude_pk=exclude_pk)
+        other = duplicate_of(
+            content=data.get("construction_content") or "", county=county, exclude_pk=exclude_pk
+        )
         if other is not None:
             problems.append(
                 (
@@ -193,13 +198,14 @@ def project_create(
         _refuse(problem, "location")
     require_permission(actor, APPLY if not actor.has_perm(APPROVE) else APPROVE)
     require_in_jurisdiction(actor, location.code)
-    if Project.objects.filter(number=number).exists():
-        _refuse(f"项目编号 {number} 已存在", "number")
+    township, county = township_and_county(location)
+    # numbers are unique in the county's library only: another county's numbers are not looked at
+    if Project.objects.filter(county_id=county, number=number).exists():
+        _refuse(f"项目编号 {number} 在本县项目库中已存在", "number")
     data = {"construction_content": construction_content, "subsidy": subsidy, **extra}
-    problems = project_problems(data)
+    problems = project_problems(data, county=county)
     if problems:
         raise ValidationError({field: message for field, message in problems})
-    township, county = township_and_county(location)
     applicant = extra.get("applicant", "")
     bar = bar_for(township, applicant, year)
     if bar is not None:
@@ -253,14 +259,35 @@ def project_apply(*, actor, project: Project, on: dt.date, applicant: str = "") 
         return _save(project, "applied_on", "applicant")
 
 
+#: The one-off steps that only record their date: the project's date field → (who takes it, the
+#: reason in the history). Their order and prerequisites are ``rules.STEP_ORDER``'s.
+DATE_STEPS: dict[str, tuple[str, str]] = {
+    "assessed_on": (APPROVE, "立项评估"),  # C2-07 the poverty office's 立项评估意见
+    "plan_submitted_on": (APPLY, "报送实施方案"),  # C2-12 the applicant submits the plan
+    "filed_on": (APPLY, "项目备案"),  # C2-18 filed up the levels after the plan approval
+    "started_on": (APPLY, "项目开工"),
+    "completed_on": (APPLY, "项目完工"),
+}
+
+
 @transaction.atomic
+def project_date_step(*, actor, project: Project, field: str, on: dt.date) -> Project:
+    """Take one of ``DATE_STEPS`` on ``on``: permission, jurisdiction, order, then the date."""
+    if field not in DATE_STEPS:
+        _refuse(f"未知的步骤：{field}")
+    if on is None:
+        _refuse(f"请填写{rules.STEP_LABELS[field]}日期", "on")
+    permission, reason = DATE_STEPS[field]
+    _check(actor, permission, project)
+    _step(project, field, on)
+    with history_context(actor=actor, reason=reason):
+        setattr(project, field, on)
+        return _save(project, field)
+
+
 def project_assess(*, actor, project: Project, on: dt.date) -> Project:
     """The poverty office's 立项评估意见 after review or site survey (C2-07)."""
-    _check(actor, APPROVE, project)
-    _step(project, "assessed_on", on)
-    with history_context(actor=actor, reason="立项评估"):
-        project.assessed_on = on
-        return _save(project, "assessed_on")
+    return project_date_step(actor=actor, project=project, field="assessed_on", on=on)
 
 
 @transaction.atomic
@@ -329,14 +356,9 @@ def projects_approve(
     return projects, warnings
 
 
-@transaction.atomic
 def plan_submit(*, actor, project: Project, on: dt.date) -> Project:
     """The applicant submits the implementation plan after approval (C2-12)."""
-    _check(actor, APPLY, project)
-    _step(project, "plan_submitted_on", on)
-    with history_context(actor=actor, reason="报送实施方案"):
-        project.plan_submitted_on = on
-        return _save(project, "plan_submitted_on")
+    return project_date_step(actor=actor, project=project, field="plan_submitted_on", on=on)
 
 
 @transaction.atomic
@@ -376,32 +398,17 @@ def funds_release(*, actor, project: Project, on: dt.date) -> Project:
         return _save(project, "funds_released_on")
 
 
-@transaction.atomic
 def project_file(*, actor, project: Project, on: dt.date) -> Project:
     """The implementing unit files the project up the levels after the plan approval (C2-18)."""
-    _check(actor, APPLY, project)
-    _step(project, "filed_on", on)
-    with history_context(actor=actor, reason="项目备案"):
-        project.filed_on = on
-        return _save(project, "filed_on")
+    return project_date_step(actor=actor, project=project, field="filed_on", on=on)
 
 
-@transaction.atomic
 def project_start(*, actor, project: Project, on: dt.date) -> Project:
-    _check(actor, APPLY, project)
-    _step(project, "started_on", on)
-    with history_context(actor=actor, reason="项目开工"):
-        project.started_on = on
-        return _save(project, "started_on")
+    return project_date_step(actor=actor, project=project, field="started_on", on=on)
 
 
-@transaction.atomic
 def project_complete(*, actor, project: Project, on: dt.date) -> Project:
-    _check(actor, APPLY, project)
-    _step(project, "completed_on", on)
-    with history_context(actor=actor, reason="项目完工"):
-        project.completed_on = on
-        return _save(project, "completed_on")
+    return project_date_step(actor=actor, project=project, field="completed_on", on=on)
 
 
 @transaction.atomic
@@ -659,6 +666,133 @@ def rectification_order_issue(
         )
 
 
+def _automatic_causes(status, policy, as_of: dt.date) -> list[rules.RectificationCause]:
+    """The causes the nightly rule finds for one project (its deadlines and benefit records loaded)."""
+    project = status.project
+    completion = next((d for d in status.deadlines if d.code == "completion"), None)
+    entries = [
+        (d.due, d.late_by, d.detail or d.label)
+        for d in status.deadlines
+        if d.code == "progress_entry" and d.done is None and d.due is not None
+    ]
+    collective = policy.collective_income_minimum if project.implementer_kind == "collective" else None
+    flags = rules.benefit_flags(
+        [
+            rules.BenefitYear(r.year, r.invested, r.dividend, r.collective_income_increase)
+            for r in project.benefit_records.all()
+        ],
+        dividend_minimum_percent=policy.dividend_minimum_percent,
+        collective_minimum=collective,
+    )
+    return rules.rectification_causes(
+        as_of=as_of,
+        completed_on=project.completed_on,
+        planned_end=project.planned_end,
+        completion_due=completion.due if completion else None,
+        entries=entries,
+        shortfall_years=[year for year, _message in flags if year < as_of.year],
+        behind_plan_days=policy.rectify_behind_plan_days,
+        not_reporting_days=policy.rectify_not_reporting_days,
+        shortfall_year_count=policy.rectify_shortfall_years,
+    )
+
+
+@transaction.atomic
+def rectification_orders_issue_due(*, as_of: dt.date, root: str = "") -> list[RectificationOrder]:
+    """The nightly rule of F-5 (C2-23, C2-34): a project behind plan, not reporting after a
+    disbursement or reimbursement, or performing badly (benefit-linkage shortfalls) gets a
+    rectification order by itself — which stops disbursement and reimbursement until lifted. The
+    thresholds are the policy profile's (``rectify_*``; None: that cause is not automatic).
+
+    Idempotent: one order per project, reason and cause date (a database constraint), and none while
+    an order of the same reason is still open. Only projects whose plan is approved (funds may flow);
+    withdrawn and false projects are left alone (they get nothing anyway). Returns the new orders."""
+    projects = (
+        Project.objects.filter(location__code__startswith=root)
+        .exclude(plan_approved_on=None)
+        .exclude(stage=Stage.WITHDRAWN)
+        .filter(found_false="")
+        .select_related("fund_plan")
+        .prefetch_related("benefit_records")
+    )
+    loaded = list(with_steps(projects))
+    if not loaded:
+        return []
+    done = set(
+        RectificationOrder.objects.filter(project__in=loaded, automatic=True).values_list(
+            "project_id", "reason", "cause_on"
+        )
+    )
+    open_reasons = set(
+        RectificationOrder.objects.filter(project__in=loaded, outcome=RectificationOutcome.OPEN).values_list(
+            "project_id", "reason"
+        )
+    )
+    versions = fund_policy_versions()
+    new: list[RectificationOrder] = []
+    for status in statuses(loaded, as_of):
+        project = status.project
+        policy = fund_policy_for(project.location_id, as_of, versions)
+        for cause in _automatic_causes(status, policy, as_of):
+            key = (project.pk, cause.reason)
+            if (*key, cause.cause_on) in done or key in open_reasons:
+                continue
+            open_reasons.add(key)
+            new.append(
+                RectificationOrder(
+                    project=project,
+                    reason=cause.reason,
+                    details=f"按规则自动下达：{cause.details}",
+                    issued_on=as_of,
+                    due_on=add_working_days(as_of, policy.rectification_days),
+                    automatic=True,
+                    cause_on=cause.cause_on,
+                )
+            )
+    if new:
+        with history_context(actor=None, reason="按规则自动下达整改通知（F-5）"):
+            for order in new:
+                order.save()
+        _notify_orders(new)
+    return new
+
+
+def _notify_orders(orders: list[RectificationOrder]) -> None:
+    """The project's township (who applies and reports) and its county office (who lifts the order)
+    read each automatic order in their inbox: disbursement and reimbursement are stopped."""
+    codes = {
+        code
+        for order in orders
+        for code in (order.project.location_id, order.project.township_id, order.project.county_id)
+    }
+    users = list(
+        User.objects.filter(
+            is_active=True,
+            jurisdiction_id__in=codes,
+            groups__permissions__content_type__app_label="funds",
+            groups__permissions__codename__in=["apply_project", "approve_project"],
+        ).distinct()
+    )
+    for order in orders:
+        project = order.project
+        place = {project.location_id, project.township_id, project.county_id}
+        recipients = [user for user in users if user.jurisdiction_id in place]
+        notifications_send(
+            recipients=recipients,
+            kind="fund_rectification_order",
+            dedupe_key=f"fund-rectification:{order.pk}",
+            link=f"/funds/{project.pk}/",
+            messages={
+                user.pk: (
+                    f"整改通知：{project.name}（{project.number}）",
+                    f"{order.get_reason_display()}。{order.details}。整改期限 {order.due_on or '待定'}，"
+                    "整改解除前暂停拨款和报账。",
+                )
+                for user in recipients
+            },
+        )
+
+
 @transaction.atomic
 def rectification_lift(*, actor, order: RectificationOrder, on: dt.date) -> RectificationOrder:
     _check(actor, APPROVE, order.project)
@@ -909,13 +1043,19 @@ def benefit_record(
 ) -> tuple[BenefitRecord, list[str]]:
     """A year's dividend and collective income (F-12); returns the shortfalls flagged."""
     _check(actor, APPLY, project)
-    for value, label in (
-        (invested, "投入扶贫资金"),
-        (dividend, "保底分红"),
-        (collective_income_increase, "村集体经济增收"),
+    if year is None:
+        _refuse("请填写年度", "year")
+    if year < project.year:
+        _refuse(f"{year} 年早于项目年度 {project.year} 年", "year")
+    for value, label, field in (
+        (invested, "投入扶贫资金", "invested"),
+        (dividend, "保底分红", "dividend"),
+        (collective_income_increase, "村集体经济增收", "collective_income_increase"),
     ):
         if value is not None and value < 0:
-            _refuse(f"{label}不能为负数")
+            _refuse(f"{label}不能为负数", field)
+        if value is not None and rules.money_problem(value):
+            _refuse(f"{label}：{rules.money_problem(value)}", field)
     with history_context(actor=actor, reason="利益联结年度记录"):
         record, _created = BenefitRecord.objects.update_or_create(
             project=project,
@@ -967,6 +1107,27 @@ def benefit_flags_for(project: Project) -> list[tuple[int, str]]:
     return rules.benefit_flags(
         records, dividend_minimum_percent=policy.dividend_minimum_percent, collective_minimum=collective
     )
+
+
+@transaction.atomic
+def project_cooperative_members_set(
+    *, actor, project: Project, members: int | None, poor_members: int | None
+) -> tuple[Project, list[str]]:
+    """F-12 / C2-62: the members of the cooperative a project supports and how many of them are
+    registered poor households; returns the share problems against the profile's minimum."""
+    _check(actor, APPLY, project)
+    if project.implementer_kind != "cooperative":
+        _refuse("只有由农民专业合作社实施的项目登记合作社成员数")
+    if (members or 0) < 0 or (poor_members or 0) < 0:
+        _refuse("成员数不能为负数")
+    if (poor_members or 0) > 0 and members is None:
+        _refuse("请填写合作社成员数", "members")
+    if members is not None and poor_members is not None and poor_members > members:
+        _refuse(f"贫困户成员数 {poor_members} 多于成员数 {members}", "poor_members")
+    with history_context(actor=actor, reason="登记合作社成员"):
+        project.cooperative_members, project.cooperative_poor_members = members, poor_members
+        project.save(update_fields=["cooperative_members", "cooperative_poor_members", "updated_at"])
+    return project, share_problems_for(project)
 
 
 # --- F-15 archive --------------------------------------------------------------------------------
@@ -1056,11 +1217,21 @@ def evaluation_score(
     deduction=Decimal(0),
     department: bool = False,
     self_evaluation=None,
+    on: dt.date,
 ) -> EvaluationScore:
+    """Enter or change one unit's scores (F-14) on ``on``, inside the evaluation's window (from its
+    start to its finish; never after the results are published)."""
     require_permission(actor, EVALUATE)
     require_in_jurisdiction(actor, evaluation.county_id)
-    if evaluation.published_on:
-        _refuse("考评结果已通报，不能再修改")
+    if on is None:
+        _refuse("请填写录入日期", "on")
+    problem = rules.evaluation_window_problem(
+        evaluation.started_on, evaluation.finished_on, evaluation.published_on, on
+    )
+    if problem:
+        _refuse(problem)
+    if not unit_name.strip():
+        _refuse("请填写被考评单位", "unit_name")
     policy = fund_policy_for(evaluation.county_id)
     total, problems = rules.evaluation_total(
         scores,
@@ -1165,6 +1336,16 @@ STEPS: dict[str, tuple[str, str]] = {
 }
 
 
+#: the steps of STEPS that are DATE_STEPS: step code → the project's date field
+STEP_DATE_FIELDS = {
+    "assess": "assessed_on",
+    "plan_submit": "plan_submitted_on",
+    "file": "filed_on",
+    "start": "started_on",
+    "complete": "completed_on",
+}
+
+
 def next_steps(project: Project) -> list[str]:
     """The steps that can come next for the project as it stands (the services check the rest)."""
     p = project
@@ -1212,25 +1393,19 @@ def project_step(*, actor, project: Project, step: str, on: dt.date, data: Mappi
     data = data or {}
     if step not in STEPS:
         _refuse(f"未知的步骤：{step}")
+    if on is None:
+        _refuse(f"请填写{STEPS[step][0]}日期", "on")
     if step == "apply":
         return project_apply(actor=actor, project=project, on=on, applicant=data.get("applicant", ""))
-    if step == "assess":
-        return project_assess(actor=actor, project=project, on=on)
+    if step in STEP_DATE_FIELDS:
+        return project_date_step(actor=actor, project=project, field=STEP_DATE_FIELDS[step], on=on)
     if step == "approve":
         return projects_approve(actor=actor, projects=[project], on=on, document=data.get("document", ""))
-    if step == "plan_submit":
-        return plan_submit(actor=actor, project=project, on=on)
     if step == "plan_approve":
         review = data.get("review") or rules.required_review(
             project.subsidy, fund_policy_for(project.location_id, on).expert_review_threshold
         )
         return plan_approve(actor=actor, project=project, on=on, review=review)
-    if step == "file":
-        return project_file(actor=actor, project=project, on=on)
-    if step == "start":
-        return project_start(actor=actor, project=project, on=on)
-    if step == "complete":
-        return project_complete(actor=actor, project=project, on=on)
     if step == "initial_check":
         return initial_check(actor=actor, project=project, on=on)
     if step == "acceptance_request":

@@ -9,6 +9,7 @@ urlpatterns = [
     path("funds/archive/", views.archive_overview, name="fund-archive"),
     path("funds/plans/", views.fund_plan_list, name="fund-plan-list"),
     path("funds/evaluations/", views.evaluation_list, name="fund-evaluations"),
+    path("funds/evaluations/<int:pk>/", views.evaluation_detail, name="fund-evaluation-detail"),
     path("funds/plans/<int:pk>/", views.fund_plan_detail, name="fund-plan-detail"),
     path("funds/<int:pk>/", views.project_detail, name="fund-project-detail"),
     path("funds/<int:pk>/steps/", views.project_step, name="fund-project-step"),
@@ -26,4 +27,5 @@ urlpatterns = [
     ),
     path("funds/<int:pk>/documents/", views.document_add, name="fund-document-add"),
     path("funds/<int:pk>/beneficiaries/", views.beneficiary_add, name="fund-beneficiary-add"),
+    path("funds/<int:pk>/benefits/", views.project_benefits, name="fund-project-benefits"),
 ]

@@ -4,7 +4,6 @@ the township's "due this week". Thin: reads through the selectors, writes throug
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,30 +19,30 @@ from accountability.platform.dates import parse_day
 from accountability.platform.errors import error_text
 from accountability.platform.validators import ascii_int
 from funds import rules, selectors, services
-from funds.models import (
-    DocumentKind,
-    FundUse,
-    NoticeKind,
-    ProjectCategory,
-    RectificationReason,
-    Stage,
+from funds.forms import (
+    AdjustmentActionForm,
+    AdjustmentForm,
+    BeneficiaryForm,
+    BenefitRecordForm,
+    CooperativeForm,
+    DisbursementDecisionForm,
+    DisbursementRequestForm,
+    DocumentForm,
+    EvaluationForm,
+    EvaluationScoreForm,
+    FundPlanActionForm,
+    NoticeForm,
+    ProgressReportForm,
+    ProjectForm,
+    RectificationCloseForm,
+    RectificationOrderForm,
+    StepForm,
+    form_errors,
 )
-from funds.rules import money_problem
+from funds.models import DocumentKind, NoticeKind, RectificationReason, Stage
+from funds.policy import fund_policy_for
 
 PAGE_SIZE = 30
-
-
-def _day(request, name: str = "on") -> dt.date:
-    return parse_day(request.POST.get(name)) or timezone.localdate()
-
-
-def _money(text: str | None) -> Decimal | None:
-    """Yuan to the cent as typed, or None (the form then says what to fix)."""
-    try:
-        value = Decimal((text or "").strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    return None if money_problem(value) or value < 0 else value
 
 
 @login_required
@@ -83,64 +82,36 @@ def project_list(request):
 def project_new(request):
     if not (request.user.has_perm(services.APPLY) or request.user.has_perm(services.APPROVE)):
         raise PermissionDenied("您没有执行此操作的权限")
-    values = request.POST if request.method == "POST" else {}
-    warnings: list[str] = []
-    if request.method == "POST":
-        location = unit_by_code_for(request.user, request.POST.get("location", ""))
-        category = ProjectCategory.objects.filter(pk=ascii_int(request.POST.get("category"))).first()
-        subsidy = _money(request.POST.get("subsidy"))
-        year = ascii_int(request.POST.get("year"), max_digits=4)
-        problems = []
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        location = unit_by_code_for(request.user, data.pop("location"))
         if location is None:
-            problems.append("实施地点代码不存在或不在您的管辖范围内")
-        if category is None:
-            problems.append("请选择项目类别")
-        if subsidy is None:
-            problems.append("财政补助资金应为金额（元）")
-        if year is None:
-            problems.append("请填写年度")
-        if request.POST.get("use") not in FundUse.values:
-            problems.append("请选择资金用途")
-        if not problems:
+            form.add_error("location", "实施地点代码不存在或不在您的管辖范围内")
+        else:
             try:
-                project, warnings = services.project_create(
-                    actor=request.user,
-                    number=request.POST.get("number", "").strip(),
-                    name=request.POST.get("name", "").strip(),
-                    year=year,
-                    category=category,
-                    use=request.POST["use"],
-                    location=location,
-                    implementer=request.POST.get("implementer", "").strip(),
-                    construction_content=request.POST.get("construction_content", "").strip(),
-                    subsidy=subsidy,
-                    library_on=_day(request, "library_on"),
-                    applicant=request.POST.get("applicant", "").strip(),
-                    person_responsible=request.POST.get("person_responsible", "").strip(),
-                    person_responsible_id_number=request.POST.get("person_responsible_id_number", "").strip(),
-                    planned_start=parse_day(request.POST.get("planned_start")),
-                    planned_end=parse_day(request.POST.get("planned_end")),
-                    is_continuation=request.POST.get("is_continuation") == "1",
-                    household_project=request.POST.get("household_project") == "1",
-                    household_applications=request.POST.get("household_applications", "").strip(),
-                    benefit_linkage=request.POST.get("benefit_linkage", "").strip(),
-                )
-            except (ValidationError, PermissionDenied) as error:
-                problems.append(error_text(error))
+                project, warnings = services.project_create(actor=request.user, location=location, **data)
+            except PermissionDenied as error:
+                form.add_error(None, error_text(error))
+            except ValidationError as error:
+                _errors_to_form(form, error)
             else:
                 for warning in warnings:
                     messages.warning(request, warning)
                 messages.success(request, "已纳入项目库。")
                 return redirect("fund-project-detail", pk=project.pk)
-        for problem in problems:
-            messages.error(request, problem)
-    context = {
-        "values": values,
-        "categories": ProjectCategory.objects.filter(active=True),
-        "uses": FundUse.choices,
-        "today": timezone.localdate(),
-    }
-    return render(request, "funds/project_new.html", context)
+    return render(request, "funds/project_new.html", {"form": form})
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    """A service's refusal on the form: on its field when the service names one the form has."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, error_text(item))
+    else:
+        form.add_error(None, error_text(error))
 
 
 @login_required
@@ -183,7 +154,11 @@ def project_detail(request, pk: int):
     return render(request, "funds/project_detail.html", context)
 
 
-def _done(request, pk, action):
+def _done(request, pk, action, form=None):
+    """Run ``action`` when ``form`` (if any) is valid; the outcome in the page's messages."""
+    if form is not None and not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("fund-project-detail", pk=pk)
     try:
         action()
         messages.success(request, "已办理。")
@@ -196,59 +171,59 @@ def _done(request, pk, action):
 @require_POST
 def project_step(request, pk: int):
     project = selectors.project_for(request.user, pk)
+    form = StepForm(request.POST, steps=services.STEPS)
 
     def act():
+        data = form.cleaned_data
         result = services.project_step(
-            actor=request.user,
-            project=project,
-            step=request.POST.get("step", ""),
-            on=_day(request),
-            data=request.POST,
+            actor=request.user, project=project, step=data["step"], on=data["on"], data=data
         )
         if isinstance(result, tuple):
             for warning in result[1]:
                 messages.warning(request, warning)
 
-    return _done(request, project.pk, act)
+    return _done(request, project.pk, act, form)
 
 
 @login_required
 @require_POST
 def notice_add(request, pk: int):
     project = selectors.project_for(request.user, pk)
-    kind = request.POST.get("kind", "")
+    form = NoticeForm(request.POST, request.FILES)
 
     def act():
-        fields = rules.NOTICE_FIELDS.get(kind, ())
+        data = form.cleaned_data
         _notice, missing = services.notice_post(
             actor=request.user,
             project=project,
-            kind=kind,
-            posted_on=_day(request),
-            contents={name: request.POST.get(f"c_{i}", "") for i, name in enumerate(fields)},
-            place=request.POST.get("place", ""),
-            photo=request.FILES.get("photo"),
+            kind=data["kind"],
+            posted_on=data["on"],
+            contents=form.contents(),
+            place=data["place"],
+            photo=data["photo"],
         )
         if missing:
             messages.warning(request, "公示内容不完整，缺：" + "、".join(missing))
 
-    return _done(request, project.pk, act)
+    return _done(request, project.pk, act, form)
 
 
 @login_required
 @require_POST
 def request_add(request, pk: int):
     project = selectors.project_for(request.user, pk)
+    form = DisbursementRequestForm(request.POST)
     return _done(
         request,
         project.pk,
         lambda: services.disbursement_request(
             actor=request.user,
             project=project,
-            amount=_money(request.POST.get("amount")),
-            on=_day(request),
-            progress_percent=ascii_int(request.POST.get("progress_percent"), max_digits=3) or 0,
+            amount=form.cleaned_data["amount"],
+            on=form.cleaned_data["on"],
+            progress_percent=form.cleaned_data["progress_percent"] or 0,
         ),
+        form,
     )
 
 
@@ -259,16 +234,18 @@ def request_decide(request, pk: int, request_id: int):
     item = project.disbursement_requests.filter(pk=request_id).first()
     if item is None:
         raise Http404("请款不存在")
+    form = DisbursementDecisionForm(request.POST)
     return _done(
         request,
         project.pk,
         lambda: services.disbursement_decide(
             actor=request.user,
             request=item,
-            approve=request.POST.get("decision") == "approve",
-            on=_day(request),
-            reason=request.POST.get("reason", ""),
+            approve=form.cleaned_data["decision"] == "approve",
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
         ),
+        form,
     )
 
 
@@ -279,17 +256,19 @@ def report_enter(request, pk: int, report_id: int):
     report = project.progress_reports.filter(pk=report_id).first()
     if report is None:
         raise Http404("进度信息不存在")
+    form = ProgressReportForm(request.POST)
     return _done(
         request,
         project.pk,
         lambda: services.progress_report(
             actor=request.user,
             report=report,
-            on=_day(request),
-            progress_percent=ascii_int(request.POST.get("progress_percent"), max_digits=3) or 0,
-            fund_use=request.POST.get("fund_use", ""),
-            households_benefited=ascii_int(request.POST.get("households_benefited"), max_digits=6) or 0,
+            on=form.cleaned_data["on"],
+            progress_percent=form.cleaned_data["progress_percent"],
+            fund_use=form.cleaned_data["fund_use"],
+            households_benefited=form.cleaned_data["households_benefited"] or 0,
         ),
+        form,
     )
 
 
@@ -297,16 +276,19 @@ def report_enter(request, pk: int, report_id: int):
 @require_POST
 def order_issue(request, pk: int):
     project = selectors.project_for(request.user, pk)
+    form = RectificationOrderForm(request.POST)
     return _done(
         request,
         project.pk,
         lambda: services.rectification_order_issue(
             actor=request.user,
             project=project,
-            reason=request.POST.get("reason", ""),
-            on=_day(request),
-            details=request.POST.get("details", ""),
+            reason=form.cleaned_data["reason"],
+            on=form.cleaned_data["on"],
+            details=form.cleaned_data["details"],
+            due_on=form.cleaned_data["due_on"],
         ),
+        form,
     )
 
 
@@ -317,24 +299,34 @@ def order_close(request, pk: int, order_id: int):
     order = project.rectification_orders.filter(pk=order_id).first()
     if order is None:
         raise Http404("整改通知不存在")
-    close = (
-        services.rectification_recover
-        if request.POST.get("outcome") == "recovered"
-        else services.rectification_lift
-    )
-    return _done(request, project.pk, lambda: close(actor=request.user, order=order, on=_day(request)))
+    form = RectificationCloseForm(request.POST)
+
+    def act():
+        close = (
+            services.rectification_recover
+            if form.cleaned_data["outcome"] == "recovered"
+            else services.rectification_lift
+        )
+        close(actor=request.user, order=order, on=form.cleaned_data["on"])
+
+    return _done(request, project.pk, act, form)
 
 
 @login_required
 @require_POST
 def adjustment_add(request, pk: int):
     project = selectors.project_for(request.user, pk)
+    form = AdjustmentForm(request.POST)
     return _done(
         request,
         project.pk,
         lambda: services.adjustment_request(
-            actor=request.user, project=project, on=_day(request), content=request.POST.get("content", "")
+            actor=request.user,
+            project=project,
+            on=form.cleaned_data["on"],
+            content=form.cleaned_data["content"],
         ),
+        form,
     )
 
 
@@ -345,47 +337,112 @@ def adjustment_approve(request, pk: int, adjustment_id: int):
     adjustment = project.adjustments.filter(pk=adjustment_id).first()
     if adjustment is None:
         raise Http404("项目调整不存在")
-    action = services.adjustment_file if request.POST.get("action") == "file" else services.adjustment_approve
-    return _done(
-        request, project.pk, lambda: action(actor=request.user, adjustment=adjustment, on=_day(request))
-    )
+    form = AdjustmentActionForm(request.POST)
+
+    def act():
+        action = (
+            services.adjustment_file if form.cleaned_data["action"] == "file" else services.adjustment_approve
+        )
+        action(actor=request.user, adjustment=adjustment, on=form.cleaned_data["on"])
+
+    return _done(request, project.pk, act, form)
 
 
 @login_required
 @require_POST
 def document_add(request, pk: int):
     project = selectors.project_for(request.user, pk)
-    upload = request.FILES.get("file")
-
-    def act():
-        if upload is None:
-            raise ValidationError("请选择文件")
-        services.document_upload(
+    form = DocumentForm(request.POST, request.FILES)
+    return _done(
+        request,
+        project.pk,
+        lambda: services.document_upload(
             actor=request.user,
             project=project,
-            kind=request.POST.get("kind", ""),
-            upload=upload,
-            note=request.POST.get("note", ""),
-        )
-
-    return _done(request, project.pk, act)
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            note=form.cleaned_data["note"],
+        ),
+        form,
+    )
 
 
 @login_required
 @require_POST
 def beneficiary_add(request, pk: int):
     project = selectors.project_for(request.user, pk)
+    form = BeneficiaryForm(request.POST)
     return _done(
         request,
         project.pk,
-        lambda: services.beneficiary_add(
-            actor=request.user,
-            project=project,
-            name=request.POST.get("name", ""),
-            id_number=request.POST.get("id_number", "").strip(),
-            household_number=request.POST.get("household_number", ""),
-        ),
+        lambda: services.beneficiary_add(actor=request.user, project=project, **form.cleaned_data),
+        form,
     )
+
+
+@login_required
+def project_benefits(request, pk: int):
+    """F-12: a project's benefit linkage — beneficiaries and their poor share, the supported
+    cooperative's member counts, and the yearly dividend and collective-income records with their
+    shortfalls. The township (and the county office) enter them; everyone in the jurisdiction reads."""
+    project = selectors.project_for(request.user, pk)
+    can_edit = request.user.has_perm(services.APPLY)
+    record_form = BenefitRecordForm(initial={"year": timezone.localdate().year - 1})
+    cooperative_form = CooperativeForm(
+        initial={"members": project.cooperative_members, "poor_members": project.cooperative_poor_members}
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("您没有执行此操作的权限")
+        if request.POST.get("form") == "cooperative":
+            cooperative_form = CooperativeForm(request.POST)
+            form, save = (
+                cooperative_form,
+                lambda data: services.project_cooperative_members_set(
+                    actor=request.user,
+                    project=project,
+                    members=data["members"],
+                    poor_members=data["poor_members"],
+                )[1],
+            )
+        else:
+            record_form = BenefitRecordForm(request.POST)
+            form, save = (
+                record_form,
+                lambda data: [
+                    message
+                    for _year, message in services.benefit_record(
+                        actor=request.user, project=project, **data
+                    )[1]
+                ],
+            )
+        if form.is_valid():
+            try:
+                problems = save(form.cleaned_data)
+            except (ValidationError, PermissionDenied) as error:
+                if isinstance(error, ValidationError):
+                    _errors_to_form(form, error)
+                else:
+                    form.add_error(None, error_text(error))
+            else:
+                for problem in problems:
+                    messages.warning(request, problem)
+                messages.success(request, "已保存。")
+                return redirect("fund-project-benefits", pk=project.pk)
+    beneficiaries = list(project.beneficiaries.all())
+    context = {
+        "project": project,
+        "beneficiaries": beneficiaries,
+        "poor_share": rules.percent(sum(1 for b in beneficiaries if b.is_poor), len(beneficiaries)),
+        "records": project.benefit_records.order_by("-year"),
+        "benefit_flags": services.benefit_flags_for(project),
+        "share_problems": services.share_problems_for(project),
+        "cooperative": project.implementer_kind == "cooperative",
+        "can_edit": can_edit,
+        "record_form": record_form,
+        "cooperative_form": cooperative_form,
+    }
+    return render(request, "funds/benefits.html", context)
 
 
 @login_required
@@ -413,21 +470,25 @@ def fund_plan_list(request):
 def fund_plan_detail(request, pk: int):
     plan = selectors.fund_plan_for(request.user, pk)
     if request.method == "POST":
-        chosen = [int(v) for v in request.POST.getlist("projects") if v.isdigit()]
-        projects = list(
-            selectors.projects_visible_to(request.user).filter(pk__in=chosen, county_id=plan.county_id)
+        form = FundPlanActionForm(
+            request.POST,
+            candidates=selectors.projects_visible_to(request.user).filter(county_id=plan.county_id),
         )
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+            return redirect("fund-plan-detail", pk=plan.pk)
+        data = form.cleaned_data
         try:
-            if request.POST.get("action") == "discipline":
-                services.fund_plan_file_with_discipline(actor=request.user, plan=plan, on=_day(request))
+            if data["action"] == "discipline":
+                services.fund_plan_file_with_discipline(actor=request.user, plan=plan, on=data["on"])
             else:
                 _projects, warnings = services.projects_approve(
                     actor=request.user,
-                    projects=projects,
-                    on=_day(request),
-                    document=request.POST.get("document", ""),
+                    projects=list(data["projects"]),
+                    on=data["on"],
+                    document=data["document"],
                     fund_plan=plan,
-                    method=request.POST.get("method", ""),
+                    method=data["method"],
                 )
                 for warning in warnings:
                     messages.warning(request, warning)
@@ -455,28 +516,30 @@ def fund_plan_detail(request, pk: int):
 def evaluation_list(request):
     """F-14: the counties' fund performance evaluations, their dates against 31 March / 30 April and
     the scores per unit; the leading-group office records the dates here."""
+    form = EvaluationForm(
+        request.POST or None,
+        initial={"county": request.user.jurisdiction_id or "", "year": timezone.localdate().year - 1},
+    )
     if request.method == "POST":
-        county = unit_by_code_for(request.user, request.POST.get("county", ""))
-        try:
-            if not request.user.has_perm(services.EVALUATE):
-                raise PermissionDenied("您没有执行此操作的权限")
-            if county is None:
-                raise ValidationError("县代码不存在或不在您的管辖范围内")
-            _evaluation, problems = services.evaluation_record(
-                actor=request.user,
-                county=county,
-                year=ascii_int(request.POST.get("year"), max_digits=4) or 0,
-                started_on=parse_day(request.POST.get("started_on")),
-                finished_on=parse_day(request.POST.get("finished_on")),
-                published_on=parse_day(request.POST.get("published_on")),
-                allocation_note=request.POST.get("allocation_note", ""),
-            )
-            for problem in problems:
-                messages.warning(request, problem)
-            messages.success(request, "已保存。")
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, error_text(error))
-        return redirect("fund-evaluations")
+        if not request.user.has_perm(services.EVALUATE):
+            messages.error(request, "您没有执行此操作的权限")
+            return redirect("fund-evaluations")
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            county = unit_by_code_for(request.user, data.pop("county"))
+            try:
+                if county is None:
+                    raise ValidationError("县代码不存在或不在您的管辖范围内")
+                evaluation, problems = services.evaluation_record(actor=request.user, county=county, **data)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, error_text(error))
+            else:
+                for problem in problems:
+                    messages.warning(request, problem)
+                messages.success(request, "已保存。")
+                return redirect("fund-evaluation-detail", pk=evaluation.pk)
+        else:
+            messages.error(request, form_errors(form))
     evaluations = [
         (e, rules.evaluation_timing(e.year, e.started_on, e.finished_on))
         for e in selectors.evaluations_visible_to(request.user)
@@ -484,7 +547,70 @@ def evaluation_list(request):
     context = {
         "evaluations": evaluations,
         "can_evaluate": request.user.has_perm(services.EVALUATE),
-        "jurisdiction": request.user.jurisdiction_id or "",
-        "last_year": timezone.localdate().year - 1,
+        "form": form,
     }
     return render(request, "funds/evaluations.html", context)
+
+
+@login_required
+def evaluation_detail(request, pk: int):
+    """F-14: one county's evaluation — the indicator table (profile data), each unit's scores, the
+    self-evaluation reports. The county office enters and changes scores while the evaluation runs
+    (from its start to its finish, never after the results are published); others read."""
+    evaluation = selectors.evaluation_for(request.user, pk)
+    policy = fund_policy_for(evaluation.county_id)
+    today = timezone.localdate()
+    window_problem = rules.evaluation_window_problem(
+        evaluation.started_on, evaluation.finished_on, evaluation.published_on, today
+    )
+    can_score = request.user.has_perm(services.EVALUATE) and window_problem is None
+    scores = list(evaluation.scores.all())
+    editing = next((s for s in scores if str(s.pk) == request.GET.get("edit", "")), None)
+    initial = {}
+    if editing is not None:
+        initial = {
+            "unit_name": editing.unit_name,
+            "department": editing.department,
+            "bonus": editing.bonus,
+            "deduction": editing.deduction,
+            **{f"s_{code}": value for code, value in editing.scores.items()},
+        }
+    form = EvaluationScoreForm(
+        request.POST or None, request.FILES or None, indicators=policy.indicators, initial=initial
+    )
+    if request.method == "POST":
+        if not request.user.has_perm(services.EVALUATE):
+            raise PermissionDenied("您没有执行此操作的权限")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.evaluation_score(
+                    actor=request.user,
+                    evaluation=evaluation,
+                    unit_name=data["unit_name"],
+                    scores=form.scores(),
+                    bonus=data["bonus"],
+                    deduction=data["deduction"],
+                    department=data["department"],
+                    self_evaluation=data["self_evaluation"],
+                    on=today,
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("fund-evaluation-detail", pk=evaluation.pk)
+    context = {
+        "evaluation": evaluation,
+        "timing": rules.evaluation_timing(evaluation.year, evaluation.started_on, evaluation.finished_on),
+        "indicators": policy.indicators,
+        "rows": [
+            (score, [(i["label"], score.scores.get(i["code"], "—")) for i in policy.indicators])
+            for score in scores
+        ],
+        "form": form,
+        "can_score": can_score,
+        "window_problem": window_problem if request.user.has_perm(services.EVALUATE) else None,
+        "editing": editing,
+    }
+    return render(request, "funds/evaluation_detail.html", context)

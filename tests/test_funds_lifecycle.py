@@ -366,8 +366,15 @@ def test_f14_evaluation_deadlines_and_scores(people):
     )
     assert len(problems) == 2
     scores = {code: 10 for code in ("P1", "P2", "P3", "E1", "E2", "E3", "S1", "S2", "S3", "S4")}
+    on = D(2025, 4, 15)  # inside the evaluation's window (started 1 April, finished 1 May)
     score = services.evaluation_score(
-        actor=people["county"], evaluation=evaluation, unit_name="某乡", scores=scores, bonus=5, deduction=20
+        actor=people["county"],
+        evaluation=evaluation,
+        unit_name="某乡",
+        scores=scores,
+        bonus=5,
+        deduction=20,
+        on=on,
     )
     assert score.total == Decimal("85")
     with pytest.raises(ValidationError, match="加分"):
@@ -377,10 +384,15 @@ def test_f14_evaluation_deadlines_and_scores(people):
             unit_name="某乡",
             scores=scores,
             bonus=Decimal("5.01"),
+            on=on,
         )
     with pytest.raises(ValidationError, match="0 至 10"):
         services.evaluation_score(
-            actor=people["county"], evaluation=evaluation, unit_name="某乡", scores={**scores, "P1": 11}
+            actor=people["county"],
+            evaluation=evaluation,
+            unit_name="某乡",
+            scores={**scores, "P1": 11},
+            on=on,
         )
 
 

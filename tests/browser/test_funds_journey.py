@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from funds.models import Project, Stage
+from funds.models import PerformanceEvaluation, Project, Stage
 from tests.browser.conftest import click_menu
 from tests.browser.test_journeys import log_in as first_log_in
 
@@ -98,6 +98,32 @@ def test_township_and_county_take_a_project_to_acceptance_on_a_phone(phone, live
     no_sideways_scroll(phone)
     screenshot(phone, "funds-04-project-accepted")
     assert Project.objects.get(number="QS-2024-99").stage == Stage.ACCEPTED
+
+    # the township records the first year's dividend on the benefit page (F-12), on the phone
+    log_in(phone, live_server, "township_staff")
+    phone.goto(project_url + "benefits/")
+    records = phone.locator("#records form")
+    records.locator("input[name=year]").fill("2025")
+    records.locator("input[name=invested]").fill("180000")
+    records.locator("input[name=dividend]").fill("8000")
+    records.locator("button[type=submit]").click()
+    phone.wait_for_load_state()
+    text = phone.inner_text("main")
+    assert "已保存" in text and "4.444% 低于 5" in text, text[:600]
+    no_sideways_scroll(phone)
+    screenshot(phone, "funds-05-benefit-record")
+
+    # the county office reads the running evaluation of last year's funds and may score (F-14); the
+    # demo starts it on 25 March, so before that day of the year there is none to open
+    if PerformanceEvaluation.objects.filter(county_id="349901000000").exists():
+        log_in(phone, live_server, "county_office")
+        phone.goto(live_server.url + "/funds/evaluations/")
+        phone.locator("main h2 a").first.click()
+        phone.wait_for_load_state()
+        text = phone.inner_text("main")
+        assert "各单位得分" in text and "录入得分" in text, text[:600]
+        no_sideways_scroll(phone)
+        screenshot(phone, "funds-06-evaluation-scores")
 
     log_in(phone, live_server, "county2_office")
     assert phone.goto(project_url).status == 404
