@@ -857,4 +857,5 @@ from funds.ledger.models import (  # noqa: E402, F401
     LedgerEntry,
     LedgerExport,
     LedgerLock,
+    PlanBudgetLine,
 )

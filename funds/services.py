@@ -330,10 +330,15 @@ def projects_approve(
 
 
 @transaction.atomic
-def plan_submit(*, actor, project: Project, on: dt.date) -> Project:
-    """The applicant submits the implementation plan after approval (C2-12)."""
+def plan_submit(*, actor, project: Project, on: dt.date, budget_lines=None) -> Project:
+    """The applicant submits the implementation plan after approval (C2-12), with its budget lines
+    (F-11: the lines reimbursements are matched to; funds/ledger/services.plan_budget_lines_set)."""
     _check(actor, APPLY, project)
     _step(project, "plan_submitted_on", on)
+    if budget_lines:
+        from funds.ledger.services import plan_budget_lines_set
+
+        plan_budget_lines_set(actor=actor, project=project, lines=budget_lines)
     with history_context(actor=actor, reason="报送实施方案"):
         project.plan_submitted_on = on
         return _save(project, "plan_submitted_on")
@@ -1219,7 +1224,7 @@ def project_step(*, actor, project: Project, step: str, on: dt.date, data: Mappi
     if step == "approve":
         return projects_approve(actor=actor, projects=[project], on=on, document=data.get("document", ""))
     if step == "plan_submit":
-        return plan_submit(actor=actor, project=project, on=on)
+        return plan_submit(actor=actor, project=project, on=on, budget_lines=data.get("budget_lines"))
     if step == "plan_approve":
         review = data.get("review") or rules.required_review(
             project.subsidy, fund_policy_for(project.location_id, on).expert_review_threshold

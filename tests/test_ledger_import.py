@@ -79,7 +79,7 @@ def test_a_spreadsheet_ledger_is_posted_with_implied_releases_and_warnings(actor
     roster = LedgerEntry.objects.get(voucher_number="BZ-1")
     assert roster.roster_kind == "household_subsidy" and roster.warnings == []
     unknown = LedgerEntry.objects.get(voucher_number="BZ-2")
-    assert "不在实施方案预算科目中" in "".join(unknown.warnings) and "未附税务发票" in "".join(
+    assert "不在本项目实施方案预算科目中" in "".join(unknown.warnings) and "未附税务发票" in "".join(
         unknown.warnings
     )
     correction = LedgerEntry.objects.get(voucher_number="GZ-1")
@@ -102,7 +102,7 @@ def test_a_second_stage_before_the_first_is_an_error_on_that_row(actor, project,
     errors = {(e["row"], e["column"]): e["message"] for e in job.errors}
     assert list(errors) == [(3, "拨付阶段"), (5, "拨付阶段")]
     assert "首期资金尚未拨付" in errors[(3, "拨付阶段")]
-    assert "已经拨付" in errors[(5, "拨付阶段")]
+    assert "已经全额拨付" in errors[(5, "拨付阶段")]
     # not strict: the valid rows are posted, and nothing of the refused rows
     assert set(LedgerEntry.objects.values_list("voucher_number", flat=True)) == {"ZJ-1", "BF-1"}
 

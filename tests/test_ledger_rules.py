@@ -98,7 +98,7 @@ def test_stages_go_in_order_and_once():
     facts = ProjectFacts(started_on=DAY, completion_percent=D(100), accepted_on=DAY)
     assert problems(SECOND, facts) == ["首期资金尚未拨付"]
     assert problems(FINAL, facts, paid=[FIRST]) == ["二期资金尚未拨付"]
-    assert problems(FIRST, facts, paid=[FIRST]) == ["首期资金已经拨付，不能重复拨付"]
+    assert problems(FIRST, facts, paid=[FIRST]) == ["首期资金已经全额拨付，不能重复拨付"]
     assert problems(FINAL, facts, paid=[FIRST, SECOND]) == []
 
 

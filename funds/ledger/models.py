@@ -323,6 +323,54 @@ class LedgerEntry(models.Model):
 
 
 @tracked()
+class PlanBudgetLine(models.Model):
+    """A budget line of a project's implementation plan (实施方案预算科目, F-11): entered with the plan,
+    summing to the subsidy; a reimbursement names one and never exceeds what is left of it. The
+    category (the city-wide 预算科目 reference) says whether it is paid on a roster (no invoice)."""
+
+    project = models.ForeignKey(
+        "funds.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="plan_budget_lines"
+    )
+    name = models.CharField(_("预算科目"), max_length=100)
+    category = models.ForeignKey(
+        "funds.BudgetLine",
+        verbose_name=_("科目类别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_lines",
+    )
+    amount = models.DecimalField(_("预算金额（元）"), **MONEY)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    jurisdiction_path = "project__location__code"
+
+    class Meta:
+        verbose_name = _("实施方案预算科目")
+        verbose_name_plural = _("实施方案预算科目")
+        ordering = ["project_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="planbudgetline_name_once_per_project"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="planbudgetline_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount}"
+
+    @property
+    def roster_payment(self) -> bool:
+        return bool(self.category_id and self.category.roster_payment)
+
+
+@tracked()
 class LedgerLock(models.Model):
     """A county's lock date (like Odoo's): entries dated on or before it are refused."""
 
