@@ -121,6 +121,9 @@ def test_plan_lines_sum_exactly_to_the_subsidy(actor, last, ok):
             ("材料费", D("200.00"), "materials"),
             ("工程建设费", D("800.00"), "construction"),
         ]
+        # until the plan is approved the lines are replaced as a whole
+        services.plan_budget_lines_set(actor=actor, project=project, lines=[("工程建设费", "1000.00")])
+        assert list(project.plan_budget_lines.values_list("name", "amount")) == [("工程建设费", D("1000.00"))]
     else:
         with pytest.raises(ValidationError, match=r"应等于财政补助资金 1000\.00 元"):
             services.plan_budget_lines_set(actor=actor, project=project, lines=lines)
