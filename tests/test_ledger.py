@@ -274,9 +274,7 @@ def test_a_reversed_part_of_a_stage_may_be_paid_again(actor, source):
     services.ledger_reverse(actor=actor, entry=first, voucher_number="CZ-1", date=MID, reason="金额错误")
     [status] = services.stage_statuses(project, on=MID)[:1]
     assert (status.paid, status.paid_amount, status.remaining) == (False, D("300.00"), D("200.00"))
-    services.ledger_disburse(
-        actor=actor, project=project, stage="first", voucher_number="BF-1c", date=MID
-    )
+    services.ledger_disburse(actor=actor, project=project, stage="first", voucher_number="BF-1c", date=MID)
     assert services.stage_statuses(project, on=MID)[0].paid
 
 
