@@ -1,8 +1,8 @@
 """The fund ledger (资金台账): accounts, immutable posted entries in a hash chain, period locks,
 the staged-disbursement profile numbers and the auditors' exports.
 
-Posted entries are never updated or deleted — a database trigger refuses it (migration
-0002_ledger) — and a correction is a reversing entry that names the original
+Posted entries are never updated or deleted — database triggers refuse UPDATE and DELETE
+(migration 0004_ledger) and TRUNCATE (0006_ledger_plan_lines) — and a correction is a reversing entry that names the original
 (docs/decisions/0022-fund-ledger.md).
 """
 
@@ -211,7 +211,7 @@ class LedgerAccount(models.Model):
 
 
 class LedgerEntry(models.Model):
-    """A posted entry (分录). Immutable: the database refuses UPDATE and DELETE of its rows.
+    """A posted entry (分录). Immutable: the database refuses UPDATE, DELETE and TRUNCATE of its rows.
 
     ``amount`` is the figure on the voucher (positive); ``delta`` its effect on the account's
     balance (a deposit withheld or a reimbursement moves none: they say what the money is, not
