@@ -2,8 +2,8 @@
 the staged-disbursement profile numbers and the auditors' exports.
 
 Posted entries are never updated or deleted — database triggers refuse UPDATE and DELETE
-(migration 0004_ledger) and TRUNCATE (0006_ledger_plan_lines) — and a correction is a reversing entry that names the original
-(docs/decisions/0022-fund-ledger.md).
+(migration 0004_ledger) and TRUNCATE (0006_ledger_plan_lines) — and a correction is a reversing
+entry that names the original (docs/decisions/0022-fund-ledger.md).
 """
 
 from __future__ import annotations
