@@ -179,6 +179,7 @@ class StepForm(forms.Form):
     to = text_field(_("移交对象"), max_length=200)
     handover_list = text_field(_("移交清单"))
     asset_owner = text_field(_("资产归属"), max_length=200)
+    budget_lines = text_field(_("实施方案预算科目"), max_length=5000)  # with plan_submit (F-11)
 
     def __init__(self, *args, steps: dict, **kwargs):
         super().__init__(*args, **kwargs)

@@ -897,4 +897,5 @@ from funds.ledger.models import (  # noqa: E402, F401
     LedgerEntry,
     LedgerExport,
     LedgerLock,
+    PlanBudgetLine,
 )

@@ -356,9 +356,16 @@ def projects_approve(
     return projects, warnings
 
 
-def plan_submit(*, actor, project: Project, on: dt.date) -> Project:
-    """The applicant submits the implementation plan after approval (C2-12)."""
-    return project_date_step(actor=actor, project=project, field="plan_submitted_on", on=on)
+@transaction.atomic
+def plan_submit(*, actor, project: Project, on: dt.date, budget_lines=None) -> Project:
+    """The applicant submits the implementation plan after approval (C2-12), with its budget lines
+    (F-11: the lines reimbursements are matched to; funds/ledger/services.plan_budget_lines_set)."""
+    project = project_date_step(actor=actor, project=project, field="plan_submitted_on", on=on)
+    if budget_lines:
+        from funds.ledger.services import plan_budget_lines_set
+
+        plan_budget_lines_set(actor=actor, project=project, lines=budget_lines)
+    return project
 
 
 @transaction.atomic
@@ -1397,6 +1404,8 @@ def project_step(*, actor, project: Project, step: str, on: dt.date, data: Mappi
         _refuse(f"请填写{STEPS[step][0]}日期", "on")
     if step == "apply":
         return project_apply(actor=actor, project=project, on=on, applicant=data.get("applicant", ""))
+    if step == "plan_submit":
+        return plan_submit(actor=actor, project=project, on=on, budget_lines=data.get("budget_lines"))
     if step in STEP_DATE_FIELDS:
         return project_date_step(actor=actor, project=project, field=STEP_DATE_FIELDS[step], on=on)
     if step == "approve":

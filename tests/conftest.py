@@ -17,6 +17,34 @@ from tests.second_factor import SecondFactorClient
 UNIT_HEADERS = ["行政区划代码", "名称", "层级", "上级代码", "是否贫困村", "计划出列年度", "出列年度"]
 
 
+def _flush_past_the_ledger_guard() -> None:
+    """The test database is wiped with TRUNCATE after each transactional test, which the ledger's
+    statement trigger refuses (funds/0007_ledger_plan_lines). The test run owns that database, so
+    its flush alone disables the guard for its own statement (docs/decisions/0032)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "ledger_guard_aware", False):
+        return
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        sql = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if sql and "funds_ledgerentry" in tables:
+            guard = "funds_ledgerentry_no_truncate"
+            sql = [
+                f"ALTER TABLE funds_ledgerentry DISABLE TRIGGER {guard};",
+                *sql,
+                f"ALTER TABLE funds_ledgerentry ENABLE TRIGGER {guard};",
+            ]
+        return sql
+
+    sql_flush.ledger_guard_aware = True
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_past_the_ledger_guard()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.models import AdminUnit
 from funds.ledger import services
-from funds.ledger.models import LedgerAccount
+from funds.ledger.models import LedgerAccount, PlanBudgetLine
 from funds.models import (
     BudgetLine,
     DisbursementMode,
@@ -71,11 +71,12 @@ def make_project(
     accepted_on: dt.date | None = None,
     grade: str = "",
     completed_on: dt.date | None = None,
+    plan_lines: bool = True,
 ) -> Project:
     if not AdminUnit.objects.filter(code=location).exists():
         load_hierarchy()
     reference_data()
-    return Project.objects.create(
+    project = Project.objects.create(
         number=number,
         name=f"项目{number}",
         year=2024,
@@ -94,6 +95,21 @@ def make_project(
         completed_on=completed_on,
         plan_approved_on=dt.date(2024, 2, 20),
     )
+    if plan_lines:
+        plan_lines_for(project)
+    return project
+
+
+def plan_lines_for(project: Project) -> list[PlanBudgetLine]:
+    """The plan's budget lines: 10 % 直接补助到户 (a roster line), 10 % 材料费, the rest 工程建设费."""
+    tenth = (project.subsidy / 10).quantize(Decimal("0.01"))
+    lines = [("直接补助到户", tenth), ("材料费", tenth), ("工程建设费", project.subsidy - 2 * tenth)]
+    return [
+        PlanBudgetLine.objects.create(
+            project=project, name=name, category=BudgetLine.objects.filter(name=name).first(), amount=amount
+        )
+        for name, amount in lines
+    ]
 
 
 def report_progress(project: Project, percent: int, on: dt.date = dt.date(2024, 5, 1)) -> None:

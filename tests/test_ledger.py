@@ -226,12 +226,56 @@ def test_build_first_pays_once_after_acceptance(actor, source):
     assert (account.balance, account.deposit_held) == (D("0.00"), D("0.00"))  # training: no deposit
 
 
-def test_a_given_amount_must_be_the_stage_amount(actor, source):
-    project = ready_project(actor, source)
-    with pytest.raises(ValidationError, match=r"应拨付 50000\.01 元"):
-        services.ledger_disburse(
-            actor=actor, project=project, stage="first", voucher_number="BF-1", date=MID, amount="50000.00"
+def test_a_stage_is_paid_in_parts_up_to_its_amount_and_the_next_waits_for_it(actor, source):
+    project = ready_project(actor, source)  # 100,000.01: 50,000.01 + 30,000.00 + 15,000.00 + 5,000.00
+
+    def pay(stage, voucher, amount=None, on=MID):
+        return services.ledger_disburse(
+            actor=actor, project=project, stage=stage, voucher_number=voucher, date=on, amount=amount
         )
+
+    pay("first", "BF-1a", "20000.00")
+    report_progress(project, 60)
+    with pytest.raises(ValidationError, match=r"首期资金尚未拨付完毕（尚余 30000\.01 元）"):
+        pay("second", "BF-2")
+    with pytest.raises(ValidationError, match=r"本次 30000\.02 元超过尚余的 30000\.01 元"):
+        pay("first", "BF-1b", "30000.02")
+    pay("first", "BF-1b", "30000.01")  # exactly what is left
+    with pytest.raises(ValidationError, match="首期资金已经全额拨付"):
+        pay("first", "BF-1c", "0.01")
+    pay("second", "BF-2")  # not given: all that is left of the stage
+    statuses = services.stage_statuses(project, on=MID)
+    assert [(s.stage.stage, s.paid, s.paid_amount) for s in statuses] == [
+        ("first", True, D("50000.01")),
+        ("second", True, D("30000.00")),
+        ("final", False, D("0.00")),
+    ]
+    project.completed_on, project.accepted_on, project.acceptance_grade = DONE, DONE, "pass"
+    project.save()
+    pay("final", "BF-3a", "10000.00", DONE)  # the first part of the last stage withholds the deposit
+    account = LedgerAccount.objects.get(project=project)
+    assert account.deposit_held == D("5000.00")
+    pay("final", "BF-3b", on=DONE)  # the rest: 5,000.00, no second deposit
+    account.refresh_from_db()
+    paid = account.entries.filter(kind=EntryKind.DISBURSEMENT).values_list("amount", flat=True)
+    assert sum(paid) + account.deposit_held == D("100000.01")
+    assert account.entries.filter(kind=EntryKind.DEPOSIT_WITHHELD).count() == 1
+    assert (account.balance, account.deposit_held) == (D("5000.00"), D("5000.00"))
+
+
+def test_a_reversed_part_of_a_stage_may_be_paid_again(actor, source):
+    project = ready_project(actor, source, subsidy="1000.00")
+    first = services.ledger_disburse(
+        actor=actor, project=project, stage="first", voucher_number="BF-1a", date=MID, amount="200.00"
+    )[0]
+    services.ledger_disburse(
+        actor=actor, project=project, stage="first", voucher_number="BF-1b", date=MID, amount="300.00"
+    )
+    services.ledger_reverse(actor=actor, entry=first, voucher_number="CZ-1", date=MID, reason="金额错误")
+    [status] = services.stage_statuses(project, on=MID)[:1]
+    assert (status.paid, status.paid_amount, status.remaining) == (False, D("300.00"), D("200.00"))
+    services.ledger_disburse(actor=actor, project=project, stage="first", voucher_number="BF-1c", date=MID)
+    assert services.stage_statuses(project, on=MID)[0].paid
 
 
 def test_the_deposit_is_returned_only_after_the_warranty(actor, source):
@@ -333,7 +377,7 @@ def test_reimbursement_never_exceeds_what_was_paid_out_and_needs_line_and_invoic
         budget_line="household_subsidy",  # a roster line of the plan (by code): no invoice needed
     )
     assert LedgerEntry.objects.get(voucher_number="BZ-1").roster_kind == "household_subsidy"
-    with pytest.raises(ValidationError, match="不在实施方案预算科目中"):
+    with pytest.raises(ValidationError, match="不在本项目实施方案预算科目中"):
         services.ledger_reimburse(
             actor=actor,
             project=project,

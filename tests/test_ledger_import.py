@@ -79,7 +79,7 @@ def test_a_spreadsheet_ledger_is_posted_with_implied_releases_and_warnings(actor
     roster = LedgerEntry.objects.get(voucher_number="BZ-1")
     assert roster.roster_kind == "household_subsidy" and roster.warnings == []
     unknown = LedgerEntry.objects.get(voucher_number="BZ-2")
-    assert "不在实施方案预算科目中" in "".join(unknown.warnings) and "未附税务发票" in "".join(
+    assert "不在本项目实施方案预算科目中" in "".join(unknown.warnings) and "未附税务发票" in "".join(
         unknown.warnings
     )
     correction = LedgerEntry.objects.get(voucher_number="GZ-1")
@@ -102,9 +102,25 @@ def test_a_second_stage_before_the_first_is_an_error_on_that_row(actor, project,
     errors = {(e["row"], e["column"]): e["message"] for e in job.errors}
     assert list(errors) == [(3, "拨付阶段"), (5, "拨付阶段")]
     assert "首期资金尚未拨付" in errors[(3, "拨付阶段")]
-    assert "已经拨付" in errors[(5, "拨付阶段")]
+    assert "已经全额拨付" in errors[(5, "拨付阶段")]
     # not strict: the valid rows are posted, and nothing of the refused rows
     assert set(LedgerEntry.objects.values_list("voucher_number", flat=True)) == {"ZJ-1", "BF-1"}
+
+
+def test_a_stage_in_several_rows_is_posted_up_to_its_amount(actor, project, xlsx):
+    rows = [
+        row("ZJ-1", "2024-02-01", "", DOC, COUNTY, "中央", "资金下达", "", "200000.00"),
+        row("BF-1a", "2024-04-10", "P2024-001", DOC, "", "", "项目拨付", "首期", "20,000.00"),
+        row("BF-1b", "2024-04-20", "P2024-001", DOC, "", "", "项目拨付", "首期", "30000.01"),
+        row("BF-1c", "2024-04-21", "P2024-001", DOC, "", "", "项目拨付", "首期", "0.01"),
+        row("BF-9", "2024-04-22", "P2024-001", DOC, "", "", "项目拨付", "首期", "1e30"),
+    ]
+    job = run_import(kind="fund_entries", path=xlsx(rows, HEADERS), actor=actor)
+    errors = {(e["row"], e["column"]): e["message"] for e in job.errors}
+    assert list(errors) == [(5, "拨付阶段"), (6, "金额（元）")]
+    assert "已经全额拨付" in errors[(5, "拨付阶段")] and "金额不能达到" in errors[(6, "金额（元）")]
+    paid = LedgerEntry.objects.filter(kind=EntryKind.DISBURSEMENT).values_list("amount", flat=True)
+    assert sorted(paid) == [Decimal("20000.00"), Decimal("30000.01")]
 
 
 def test_strict_mode_posts_nothing_when_a_row_fails_and_the_command_exits_non_zero(actor, project, xlsx):

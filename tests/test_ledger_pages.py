@@ -140,6 +140,38 @@ def test_the_county_pays_the_next_stage_from_the_panel(client, ledger):
     )
 
 
+def test_the_panel_pays_part_of_a_stage_and_shows_what_is_left(client, ledger):
+    from tests.ledger_helpers import report_progress
+
+    report_progress(ledger, 60)
+    client.force_login(role_user("county_office"))
+    url = f"/funds/ledger/projects/{ledger.number}/disburse/"
+    client.post(url, {"stage": "second", "voucher_number": "BF-2a", "date": "2024-06-01", "amount": "10000"})
+    html = client.get(f"/funds/ledger/projects/{ledger.number}/").content.decode()
+    assert "部分拨付" in html and "20000.00" in html  # 30,000.00 less the part paid
+    response = client.post(
+        url,
+        {"stage": "second", "voucher_number": "BF-2b", "date": "2024-06-01", "amount": "20000.01"},
+        follow=True,
+    )
+    assert "超过尚余的 20000.00 元" in response.content.decode()
+    assert not ledger.ledger_account.entries.filter(voucher_number="BF-2b").exists()
+
+
+def test_the_plan_lines_are_listed_and_entered_on_the_panel(client):
+    project = make_project("P2024-007", subsidy="1000.00", plan_lines=False)
+    client.force_login(role_user("county_office"))
+    url = f"/funds/ledger/projects/{project.number}/"
+    assert "实施方案尚未列出预算科目" in client.get(url).content.decode()
+    response = client.post(f"{url}plan-lines/", {"lines": "材料费 300\n工程建设费 700.00"}, follow=True)
+    html = response.content.decode()
+    assert "已保存实施方案预算科目" in html and 'id="plan-lines"' in html and "700.00" in html
+    response = client.post(f"{url}plan-lines/", {"lines": "材料费 1000"}, follow=True)
+    assert "预算科目不能再改" in response.content.decode()  # approved plan: entered once
+    client.force_login(role_user("county_office", "349902000000"))
+    assert client.post(f"{url}plan-lines/", {"lines": "材料费 1000"}).status_code == 404
+
+
 def queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200

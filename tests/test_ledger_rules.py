@@ -98,7 +98,7 @@ def test_stages_go_in_order_and_once():
     facts = ProjectFacts(started_on=DAY, completion_percent=D(100), accepted_on=DAY)
     assert problems(SECOND, facts) == ["首期资金尚未拨付"]
     assert problems(FINAL, facts, paid=[FIRST]) == ["二期资金尚未拨付"]
-    assert problems(FIRST, facts, paid=[FIRST]) == ["首期资金已经拨付，不能重复拨付"]
+    assert problems(FIRST, facts, paid=[FIRST]) == ["首期资金已经全额拨付，不能重复拨付"]
     assert problems(FINAL, facts, paid=[FIRST, SECOND]) == []
 
 
@@ -226,3 +226,46 @@ def test_first_break_finds_deleted_entries_in_the_middle_and_at_the_end():
     assert found.voucher_number == "V3"
     found = rules.first_break(entries[:3], head=entries[-1]["hash"], count=4)
     assert found.voucher_number == "V3" and "末尾" in found.reason
+
+
+# --- stages paid in parts; plan lines (decision 0032) ---------------------------------------------
+
+
+@pytest.mark.parametrize("amount, ok", [("300.00", True), ("300.01", False)])
+def test_a_part_of_a_stage_never_exceeds_what_is_left_of_it(amount, ok):
+    stage = rules.StageAmount(FIRST, D("500.00"))
+    problem = rules.payment_problem(stage, already=D("200.00"), amount=D(amount))
+    assert (problem is None) is ok
+    if not ok:
+        assert "尚余的 300.00 元" in problem
+
+
+def test_the_next_stage_waits_for_the_rest_of_the_earlier_one():
+    facts = ProjectFacts(started_on=DAY, completion_percent=D(60))
+    found = rules.stage_problems(
+        SECOND, mode=MODE_532, facts=facts, paid=set(), policy=POLICY, on=DAY, remaining={FIRST: D("0.01")}
+    )
+    assert found == ["首期资金尚未拨付完毕（尚余 0.01 元）"]
+
+
+@pytest.mark.parametrize("reimbursed, ok", [("99.99", True), ("100.00", False)])
+def test_a_reimbursement_fits_what_is_left_of_its_line(reimbursed, ok):
+    problem = rules.plan_line_problem(
+        name="材料费", amount=D("0.01"), line_amount=D("100.00"), reimbursed=D(reimbursed)
+    )
+    assert (problem is None) is ok
+
+
+@pytest.mark.parametrize(
+    "lines, ok",
+    [
+        ([("材料费", "400.00"), ("人工费", "600.00")], True),
+        ([("材料费", "400.00"), ("人工费", "599.99")], False),
+        ([("材料费", "400.00"), ("材料费", "600.00")], False),
+        ([("材料费", "1000.00"), ("人工费", "0.00")], False),
+        ([], False),
+    ],
+)
+def test_plan_lines_are_named_once_positive_and_sum_to_the_subsidy(lines, ok):
+    lines = [(name, D(amount)) for name, amount in lines]
+    assert (rules.plan_lines_problems(lines, subsidy=D("1000.00")) == []) is ok

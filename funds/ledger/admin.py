@@ -4,7 +4,7 @@ entries and locks are read-only (posting goes through the services, never throug
 from django.contrib import admin
 
 from accountability.admin import JurisdictionScopedAdmin
-from funds.ledger.models import DisbursementPolicy, LedgerAccount, LedgerEntry, LedgerLock
+from funds.ledger.models import DisbursementPolicy, LedgerAccount, LedgerEntry, LedgerLock, PlanBudgetLine
 
 
 @admin.register(DisbursementPolicy)
@@ -49,3 +49,12 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 @admin.register(LedgerLock)
 class LedgerLockAdmin(ReadOnlyAdmin):
     list_display = ["county", "locked_through", "updated_by", "updated_at"]
+
+
+@admin.register(PlanBudgetLine)
+class PlanBudgetLineAdmin(ReadOnlyAdmin):
+    """Entered with the plan through the service (ledger_plan_lines_set), read here."""
+
+    list_display = ["project", "name", "category", "amount"]
+    search_fields = ["project__number", "name"]
+    list_select_related = ["project", "category"]

@@ -55,6 +55,13 @@ def load_ledger() -> int:
 
 def _fund(actor, source, project, n: int, today: dt.date) -> int:
     posted = 0
+    if not project.plan_budget_lines.exists():
+        materials = (project.subsidy / 5).quantize(Decimal("0.01"))
+        services.plan_budget_lines_set(
+            actor=actor,
+            project=project,
+            lines=[("材料费", materials), ("工程建设费", project.subsidy - materials)],
+        )
     try:
         services.ledger_release(
             actor=actor,

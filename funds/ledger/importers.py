@@ -23,7 +23,6 @@ from accountability.importing.kinds import (
     Row,
     choice_parser,
     parse_date,
-    parse_decimal,
     parse_unit_code,
     register,
 )
@@ -47,14 +46,12 @@ STAGES = {"首期": rules.FIRST, "二期": rules.SECOND, "尾款": rules.FINAL}
 
 
 def parse_amount(text: str) -> Decimal:
-    """Yuan to the cent: more than two decimal places is an error, not silently rounded."""
-    value = parse_decimal(text)
-    raw = nfkc(text).replace(",", "")
-    if "." in raw and len(raw.split(".")[-1].rstrip("0")) > 2:
-        raise CellError(f"金额应精确到分（两位小数），而不是“{text[:30]}”")
-    if value <= 0:
-        raise CellError(f"金额应大于 0，而不是“{text[:30]}”")
-    return value
+    """The amount cell through the ledger's one money check (``services.money_value``, which is
+    ``funds.rules.money_problem`` and > 0): yuan to the cent, never rounded, within the columns."""
+    try:
+        return services.money_value(nfkc(text))
+    except ValidationError as error:
+        raise CellError(f"{_message(error)}") from None
 
 
 class _Rollback(Exception):
@@ -256,10 +253,10 @@ class FundEntriesImport(ImportKind):
             )
         elif kind == EntryKind.DISBURSEMENT:
             account = services.ledger_project_account_open(actor=actor, project=project)
-            services.disbursement_check(
+            payment = services.disbursement_check(
                 project=project, account=account, stage=v["stage"], date=date, amount=amount
             )
-            self._implied_release(row, project, amount)
+            self._implied_release(row, project, payment.amount + payment.deposit)
             services.ledger_disburse(
                 actor=actor,
                 project=project,

@@ -1,9 +1,9 @@
 """The fund ledger (资金台账): accounts, immutable posted entries in a hash chain, period locks,
 the staged-disbursement profile numbers and the auditors' exports.
 
-Posted entries are never updated or deleted — a database trigger refuses it (migration
-0002_ledger) — and a correction is a reversing entry that names the original
-(docs/decisions/0022-fund-ledger.md).
+Posted entries are never updated or deleted — database triggers refuse UPDATE and DELETE
+(migration 0004_ledger) and TRUNCATE (0007_ledger_plan_lines) — and a correction is a reversing
+entry that names the original (docs/decisions/0022-fund-ledger.md).
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ class LedgerAccount(models.Model):
 
 
 class LedgerEntry(models.Model):
-    """A posted entry (分录). Immutable: the database refuses UPDATE and DELETE of its rows.
+    """A posted entry (分录). Immutable: the database refuses UPDATE, DELETE and TRUNCATE of its rows.
 
     ``amount`` is the figure on the voucher (positive); ``delta`` its effect on the account's
     balance (a deposit withheld or a reimbursement moves none: they say what the money is, not
@@ -320,6 +320,54 @@ class LedgerEntry(models.Model):
             "posted_by": self.posted_by_id,
             "posted_at": self.posted_at,
         }
+
+
+@tracked()
+class PlanBudgetLine(models.Model):
+    """A budget line of a project's implementation plan (实施方案预算科目, F-11): entered with the plan,
+    summing to the subsidy; a reimbursement names one and never exceeds what is left of it. The
+    category (the city-wide 预算科目 reference) says whether it is paid on a roster (no invoice)."""
+
+    project = models.ForeignKey(
+        "funds.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="plan_budget_lines"
+    )
+    name = models.CharField(_("预算科目"), max_length=100)
+    category = models.ForeignKey(
+        "funds.BudgetLine",
+        verbose_name=_("科目类别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_lines",
+    )
+    amount = models.DecimalField(_("预算金额（元）"), **MONEY)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    jurisdiction_path = "project__location__code"
+
+    class Meta:
+        verbose_name = _("实施方案预算科目")
+        verbose_name_plural = _("实施方案预算科目")
+        ordering = ["project_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="planbudgetline_name_once_per_project"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="planbudgetline_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount}"
+
+    @property
+    def roster_payment(self) -> bool:
+        return bool(self.category_id and self.category.roster_payment)
 
 
 @tracked()

@@ -9,6 +9,7 @@ VIEW = (
     "funds.view_ledgerentry",
     "funds.view_ledgerlock",
     "funds.view_disbursementpolicy",
+    "funds.view_planbudgetline",
 )
 EXPORT = ("funds.export_ledger", "funds.view_ledgerexport")
 POST = (

@@ -114,12 +114,16 @@ def stage_problems(
     paid: set[str],
     policy: StagePolicy,
     on: dt.date,
+    remaining: dict[str, Decimal] | None = None,
 ) -> list[str]:
-    """What is missing before ``stage`` may be paid on day ``on``; empty when it may."""
+    """What is missing before (a further part of) ``stage`` may be paid on day ``on``; empty when it
+    may. ``paid``: the stages paid in full; ``remaining``: what is left of the stages begun (a stage
+    may be paid in several parts up to its amount; the next one only once the earlier is complete)."""
     label = STAGE_LABELS[stage]
     problems: list[str] = []
+    remaining = remaining or {}
     if stage in paid:
-        return [f"{label}资金已经拨付，不能重复拨付"]
+        return [f"{label}资金已经全额拨付，不能重复拨付"]
     if facts.blocked_reason:
         problems.append(f"项目处于整改期，停止拨款（{facts.blocked_reason}）")
     if mode == MODE_BUILD_FIRST and stage != FINAL:
@@ -128,7 +132,12 @@ def stage_problems(
         order = [FIRST, SECOND, FINAL]
         for earlier in order[: order.index(stage)]:
             if earlier not in paid:
-                problems.append(f"{STAGE_LABELS[earlier]}资金尚未拨付")
+                left = remaining.get(earlier)
+                problems.append(
+                    f"{STAGE_LABELS[earlier]}资金尚未拨付完毕（尚余 {left} 元）"
+                    if left is not None
+                    else f"{STAGE_LABELS[earlier]}资金尚未拨付"
+                )
     if stage == FIRST and (facts.started_on is None or facts.started_on > on):
         problems.append("项目尚未确认开工")
     if stage == SECOND:
@@ -143,6 +152,18 @@ def stage_problems(
         if facts.accepted_on is None or facts.accepted_on > on:
             problems.append("项目尚未通过县级验收")
     return problems
+
+
+def payment_problem(stage: StageAmount, *, already: Decimal, amount: Decimal) -> str | None:
+    """Why paying ``amount`` now at ``stage`` (of which ``already`` was paid) is refused, or None:
+    the parts of a stage never add up to more than its amount."""
+    left = stage.amount - already
+    if amount > left:
+        return (
+            f"{stage.label}应拨付 {stage.amount} 元，已拨付 {already} 元，"
+            f"本次 {amount} 元超过尚余的 {left} 元"
+        )
+    return None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -202,6 +223,38 @@ ROSTER_KINDS = {
     "training_allowance": "培训项目务工补助",
     "technician_allowance": "工程类项目技工补助",
 }
+
+
+def plan_line_problem(*, name: str, amount: Decimal, line_amount: Decimal, reimbursed: Decimal) -> str | None:
+    """Why a reimbursement of ``amount`` on the plan line ``name`` is refused, or None: never more
+    than what is left of the line (F-11)."""
+    left = line_amount - reimbursed
+    if amount > left:
+        return (
+            f"报账金额超过实施方案预算科目“{name}”的剩余额度：预算 {line_amount} 元，"
+            f"已报账 {reimbursed} 元，尚余 {left} 元，本次 {amount} 元"
+        )
+    return None
+
+
+def plan_lines_problems(lines: list[tuple[str, Decimal]], *, subsidy: Decimal) -> list[str]:
+    """What is wrong with the budget lines of an implementation plan: each named once, each
+    positive, together exactly the subsidy (to the cent)."""
+    problems, seen = [], set()
+    if not lines:
+        return ["请列出实施方案的预算科目及金额"]
+    for name, amount in lines:
+        if not name:
+            problems.append("预算科目名称不能为空")
+        elif name in seen:
+            problems.append(f"预算科目“{name}”重复")
+        seen.add(name)
+        if amount <= 0:
+            problems.append(f"预算科目“{name}”的金额应大于 0")
+    total = sum((amount for _name, amount in lines), Decimal("0.00"))
+    if total != subsidy:
+        problems.append(f"各预算科目合计 {total} 元，应等于财政补助资金 {subsidy} 元")
+    return problems
 
 
 def reimbursement_warnings(*, budget_line: str, invoice_number: str, roster_kind: str) -> list[str]:

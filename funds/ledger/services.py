@@ -28,6 +28,7 @@ from funds.ledger.models import (
     LedgerAccount,
     LedgerEntry,
     LedgerLock,
+    PlanBudgetLine,
     RosterKind,
     Stage,
 )
@@ -43,6 +44,8 @@ ROSTER_LINES = {
 }
 
 POST = "funds.post_ledgerentry"
+#: who enters a plan's budget lines: the applicant with the plan, or the county approving it
+PLAN_LINE_PERMISSIONS = ("funds.apply_project", "funds.approve_project")
 CLOSE = "funds.close_ledgerperiod"
 ZERO = Decimal("0.00")
 
@@ -50,7 +53,12 @@ ZERO = Decimal("0.00")
 HELD_SIGN = {EntryKind.DEPOSIT_WITHHELD: 1, EntryKind.DEPOSIT_RETURNED: -1}
 
 
-def _money(value, what: str = "金额") -> Decimal:
+def money_value(value, what: str = "金额") -> Decimal:
+    """An amount as posted: yuan to the cent, within the money columns (``funds.rules.money_problem``,
+    the one check of the funds app), greater than 0 — from a form, the API or an import cell (a
+    string with thousands separators is accepted; nothing is rounded)."""
+    if isinstance(value, str):
+        value = value.strip().replace(",", "").replace("，", "")
     try:
         amount = Decimal(value)
     except Exception:
@@ -61,6 +69,9 @@ def _money(value, what: str = "金额") -> Decimal:
     if amount <= 0:
         raise ValidationError(f"{what}应大于 0：{value}")
     return amount
+
+
+_money = money_value
 
 
 def _voucher(text: str) -> str:
@@ -345,13 +356,51 @@ def net_total(account: LedgerAccount, kind: str, **extra) -> Decimal:
     return (totals.get(kind) or ZERO) - (totals.get(EntryKind.CORRECTION) or ZERO)
 
 
-def paid_stages(account: LedgerAccount) -> set[str]:
-    """Stages disbursed and not reversed."""
-    return set(
-        account.entries.filter(kind=EntryKind.DISBURSEMENT, reversed_by__isnull=True).values_list(
-            "stage", flat=True
-        )
+def stage_paid_amounts(account: LedgerAccount) -> dict[str, Decimal]:
+    """What was paid at each stage, net of reversals (a stage may be paid in several parts)."""
+    rows = (
+        LedgerEntry.objects.filter(account=account)
+        .filter(Q(kind=EntryKind.DISBURSEMENT) | Q(corrects_kind=EntryKind.DISBURSEMENT))
+        .values_list("stage", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
     )
+    paid: dict[str, Decimal] = {}
+    for stage, kind, total in rows:
+        paid[stage] = paid.get(stage, ZERO) + (-total if kind == EntryKind.CORRECTION else total)
+    return paid
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    """The stages of an account as paid so far: amounts paid, the stages paid in full, and what is
+    left of the stages begun."""
+
+    plan: dict[str, rules.StageAmount]
+    already: dict[str, Decimal]
+
+    @property
+    def full(self) -> set[str]:
+        return {s for s, planned in self.plan.items() if self.already.get(s, ZERO) >= planned.amount}
+
+    @property
+    def remaining(self) -> dict[str, Decimal]:
+        return {
+            s: planned.amount - self.already[s]
+            for s, planned in self.plan.items()
+            if self.already.get(s, ZERO) > 0 and s not in self.full
+        }
+
+
+def stage_progress(account: LedgerAccount, on: dt.date | None = None) -> StageProgress:
+    return StageProgress(
+        plan={s.stage: s for s in stage_plan(account, on)}, already=stage_paid_amounts(account)
+    )
+
+
+def paid_stages(account: LedgerAccount) -> set[str]:
+    """Stages paid in full (net of reversals)."""
+    return stage_progress(account).full
 
 
 def stage_plan(account: LedgerAccount, on: dt.date | None = None) -> list[rules.StageAmount]:
@@ -367,8 +416,13 @@ def stage_plan(account: LedgerAccount, on: dt.date | None = None) -> list[rules.
 @dataclass(frozen=True)
 class StageStatus:
     stage: rules.StageAmount
-    paid: bool
+    paid: bool  # in full
     problems: tuple[str, ...]
+    paid_amount: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.stage.amount - self.paid_amount
 
 
 def stage_statuses(project, *, on: dt.date | None = None) -> list[StageStatus]:
@@ -378,7 +432,8 @@ def stage_statuses(project, *, on: dt.date | None = None) -> list[StageStatus]:
     if account is None:
         return []
     policy = stage_policy_for(account.unit_id, on)
-    paid = paid_stages(account)
+    progress = stage_progress(account, on)
+    paid, remaining = progress.full, progress.remaining
     facts = projects.project_facts(project)
     return [
         StageStatus(
@@ -394,51 +449,63 @@ def stage_statuses(project, *, on: dt.date | None = None) -> list[StageStatus]:
                     paid=paid,
                     policy=policy,
                     on=on,
+                    remaining=remaining,
                 )
             ),
+            progress.already.get(s.stage, ZERO),
         )
-        for s in rules.split_subsidy(
-            account.subsidy,
-            mode=projects.disbursement_mode(account.project),
-            policy=policy,
-            deposit_percent=account.deposit_percent,
-        )
+        for s in progress.plan.values()
     ]
+
+
+@dataclass(frozen=True)
+class StagePayment:
+    """One payment at a stage: its amount (all or part of what is left of the stage) and the
+    quality deposit withheld with it (with the first payment of the last stage)."""
+
+    stage: rules.StageAmount
+    amount: Decimal
+    deposit: Decimal
+
+    @property
+    def label(self) -> str:
+        return self.stage.label
 
 
 def disbursement_check(
     *, project, account: LedgerAccount, stage: str, date: dt.date, amount=None
-) -> rules.StageAmount:
-    """The stage to pay, or a ValidationError naming what is missing before it may be paid."""
+) -> StagePayment:
+    """The payment to make at ``stage`` — ``amount`` (part of what is left of the stage) or, when
+    not given, all that is left — or a ValidationError naming what is missing before it may be paid."""
     if stage not in Stage.values:
         raise ValidationError("拨付阶段应为首期、二期或尾款")
     if not isinstance(date, dt.date):
         raise ValidationError("请填写日期")
     mode = projects.disbursement_mode(project)
     policy = stage_policy_for(account.unit_id, date)
-    plan = {
-        s.stage: s
-        for s in rules.split_subsidy(
-            account.subsidy, mode=mode, policy=policy, deposit_percent=account.deposit_percent
-        )
-    }
+    progress = stage_progress(account, date)
     problems = rules.stage_problems(
         stage,
         mode=mode,
         facts=projects.project_facts(project),
-        paid=paid_stages(account),
+        paid=progress.full,
         policy=policy,
         on=date,
+        remaining=progress.remaining,
     )
     if problems:
         raise ValidationError(f"不能拨付{rules.STAGE_LABELS[stage]}资金：" + "；".join(problems))
-    planned = plan[stage]
-    if amount is not None and _money(amount) != planned.amount:
-        raise ValidationError(
-            f"{planned.label}应拨付 {planned.amount} 元"
-            f"（财政补助 {account.subsidy} 元按方案计算），而不是 {amount} 元"
-        )
-    return planned
+    planned = progress.plan[stage]
+    already = progress.already.get(stage, ZERO)
+    if amount is None or amount == "":
+        amount = planned.amount - already
+    else:
+        amount = _money(amount)
+        problem = rules.payment_problem(planned, already=already, amount=amount)
+        if problem:
+            raise ValidationError(f"{problem}（财政补助 {account.subsidy} 元按方案计算）")
+    withheld = net_total(account, EntryKind.DEPOSIT_WITHHELD) if planned.deposit > 0 else ZERO
+    return StagePayment(planned, amount, planned.deposit if planned.deposit > 0 and withheld == 0 else ZERO)
 
 
 @transaction.atomic
@@ -453,8 +520,9 @@ def ledger_disburse(
     summary: str = "",
     amount=None,
 ) -> list[LedgerEntry]:
-    """项目拨付 of one stage (532 or 先建后补): refused before its precondition, with what is missing;
-    the amount is the stage's to the cent (given: must match); the last stage withholds the deposit."""
+    """项目拨付 at one stage (532 or 先建后补): refused before its precondition, with what is missing;
+    ``amount`` may be part of the stage (never more than what is left of it; not given: all that is
+    left); the first payment of the last stage withholds the quality deposit."""
     account = _project_account(actor, project)
     _require_account(actor, account)
     planned = disbursement_check(project=project, account=account, stage=stage, date=date, amount=amount)
@@ -484,6 +552,74 @@ def ledger_disburse(
         return _post(actor=actor, voucher_number=voucher_number, date=date, legs=legs)
 
 
+# --- the implementation plan's budget lines (F-11) -------------------------------------------
+
+
+def _category(name: str) -> BudgetLine | None:
+    """The city-wide 预算科目 a plan line belongs to, by its name or code (None: an ordinary line)."""
+    return BudgetLine.objects.filter(Q(code=name) | Q(name=name), active=True).first()
+
+
+def plan_lines_parse(text: str) -> list[tuple[str, Decimal]]:
+    """Budget lines as typed with the plan, one a line: ``名称 金额`` (space, tab or comma between)."""
+    lines = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        raw = raw.strip()
+        if not raw:
+            continue
+        parts = raw.replace("，", " ").replace(",", " ").replace("\t", " ").rsplit(None, 1)
+        if len(parts) != 2:
+            raise ValidationError(f"预算科目第 {number} 行应为“科目名称 金额”：{raw[:60]}")
+        lines.append((parts[0].strip(), money_value(parts[1], f"预算科目“{parts[0].strip()}”的金额")))
+    return lines
+
+
+@transaction.atomic
+def plan_budget_lines_set(*, actor, project, lines) -> list[PlanBudgetLine]:
+    """The budget lines of the project's implementation plan (F-11), entered with the plan: each
+    named once, together exactly the subsidy. Replaced freely until the plan is approved; after
+    that only entered when the plan has none yet (projects approved before lines were kept) —
+    changing an approved plan is a project adjustment (F-5). ``lines``: (name, amount) pairs or the
+    typed text (``plan_lines_parse``)."""
+    if not any(actor.has_perm(p) for p in PLAN_LINE_PERMISSIONS):
+        require_permission(actor, PLAN_LINE_PERMISSIONS[0])
+    require_in_jurisdiction(actor, projects.project_unit_code(project))
+    if isinstance(lines, str):
+        lines = plan_lines_parse(lines)
+    lines = [
+        ((name or "").strip()[:100], money_value(amount, f"预算科目“{name}”的金额")) for name, amount in lines
+    ]
+    problems = rules.plan_lines_problems(lines, subsidy=projects.project_subsidy(project))
+    if problems:
+        raise ValidationError("；".join(problems))
+    existing = PlanBudgetLine.objects.select_for_update().filter(project=project)
+    if project.plan_approved_on is not None and existing.exists():
+        raise ValidationError(
+            f"实施方案已于 {project.plan_approved_on} 批复，预算科目不能再改；"
+            "需要调整的，请按项目调整程序报批"
+        )
+    with history_context(actor=actor, reason="实施方案预算科目"):
+        existing.delete()
+        return [
+            PlanBudgetLine.objects.create(
+                project=project, name=name, category=_category(name), amount=amount, created_by=actor
+            )
+            for name, amount in lines
+        ]
+
+
+def _plan_line(lines: list[PlanBudgetLine], named: str) -> PlanBudgetLine | None:
+    """The plan line a voucher names: by its name, or by its category's code or name when only one
+    line of the plan has that category."""
+    for line in lines:
+        if line.name == named:
+            return line
+    by_category = [
+        line for line in lines if line.category_id and named in {line.category.code, line.category.name}
+    ]
+    return by_category[0] if len(by_category) == 1 else None
+
+
 @transaction.atomic
 def ledger_reimburse(
     *,
@@ -501,9 +637,11 @@ def ledger_reimburse(
     warnings_allowed: bool = False,
     extra_warnings: list[str] | None = None,
 ) -> LedgerEntry:
-    """报账 (township-level reimbursement, F-11): against a plan budget line, with a tax invoice unless
-    paid on a roster; never more than what was paid out. From the browser both are required; an
-    import from a spreadsheet that cannot carry them posts with a warning on the entry."""
+    """报账 (township-level reimbursement, F-11): against a budget line of the project's
+    implementation plan, never more than what is left of that line nor more than what was paid
+    out; with a tax invoice unless the line is paid on a roster (household subsidies, training
+    allowances, technicians' labour). From the browser a plan line and the invoice are required;
+    an import from a spreadsheet that cannot carry them posts with a warning on the entry."""
     account = _project_account(actor, project)
     _require_account(actor, account)
     amount = _money(amount)
@@ -513,20 +651,23 @@ def ledger_reimburse(
     if reason:
         raise ValidationError(f"项目处于整改期，停止报账（{reason}）")
     budget_line = (budget_line or "").strip()
-    line = (
-        BudgetLine.objects.filter(Q(code=budget_line) | Q(name=budget_line), active=True).first()
-        if budget_line
-        else None
-    )
+    plan = list(PlanBudgetLine.objects.filter(project=project).select_related("category").order_by("pk"))
+    line = _plan_line(plan, budget_line) if budget_line else None
     if line is not None:
         budget_line = line.name
-        if line.roster_payment and not roster_kind:
-            roster_kind = ROSTER_LINES.get(line.code, RosterKind.HOUSEHOLD_SUBSIDY)
+        # the plan line decides whether a roster replaces the invoice, not the voucher
+        roster_kind = (
+            ROSTER_LINES.get(line.category.code, RosterKind.HOUSEHOLD_SUBSIDY) if line.roster_payment else ""
+        )
     warnings = rules.reimbursement_warnings(
         budget_line=budget_line, invoice_number=invoice_number, roster_kind=roster_kind
     )
     if budget_line and line is None:
-        warnings.append(f"预算科目“{budget_line}”不在实施方案预算科目中")
+        names = "、".join(p.name for p in plan)
+        warnings.append(
+            f"预算科目“{budget_line}”不在本项目实施方案预算科目中"
+            + (f"（方案科目：{names}）" if names else "（实施方案未列预算科目）")
+        )
     warnings += extra_warnings or []
     if warnings and not warnings_allowed:
         raise ValidationError("；".join(warnings))
@@ -536,6 +677,15 @@ def ledger_reimburse(
         raise ValidationError(
             f"报账金额超过已拨付金额：已拨付 {paid_out} 元，已报账 {reimbursed} 元，本次 {amount} 元"
         )
+    if line is not None:
+        problem = rules.plan_line_problem(
+            name=line.name,
+            amount=amount,
+            line_amount=line.amount,
+            reimbursed=net_total(account, EntryKind.REIMBURSEMENT, budget_line=line.name),
+        )
+        if problem:
+            raise ValidationError(problem)
     leg = Leg(
         account,
         EntryKind.REIMBURSEMENT,
@@ -551,6 +701,34 @@ def ledger_reimburse(
     )
     with history_context(actor=actor, reason="报账"):
         return _post(actor=actor, voucher_number=voucher_number, date=date, legs=[leg])[0]
+
+
+@dataclass(frozen=True)
+class PlanLineStatus:
+    line: PlanBudgetLine
+    reimbursed: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.line.amount - self.reimbursed
+
+
+def plan_line_statuses(project) -> list[PlanLineStatus]:
+    """The plan's budget lines with what was reimbursed on each (two queries)."""
+    lines = list(PlanBudgetLine.objects.filter(project=project).select_related("category").order_by("pk"))
+    account = LedgerAccount.objects.filter(project=project).first()
+    spent: dict[str, Decimal] = {}
+    if account is not None and lines:
+        rows = (
+            LedgerEntry.objects.filter(account=account)
+            .filter(Q(kind=EntryKind.REIMBURSEMENT) | Q(corrects_kind=EntryKind.REIMBURSEMENT))
+            .values_list("budget_line", "kind")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        for name, kind, total in rows:
+            spent[name] = spent.get(name, ZERO) + (-total if kind == EntryKind.CORRECTION else total)
+    return [PlanLineStatus(line, spent.get(line.name, ZERO)) for line in lines]
 
 
 @transaction.atomic

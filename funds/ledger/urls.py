@@ -16,4 +16,9 @@ urlpatterns = [
     path(
         "funds/ledger/projects/<str:number>/disburse/", views.project_disburse, name="ledger-project-disburse"
     ),
+    path(
+        "funds/ledger/projects/<str:number>/plan-lines/",
+        views.project_plan_lines,
+        name="ledger-project-plan-lines",
+    ),
 ]

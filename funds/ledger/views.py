@@ -217,6 +217,10 @@ def project_money(request, number: str):
     project = project_for(request.user, number)
     account = selectors.project_account_for(request.user, project)
     context = {"project": project, "account": account, "stages": [], "can_post": False}
+    context["plan_lines"] = services.plan_line_statuses(project)
+    context["can_enter_plan_lines"] = any(
+        request.user.has_perm(p) for p in services.PLAN_LINE_PERMISSIONS
+    ) and (project.plan_approved_on is None or not context["plan_lines"])
     if account is not None:
         context["stages"] = services.stage_statuses(project)
         context["reimbursed"] = services.net_total(account, "reimbursement")
@@ -248,8 +252,24 @@ def project_disburse(request, number: str):
             date=day,
             counterpart=request.POST.get("counterpart", ""),
             summary=request.POST.get("summary", ""),
+            amount=request.POST.get("amount", "").strip() or None,
         )
         messages.success(request, "已拨付")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("ledger-project-money", number=project.number)
+
+
+@login_required
+@require_POST
+def project_plan_lines(request, number: str):
+    """The implementation plan's budget lines (F-11), typed one a line (the service checks rights)."""
+    project = project_for(request.user, number)
+    try:
+        services.plan_budget_lines_set(
+            actor=request.user, project=project, lines=request.POST.get("lines", "")
+        )
+        messages.success(request, "已保存实施方案预算科目")
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return redirect("ledger-project-money", number=project.number)

@@ -61,7 +61,7 @@ def ledger(db):
             voucher_number=f"BZ-{county}",
             date=dt.date(2024, 6, 5),
             amount="12345.67",
-            budget_line="材料费",
+            budget_line="工程建设费",  # a line of the project's plan with room for it (F-11)
             invoice_number="FP1",
             summary="=SUM(A1)",
         )
