@@ -31,6 +31,7 @@ from assessment.models import (
     IndicatorSystem,
     OmittedFamily,
     ReportStatus,
+    ReportTemplate,
     RoundStep,
     SampleHousehold,
     SourceKind,
@@ -560,7 +561,11 @@ def report_request(*, result: AssessmentResult, unit: AdminUnit, format: str, ac
 
     _guard(actor, "assessment.add_assessmentreport", unit.code)
     report = AssessmentReport.objects.create(
-        result=result, unit=unit, format=format, generated_by=actor if getattr(actor, "pk", None) else None
+        result=result,
+        unit=unit,
+        format=format,
+        template=report_template_for(unit) if format == "docx" else None,
+        generated_by=actor if getattr(actor, "pk", None) else None,
     )
     transaction.on_commit(lambda: generate_report.delay(report.pk))
     return report
@@ -570,7 +575,9 @@ def report_generate(report_id: int) -> AssessmentReport:
     """Render a queued report (idempotent: a report already generated is left as it is)."""
     from assessment import reports
 
-    report = AssessmentReport.objects.select_related("result__round__unit", "unit").get(pk=report_id)
+    report = AssessmentReport.objects.select_related("result__round__unit", "unit", "template").get(
+        pk=report_id
+    )
     if report.status == ReportStatus.DONE:
         return report
 
@@ -578,7 +585,8 @@ def report_generate(report_id: int) -> AssessmentReport:
         AssessmentReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=percent)
 
     try:
-        content = reports.render(report.result, report.format, progress=progress)
+        template = bytes(report.template.content) if report.template else None
+        content = reports.render(report.result, report.format, progress=progress, template=template)
     except Exception as error:  # the user sees that it failed, the log has the traceback
         AssessmentReport.objects.filter(pk=report.pk).update(
             status=ReportStatus.FAILED, error=f"生成失败：{type(error).__name__}"
@@ -589,3 +597,47 @@ def report_generate(report_id: int) -> AssessmentReport:
     )
     report.refresh_from_db()
     return report
+
+
+# --- the office's Word template ----------------------------------------------------------------
+
+#: an upload larger than this is refused (a letterhead with a logo stays well below)
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def report_template_for(unit: AdminUnit) -> ReportTemplate | None:
+    """The Word template governing ``unit``'s reports: the latest one uploaded for the unit or, failing
+    that, for its nearest ancestor; None is the built-in template."""
+    codes = [unit.code, *reversed(unit.ancestor_codes())]  # nearest first
+    latest: dict[str, ReportTemplate] = {}
+    for template in ReportTemplate.objects.filter(unit_id__in=codes).order_by("uploaded_at", "pk"):
+        latest[template.unit_id] = template  # the later upload wins
+    return next((latest[code] for code in codes if code in latest), None)
+
+
+@transaction.atomic
+def report_template_upload(
+    *, unit: AdminUnit, name: str, content: bytes, actor, note: str = ""
+) -> ReportTemplate:
+    """Store an office's Word template for ``unit`` after checking that it renders (sandboxed)."""
+    from accountability.platform.documents import TemplateProblem
+    from assessment import reports
+
+    _guard(actor, "assessment.add_reporttemplate", unit.code)
+    if not content:
+        raise ValidationError("请选择模板文件")
+    if len(content) > TEMPLATE_MAX_BYTES:
+        raise ValidationError(f"模板文件不能超过 {TEMPLATE_MAX_BYTES // (1024 * 1024)} MB")
+    if not name.lower().endswith(".docx"):
+        raise ValidationError("模板须为 Word 文件（.docx）")
+    try:
+        reports.template_check(content)
+    except TemplateProblem as problem:
+        raise ValidationError(str(problem)) from None
+    return ReportTemplate.objects.create(
+        unit=unit,
+        name=name[-200:],
+        content=content,
+        note=note[:300],
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
