@@ -123,7 +123,8 @@ def build(result: AssessmentResult) -> ReportData:
             f"设减贫成效、精准识别、精准帮扶、扶贫资金、"
             f"工作责任五个方面 {len(indicators)} 项指标，"
             f"满分 {sum(Decimal(i['points']) for i in indicators)} 分。"
-            f"本报告依据第 {result.version} 版考核结果（{timezone.localtime(result.computed_at):%Y-%m-%d %H:%M} 计算）。",
+            f"本报告依据第 {result.version} 版考核结果"
+            f"（{timezone.localtime(result.computed_at):%Y-%m-%d %H:%M} 计算）。",
             f"抽查核查按村、"
             f"户状态和帮扶责任人分层随机抽取 {own['sampled']} 户（抽样比例 {system.sample_percent}%，"
             f"每层至少 {system.sample_minimum} 户，抽样种子 {inputs['seed']}，"
