@@ -247,3 +247,53 @@ def test_the_official_page_shows_the_village_outcome_and_the_secretarys_talk(cli
     assert "54.00" in other[other.index('id="quarterly"') :]
     assert "本人须接受约谈并作书面检讨" not in other  # the talk concerns the secretary
     assert 'id="quarterly"' not in client.get(f"/officials/{earlier.pk}/").content.decode()
+
+
+def test_the_office_uploads_its_word_template_and_reports_use_it(client):
+    from docx import Document
+
+    from accountability.platform.documents import OfficialDocument, Paragraph, render_docx
+    from assessment.models import ReportTemplate
+
+    client.force_login(office())
+    page = client.get("/assessment/templates/").content.decode()
+    assert "系统内置模板" in page and "{{ 标题 }}" in page
+    built_in = client.get("/assessment/templates/default.docx")
+    assert "{{ 标题 }}" in [p.text for p in Document(io.BytesIO(built_in.content)).paragraphs]
+    template = render_docx(
+        OfficialDocument(
+            title="{{ 标题 }}",
+            issuer="东山县扶贫办",
+            date="{{ 成文日期 }}",
+            blocks=[Paragraph("东山县扶贫开发领导小组办公室"), Paragraph("{{p 图表 }}")],
+        )
+    )
+    upload = io.BytesIO(template)
+    upload.name = "红头.docx"
+    response = client.post("/assessment/templates/", {"file": upload, "note": "2024 年红头"}, follow=True)
+    assert "已上传东山县的报告模板" in response.content.decode()
+    stored = ReportTemplate.objects.get()
+    assert stored.unit_id == COUNTY and stored.uploaded_by.username == "east"
+    # a unit outside the jurisdiction answers as an unknown one; nothing is stored
+    other = io.BytesIO(template)
+    other.name = "x.docx"
+    assert client.post("/assessment/templates/", {"file": other, "unit": "349902000000"}).status_code == 404
+    broken = io.BytesIO(b"not a word file")
+    broken.name = "y.docx"
+    refused = client.post("/assessment/templates/", {"file": broken}, follow=True).content.decode()
+    assert "不是可用的 Word 模板" in refused and ReportTemplate.objects.count() == 1
+    # the report started from the page records and uses the template
+    round_ = round_open(unit=AdminUnit.objects.get(code=COUNTY), year=YEAR, actor=None)
+    client.post(f"/assessment/rounds/{round_.pk}/reports/", {"format": "docx"})
+    report = AssessmentReport.objects.get()
+    assert report.template == stored
+    report_generate(report.pk)
+    report.refresh_from_db()
+    texts = [p.text for p in Document(io.BytesIO(bytes(report.content))).paragraphs]
+    assert "东山县扶贫开发领导小组办公室" in texts and "东山县扶贫办" in texts
+    # an auditor reads the templates but uploads none
+    client.force_login(office(role="auditor", name="shenji"))
+    assert client.get("/assessment/templates/").status_code == 200
+    again = io.BytesIO(template)
+    again.name = "z.docx"
+    assert client.post("/assessment/templates/", {"file": again}).status_code == 403
