@@ -11,27 +11,42 @@
     data.charts.forEach(function (chart) {
       var canvas = document.querySelector('canvas[data-chart="' + chart.key + '"]');
       if (!canvas) return;
-      canvas.parentNode.style.height = (60 + 30 * chart.labels.length) + "px";
       var hasInterval = chart.low.length === chart.values.length && chart.low.length > 0;
+      canvas.parentNode.style.height = (hasInterval ? 90 + 48 * chart.labels.length : 60 + 30 * chart.labels.length) + "px";
       new window.Chart(canvas, {
         type: "bar",
         data: {
           labels: chart.labels,
-          datasets: [{ label: chart.title, data: chart.values, backgroundColor: "#b0281e" }]
+          datasets: [{ label: chart.title.split("及其")[0], data: chart.values, backgroundColor: "#b0281e" }].concat(
+            hasInterval
+              ? [{
+                  label: "95% 置信区间",
+                  // floating bars from the lower to the upper bound (Wilson)
+                  data: chart.low.map(function (low, i) { return [low, chart.high[i]]; }),
+                  backgroundColor: "rgba(11, 92, 173, 0.35)"
+                }]
+              : []
+          )
         },
         options: {
           indexAxis: "y",
           animation: false,
           responsive: true,
           maintainAspectRatio: false,
-          scales: { x: { min: 0, max: chart.maximum, title: { display: !!chart.unit, text: chart.unit } } },
+          scales: {
+            x: { min: 0, max: chart.maximum, title: { display: !!chart.unit, text: chart.unit } },
+            y: { ticks: { autoSkip: false } }
+          },
           plugins: {
-            legend: { display: false },
+            legend: { display: hasInterval },
             title: { display: true, text: chart.title },
             tooltip: {
               callbacks: {
                 label: function (item) {
-                  var text = item.formattedValue + chart.unit;
+                  if (item.datasetIndex === 1) {
+                    return "95% 置信区间 " + chart.low[item.dataIndex] + "–" + chart.high[item.dataIndex] + chart.unit;
+                  }
+                  var text = chart.values[item.dataIndex] + chart.unit;
                   if (hasInterval) {
                     text += "（95% 置信区间 " + chart.low[item.dataIndex] + "–" + chart.high[item.dataIndex] + chart.unit + "）";
                   }
