@@ -114,6 +114,15 @@ class IndicatorSystem(models.Model):
     )
     village_bottom = models.PositiveSmallIntegerField(_("末位名次数"), default=2)
     village_top = models.PositiveSmallIntegerField(_("奖励名次数"), default=3)
+    helping_indicators = models.JSONField(
+        _("帮扶单位考核指标"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "[{code, label, points, source: metric|sample, metric, full_at, zero_at, missing_value}]；"
+            "留空为系统预置（docs/assessment.md §2）"
+        ),
+    )
     note = models.TextField(_("变更说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -370,6 +379,9 @@ class AssessmentResult(models.Model):
     inputs = models.JSONField(_("输入"), help_text=_("计分所用的全部数值"))
     rows = models.JSONField(_("结果"), help_text=_("每个被考核单位的得分、等次、排名"))
     changes = models.JSONField(_("与上一版本的差异"), default=list)
+    helping_rows = models.JSONField(
+        _("帮扶单位结果"), default=list, blank=True, help_text=_("每个被考核帮扶单位的得分、等次、排名")
+    )
     computed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -42,6 +42,8 @@ class ReportData:
     own: dict  # the unit's own figures: total, dimensions, indicators, rates
     system: Params
     paragraphs: dict[str, list[str]]  # section → paragraphs
+    helping: list[dict]  # the helping units' rows, ranked (C3-24)
+    helping_indicators: list[dict]
 
     @property
     def dimension_labels(self) -> list[tuple[str, str]]:
@@ -142,6 +144,11 @@ def build(result: AssessmentResult) -> ReportData:
                 if no_source
                 else []
             ),
+            *(
+                [f"同时考核本级包保单位 {len(result.helping_rows)} 个（按其包保村计），得分、排名见表 4。"]
+                if result.helping_rows
+                else []
+            ),
         ],
         SECTIONS[2]: problems + vetoed or ["考核中未发现第八条所列问题。"],
         SECTIONS[3]: [
@@ -176,6 +183,8 @@ def build(result: AssessmentResult) -> ReportData:
         own=own,
         system=system,
         paragraphs=paragraphs,
+        helping=list(result.helping_rows or []),
+        helping_indicators=list(inputs.get("helping_indicators", [])),
     )
 
 
@@ -244,6 +253,26 @@ def dimension_table(data: ReportData, dimension: str) -> tuple[list[str], list[l
     return header, body
 
 
+def helping_table(data: ReportData) -> tuple[list[str], list[list]]:
+    """The helping units: rank, name, paired villages, each indicator's value and score, total, grade."""
+    header = ["排名", "包保单位", "包保村数"]
+    for i in data.helping_indicators:
+        header += [f"{i['code']} {i['label']}", f"{i['code']} 得分（满分 {i['points']}）"]
+    header += ["总分", "等次"]
+    body = []
+    for row in data.helping:
+        line: list = [row["rank"], row["name"], len(row["villages"])]
+        for i in data.helping_indicators:
+            cell = row["indicators"][i["code"]]
+            line.append(
+                Decimal(cell["value"]) if cell["value"] is not None else rules.STATE_LABELS[cell["state"]]
+            )
+            line.append(Decimal(cell["score"]) if cell["score"] is not None else "不计分")
+        line += [Decimal(row["total"]), row["grade"]]
+        body.append(line)
+    return header, body
+
+
 def rates_table(data: ReportData) -> tuple[list[str], list[list]]:
     header = ["单位", "抽查户数", "已核查户数"]
     for _code, label in RATE_LABELS:
@@ -292,6 +321,12 @@ def render_xlsx(data: ReportData) -> bytes:
     xlsx.append_row(rates, header)
     for line in body:
         xlsx.append_row(rates, line)
+    if data.helping:
+        helping = workbook.create_sheet("帮扶单位")
+        header, body = helping_table(data)
+        xlsx.append_row(helping, header)
+        for line in body:
+            xlsx.append_row(helping, line)
     households = workbook.create_sheet("抽查户")
     xlsx.append_row(
         households, ["户编号", "村", "户状态", "抽样层", "层内户数", "核查结论", "满意度", "核查日期"]
@@ -362,6 +397,7 @@ def html_context(data: ReportData) -> dict:
         dimension_tables.append((label, header, body))
     rates_header, rates_body = rates_table(data)
     return {
+        "helping": helping_table(data) if data.helping else None,
         "data": data,
         "sections": [(title, data.paragraphs[title]) for title in SECTIONS],
         "ranking": (ranking_header, ranking_body),
@@ -426,6 +462,36 @@ def docx_tables(data: ReportData) -> list[tuple[str, list[str], list[list[str]]]
             )
         rates_rows.append(line)
     tables.append(("表 3  抽查核查结果（%，括号内为 Wilson 95% 置信区间）", rates_header, rates_rows))
+    if data.helping:
+        helping_rows = [
+            [
+                str(row["rank"]),
+                row["name"],
+                str(len(row["villages"])),
+                *[
+                    f"{_text(row['indicators'][i['code']]['value']) or '无数据'} / "
+                    f"{row['indicators'][i['code']]['score'] or '不计分'}"
+                    for i in data.helping_indicators
+                ],
+                row["total"],
+                row["grade"],
+            ]
+            for row in data.helping
+        ]
+        tables.append(
+            (
+                "表 4  帮扶单位考核（指标值 / 得分）",
+                [
+                    "排名",
+                    "包保单位",
+                    "包保村数",
+                    *[f"{i['code']}（{i['points']}分）" for i in data.helping_indicators],
+                    "总分",
+                    "等次",
+                ],
+                helping_rows,
+            )
+        )
     return tables
 
 

@@ -26,6 +26,7 @@ from assessment.models import (
     AssessmentReport,
     AssessmentResult,
     AssessmentRound,
+    Dimension,
     EnteredValue,
     Indicator,
     IndicatorSystem,
@@ -36,7 +37,7 @@ from assessment.models import (
     SampleHousehold,
     SourceKind,
 )
-from assessment.presets import ensure_default_system
+from assessment.presets import HELPING_INDICATORS, ensure_default_system
 
 
 def _guard(actor, permission: str, code: str) -> None:
@@ -395,7 +396,7 @@ def gather_inputs(round_: AssessmentRound) -> dict:
         "sampled": rates[own].sampled,
         "checked": rates[own].checked,
     }
-    return {
+    inputs = {
         "round": round_.pk,
         "year": year,
         "unit": unit.code,
@@ -419,6 +420,131 @@ def gather_inputs(round_: AssessmentRound) -> dict:
             for i in indicators
         ],
     }
+    helping = gather_helping(round_, metric_for)
+    if helping:  # only then: the inputs (and their digest) of rounds without helping units are unchanged
+        inputs.update(helping)
+    return inputs
+
+
+# --- helping units (帮扶单位, C3-24; E-10) ---------------------------------------------------------
+
+
+def helping_indicators_of(system: IndicatorSystem) -> list[dict]:
+    return list(system.helping_indicators or HELPING_INDICATORS)
+
+
+def gather_helping(round_: AssessmentRound, metric_for) -> dict:
+    """The helping units the round's unit assesses — the organisations of kind 包保单位 attached to
+    the unit itself (the city's units for the city, a county's for the county) that paired a village
+    during the year — with their indicator values over those villages. ``{}`` when there are none."""
+    from accountability.models import HelpingUnitPairing, Organisation
+
+    unit, year = round_.unit, round_.year
+    if unit.level not in (AdminLevel.CITY, AdminLevel.COUNTY):
+        return {}
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    pairings = (
+        HelpingUnitPairing.objects.overlapping(start, end)
+        .filter(organisation__unit=unit, organisation__kind="helping_unit")
+        .values_list("organisation_id", "village_id")
+    )
+    villages: dict[int, set[str]] = {}
+    for organisation, village in pairings:
+        villages.setdefault(organisation, set()).add(village)
+    if not villages:
+        return {}
+    names = dict(Organisation.objects.filter(pk__in=villages).values_list("pk", "name"))
+    indicators = helping_indicators_of(round_.system)
+    checked = list(
+        SampleHousehold.objects.filter(round=round_).values_list(
+            "village_id", "exited", "verdict", "satisfaction"
+        )
+    )
+    omitted = list(OmittedFamily.objects.filter(round=round_).values_list("village_id", flat=True))
+    subjects = {}
+    for organisation in sorted(villages):
+        paired = villages[organisation]
+        rates = rules.sample_rates(
+            [rules.Checked(e, v, s) for village, e, v, s in checked if village in paired],
+            sum(1 for v in omitted if v in paired),
+        )
+        values = {}
+        for ind in indicators:
+            state, value = rules.NO_SOURCE, None
+            if ind["source"] == "sample":
+                rate = getattr(rates, ind["metric"], None)
+                value = _percent(rate) if rate is not None else None
+                state = rules.SCORED if value is not None else rules.NO_DATA
+            else:
+                found = metric_for(ind["metric"], AdminLevel.VILLAGE)
+                if found is not None:
+                    missing = ind.get("missing_value")
+                    parts = [
+                        found.get(v, None if missing is None else Decimal(missing)) for v in sorted(paired)
+                    ]
+                    known = [p for p in parts if p is not None]
+                    value = sum(known, Decimal(0)) if known else None
+                    state = rules.SCORED if value is not None else rules.NO_DATA
+            values[ind["code"]] = [state, None if value is None else str(value)]
+        subjects[str(organisation)] = {
+            "name": names[organisation],
+            "villages": sorted(paired),
+            "values": values,
+            "sampled": rates.sampled,
+            "checked": rates.checked,
+        }
+    return {"helping": subjects, "helping_indicators": indicators}
+
+
+def score_helping(inputs: dict) -> list[dict]:
+    """The helping units' rows from the stored inputs (pure), ranked among themselves."""
+    if not inputs.get("helping"):
+        return []
+    params = Params.of(inputs)
+    specs = [
+        rules.IndicatorSpec(
+            i["code"],
+            Dimension.ASSISTANCE,
+            i["label"],
+            Decimal(i["points"]),
+            Decimal(i["full_at"]),
+            Decimal(i["zero_at"]),
+        )
+        for i in inputs["helping_indicators"]
+    ]
+    scores = {
+        key: rules.score_subject(
+            key,
+            specs,
+            {c: (state, None if v is None else Decimal(v)) for c, (state, v) in row["values"].items()},
+            no_source_rule=params.no_source_rule,
+        )
+        for key, row in inputs["helping"].items()
+    }
+    ranks = rules.rank({key: s.total for key, s in scores.items()})
+    rows = [
+        {
+            "organisation": key,
+            "name": row["name"],
+            "villages": row["villages"],
+            "total": str(scores[key].total),
+            "grade": rules.grade_for(
+                scores[key].total, params.grade_bands, vetoed=False, veto_grade=params.veto_grade
+            ),
+            "rank": ranks[key],
+            "indicators": {
+                s.code: {
+                    "value": None if s.value is None else str(s.value),
+                    "state": s.state,
+                    "score": None if s.score is None else str(s.score),
+                }
+                for s in scores[key].indicators
+            },
+        }
+        for key, row in inputs["helping"].items()
+    ]
+    rows.sort(key=lambda r: (r["rank"], r["name"]))
+    return rows
 
 
 def score_inputs(inputs: dict) -> list[dict]:
@@ -545,6 +671,7 @@ def result_compute(*, round_: AssessmentRound, actor) -> tuple[AssessmentResult,
         inputs_digest=digest,
         inputs=inputs,
         rows=rows,
+        helping_rows=score_helping(inputs),
         changes=differences(latest.rows, rows) if latest else [],
         computed_by=actor if getattr(actor, "pk", None) else None,
     )

@@ -169,3 +169,67 @@ def test_the_vendored_chart_js_is_the_published_file():
     digest = hashlib.sha256((folder / "chart.umd.min.js").read_bytes()).hexdigest()
     assert f"chart.umd.min.js sha256 {digest}" in recorded
     assert (folder / "LICENSE.md").exists()
+
+
+# --- helping units (C3-24: the city assesses counties and helping units, a county its own) ---------
+
+
+def test_the_county_assesses_its_helping_units_over_their_paired_villages(county, superuser, tmp_path):  # noqa: F811
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from accountability.models import HelpingUnitPairing, Organisation
+    from assessment.models import Satisfaction
+
+    villages = list(
+        AdminUnit.objects.filter(code__startswith=TOWNSHIPS[0][:9], level="village").order_by("code")
+    )
+    township = AdminUnit.objects.get(code=TOWNSHIPS[0])
+
+    def helping_unit(name, unit=county, kind="helping_unit"):
+        return Organisation.objects.create(name=name, kind=kind, unit=unit)
+
+    a, b = helping_unit("县农业农村局"), helping_unit("县交通运输局")
+    pairs = [(a, villages[0], dt.date(YEAR - 2, 1, 1), None), (a, villages[1], dt.date(YEAR, 12, 31), None)]
+    pairs += [
+        (b, villages[2], dt.date(YEAR - 3, 1, 1), dt.date(YEAR, 1, 1))
+    ]  # in force on one day of the year
+    # not assessed by the county: a pairing that ended the year before, a township's unit, a department
+    pairs += [(helping_unit("县水利局"), villages[3], dt.date(YEAR - 3, 1, 1), dt.date(YEAR - 1, 12, 31))]
+    pairs += [(helping_unit("镇农办", unit=township), villages[0], dt.date(YEAR, 1, 1), None)]
+    pairs += [(helping_unit("县财政局", kind="department"), villages[0], dt.date(YEAR, 1, 1), None)]
+    for organisation, village, start, end in pairs:
+        HelpingUnitPairing.objects.create(
+            organisation=organisation, village=village, valid_from=start, valid_to=end
+        )
+    round_ = round_open(unit=county, year=YEAR, actor=superuser)
+    sample_draw(round_=round_, actor=superuser)
+    for n, drawn in enumerate(round_.sample.filter(village__in=villages[:3]).order_by("number")):
+        if drawn.village_id == villages[2].code:  # B's village: half dissatisfied → 50 % < 80 % → 0 points
+            drawn.satisfaction = Satisfaction.DISSATISFIED if n % 2 else Satisfaction.SATISFIED
+        else:
+            drawn.satisfaction = Satisfaction.SATISFIED
+        drawn.save()
+    result, _created = result_compute(round_=round_, actor=superuser)
+    rows = {row["name"]: row for row in result.helping_rows}
+    assert set(rows) == {"县农业农村局", "县交通运输局"}
+    assert rows["县农业农村局"]["villages"] == [villages[0].code, villages[1].code]
+    # H-1 none late (0 → 40), H-2 100 % (30), H-3 no verdicts → excluded: scaled to 100
+    assert rows["县农业农村局"]["indicators"]["H-3"]["state"] == "no_data"
+    assert Decimal(rows["县农业农村局"]["total"]) == Decimal("100.00")
+    assert rows["县交通运输局"]["indicators"]["H-2"]["score"] == "0.00"
+    assert Decimal(rows["县交通运输局"]["total"]) == Decimal("57.14")  # (40 + 0) / 70 × 100
+    assert [r["rank"] for r in result.helping_rows] == [1, 2]
+    # in the reports
+    out = tmp_path / "r.xlsx"
+    call_command("assessment_report", year=YEAR, unit=COUNTY, format="xlsx", out=out, stdout=io.StringIO())
+    sheet = list(load_workbook(out)["帮扶单位"].iter_rows(values_only=True))
+    assert sheet[1][:3] == (1, "县农业农村局", 2) and sheet[1][-2] == 100
+    docx = Document(io.BytesIO(_report(tmp_path / "r.docx")))
+    assert [p.text for p in docx.paragraphs if p.text.startswith("表 4")] == [
+        "表 4  帮扶单位考核（指标值 / 得分）"
+    ]
+    # a township assesses no helping units
+    township_round = round_open(unit=township, year=YEAR, actor=superuser)
+    assert result_compute(round_=township_round, actor=superuser)[0].helping_rows == []
