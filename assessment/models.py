@@ -114,6 +114,15 @@ class IndicatorSystem(models.Model):
     )
     village_bottom = models.PositiveSmallIntegerField(_("末位名次数"), default=2)
     village_top = models.PositiveSmallIntegerField(_("奖励名次数"), default=3)
+    helping_indicators = models.JSONField(
+        _("帮扶单位考核指标"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "[{code, label, points, source: metric|sample, metric, full_at, zero_at, missing_value}]；"
+            "留空为系统预置（docs/assessment.md §2）"
+        ),
+    )
     note = models.TextField(_("变更说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -370,6 +379,9 @@ class AssessmentResult(models.Model):
     inputs = models.JSONField(_("输入"), help_text=_("计分所用的全部数值"))
     rows = models.JSONField(_("结果"), help_text=_("每个被考核单位的得分、等次、排名"))
     changes = models.JSONField(_("与上一版本的差异"), default=list)
+    helping_rows = models.JSONField(
+        _("帮扶单位结果"), default=list, blank=True, help_text=_("每个被考核帮扶单位的得分、等次、排名")
+    )
     computed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -401,6 +413,34 @@ class ReportStatus(models.TextChoices):
 
 
 @tracked(exclude=["content"])
+class ReportTemplate(models.Model):
+    """A Word template of the annual report uploaded by an office (letterhead, wording, section
+    order); the latest one of the report's unit or its nearest ancestor governs, otherwise the
+    built-in template (docs/assessment.md §5)."""
+
+    unit = models.ForeignKey(
+        "accountability.AdminUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("文件名"), max_length=200)
+    content = models.BinaryField(_("模板文件"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    jurisdiction_path = "unit__code"
+
+    class Meta:
+        verbose_name = _("考核报告模板")
+        verbose_name_plural = _("考核报告模板")
+        ordering = ["unit_id", "-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.name}"
+
+
+@tracked(exclude=["content"])
 class AssessmentReport(models.Model):
     result = models.ForeignKey(AssessmentResult, on_delete=models.PROTECT, related_name="reports")
     unit = models.ForeignKey(
@@ -413,6 +453,15 @@ class AssessmentReport(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     content = models.BinaryField(_("文件"), null=True, blank=True)
     error = models.CharField(_("错误"), max_length=300, blank=True)
+    template = models.ForeignKey(
+        ReportTemplate,
+        verbose_name=_("Word 模板"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text=_("空：系统内置模板"),
+    )
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

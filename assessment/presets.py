@@ -93,6 +93,43 @@ GRADE_BANDS = [["优秀", 90], ["良好", 80], ["合格", 60], ["不合格", 0]]
 DEFAULT_EFFECTIVE_FROM = dt.date(2015, 1, 1)
 
 
+#: the helping units' indicators (帮扶单位, C3-24: the city assesses its helping units, a county
+#: its own; E-10: a paired village not exited on schedule). Scored over the villages the unit paired
+#: in the year; points and ranges are this project's defaults, like the rest. ``source``: "metric"
+#: (a count metric at village level, summed over the villages) or "sample" (the verification sample
+#: of those villages' households).
+HELPING_INDICATORS = [
+    {
+        "code": "H-1",
+        "label": "包保村未按期出列数",
+        "points": "40",
+        "source": "metric",
+        "metric": "late_poor_villages",
+        "full_at": "0",
+        "zero_at": "1",
+        "missing_value": "0",
+    },
+    {
+        "code": "H-2",
+        "label": "包保村群众满意度（抽查，%）",
+        "points": "30",
+        "source": "sample",
+        "metric": "satisfaction",
+        "full_at": "100",
+        "zero_at": "80",
+    },
+    {
+        "code": "H-3",
+        "label": "包保村识别准确率（抽查，%）",
+        "points": "30",
+        "source": "sample",
+        "metric": "identification_accuracy",
+        "full_at": "100",
+        "zero_at": "90",
+    },
+]
+
+
 @transaction.atomic
 def install_indicator_system(
     *, jurisdiction=None, effective_from: dt.date = DEFAULT_EFFECTIVE_FROM
@@ -116,6 +153,7 @@ def install_indicator_system(
         village_pass_mark=Decimal(60),
         village_bottom=2,
         village_top=3,
+        helping_indicators=HELPING_INDICATORS,
         note="预置：分值、计分区间为本系统的默认选择，种子文件未规定（见 docs/assessment.md）",
     )
     Indicator.objects.bulk_create(

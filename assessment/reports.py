@@ -7,7 +7,6 @@ the stored inputs with the same pure rules as its subordinates'.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,10 +14,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from accountability.models import AdminLevel
 from accountability.platform import xlsx
 from assessment import rules
+from assessment.charts import WEB_FONTS, Chart, png
 from assessment.models import AssessmentResult, Dimension, SampleHousehold, SampleRate
 from assessment.services import Params
 
@@ -41,6 +42,8 @@ class ReportData:
     own: dict  # the unit's own figures: total, dimensions, indicators, rates
     system: Params
     paragraphs: dict[str, list[str]]  # section → paragraphs
+    helping: list[dict]  # the helping units' rows, ranked (C3-24)
+    helping_indicators: list[dict]
 
     @property
     def dimension_labels(self) -> list[tuple[str, str]]:
@@ -122,7 +125,8 @@ def build(result: AssessmentResult) -> ReportData:
             f"设减贫成效、精准识别、精准帮扶、扶贫资金、"
             f"工作责任五个方面 {len(indicators)} 项指标，"
             f"满分 {sum(Decimal(i['points']) for i in indicators)} 分。"
-            f"本报告依据第 {result.version} 版考核结果（{result.computed_at:%Y-%m-%d %H:%M} 计算）。",
+            f"本报告依据第 {result.version} 版考核结果"
+            f"（{timezone.localtime(result.computed_at):%Y-%m-%d %H:%M} 计算）。",
             f"抽查核查按村、"
             f"户状态和帮扶责任人分层随机抽取 {own['sampled']} 户（抽样比例 {system.sample_percent}%，"
             f"每层至少 {system.sample_minimum} 户，抽样种子 {inputs['seed']}，"
@@ -138,6 +142,11 @@ def build(result: AssessmentResult) -> ReportData:
             *(
                 [f"以下指标暂无数据来源，按“{system.no_source_label}”处理：{'、'.join(no_source)}。"]
                 if no_source
+                else []
+            ),
+            *(
+                [f"同时考核本级包保单位 {len(result.helping_rows)} 个（按其包保村计），得分、排名见表 4。"]
+                if result.helping_rows
                 else []
             ),
         ],
@@ -174,6 +183,8 @@ def build(result: AssessmentResult) -> ReportData:
         own=own,
         system=system,
         paragraphs=paragraphs,
+        helping=list(result.helping_rows or []),
+        helping_indicators=list(inputs.get("helping_indicators", [])),
     )
 
 
@@ -242,6 +253,26 @@ def dimension_table(data: ReportData, dimension: str) -> tuple[list[str], list[l
     return header, body
 
 
+def helping_table(data: ReportData) -> tuple[list[str], list[list]]:
+    """The helping units: rank, name, paired villages, each indicator's value and score, total, grade."""
+    header = ["排名", "包保单位", "包保村数"]
+    for i in data.helping_indicators:
+        header += [f"{i['code']} {i['label']}", f"{i['code']} 得分（满分 {i['points']}）"]
+    header += ["总分", "等次"]
+    body = []
+    for row in data.helping:
+        line: list = [row["rank"], row["name"], len(row["villages"])]
+        for i in data.helping_indicators:
+            cell = row["indicators"][i["code"]]
+            line.append(
+                Decimal(cell["value"]) if cell["value"] is not None else rules.STATE_LABELS[cell["state"]]
+            )
+            line.append(Decimal(cell["score"]) if cell["score"] is not None else "不计分")
+        line += [Decimal(row["total"]), row["grade"]]
+        body.append(line)
+    return header, body
+
+
 def rates_table(data: ReportData) -> tuple[list[str], list[list]]:
     header = ["单位", "抽查户数", "已核查户数"]
     for _code, label in RATE_LABELS:
@@ -290,6 +321,12 @@ def render_xlsx(data: ReportData) -> bytes:
     xlsx.append_row(rates, header)
     for line in body:
         xlsx.append_row(rates, line)
+    if data.helping:
+        helping = workbook.create_sheet("帮扶单位")
+        header, body = helping_table(data)
+        xlsx.append_row(helping, header)
+        for line in body:
+            xlsx.append_row(helping, line)
     households = workbook.create_sheet("抽查户")
     xlsx.append_row(
         households, ["户编号", "村", "户状态", "抽样层", "层内户数", "核查结论", "满意度", "核查日期"]
@@ -311,71 +348,77 @@ def render_xlsx(data: ReportData) -> bytes:
     return xlsx.to_bytes(workbook)
 
 
+#: the scripts of the web report, inlined in the standalone file (the application loads them)
+INLINED_SCRIPTS = ("vendor/chart.js/chart.umd.min.js", "js/report-charts.js")
+
 # --- html --------------------------------------------------------------------------------------
 
-CHART_WIDTH = 640
 
-
-def bar_chart(title: str, bars: list[tuple[str, Decimal]], maximum: Decimal) -> str:
-    """A horizontal bar chart as inline SVG (Chinese text in the page's fonts; a bar's tooltip gives
-    its value)."""
-    height = 28 * len(bars) + 40
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {height}" role="img" '
-        f'aria-label="{html.escape(title)}">',
-        f'<text x="0" y="18" class="chart-title">{html.escape(title)}</text>',
-    ]
-    for i, (label, value) in enumerate(bars):
-        y = 32 + 28 * i
-        width = 0 if not maximum else float(value / maximum) * (CHART_WIDTH - 260)
-        parts.append(
-            f"<g><title>{html.escape(label)}：{value}</title>"
-            f'<text x="0" y="{y + 15}" class="chart-label">{html.escape(label[:12])}</text>'
-            f'<rect x="170" y="{y}" width="{width:.1f}" height="20" class="chart-bar"></rect>'
-            f'<text x="{176 + width:.1f}" y="{y + 15}" class="chart-value">{value}</text></g>'
+def report_charts(data: ReportData) -> list[Chart]:
+    """The charts of the report (the same in the Word images and the web page's Chart.js)."""
+    rows = [*data.rows, {**data.own, "name": f"{data.own['name']}（本级）"}]
+    total_points = sum(Decimal(i["points"]) for i in data.indicators)
+    charts = [
+        Chart(
+            key="total",
+            title="综合得分",
+            labels=[r["name"] for r in rows],
+            values=[Decimal(r["total"]) for r in rows],
+            maximum=total_points,
+            unit="分",
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    ]
+    for code, title in (("identification_accuracy", "识别准确率"), ("exit_accuracy", "退出准确率")):
+        rated = [r for r in rows if r["rates"][code]["percent"] is not None]
+        if not rated:
+            continue
+        charts.append(
+            Chart(
+                key=code,
+                title=f"{title}及其 95% 置信区间",
+                labels=[r["name"] for r in rated],
+                values=[Decimal(r["rates"][code]["percent"]) for r in rated],
+                maximum=Decimal(100),
+                unit="%",
+                low=[Decimal(r["rates"][code]["low"]) for r in rated],
+                high=[Decimal(r["rates"][code]["high"]) for r in rated],
+            )
+        )
+    return charts
 
 
 def html_context(data: ReportData) -> dict:
     ranking_header, ranking_body = ranking_table(data)
-    total_points = sum(Decimal(i["points"]) for i in data.indicators)
-    charts = [
-        bar_chart("总分", [(r["name"], Decimal(r["total"])) for r in data.rows], total_points),
-        bar_chart(
-            "识别准确率（%）",
-            [
-                (r["name"], Decimal(r["rates"]["identification_accuracy"]["percent"]))
-                for r in data.rows
-                if r["rates"]["identification_accuracy"]["percent"] is not None
-            ],
-            Decimal(100),
-        ),
-    ]
+    charts = [chart.as_json() for chart in report_charts(data)]
+    chart_data = {"fonts": WEB_FONTS, "charts": charts}
     dimension_tables = []
     for code, label in DIMENSIONS:
         header, body = dimension_table(data, code)
         dimension_tables.append((label, header, body))
     rates_header, rates_body = rates_table(data)
     return {
+        "helping": helping_table(data) if data.helping else None,
         "data": data,
         "sections": [(title, data.paragraphs[title]) for title in SECTIONS],
         "ranking": (ranking_header, ranking_body),
         "dimension_tables": dimension_tables,
         "rates": (rates_header, rates_body),
         "charts": charts,
+        "chart_data": chart_data,
     }
 
 
 def render_html(data: ReportData, *, standalone: bool = True) -> bytes:
-    """The report page; ``standalone`` inlines the stylesheet so that the file opens from disk."""
-    css = ""
+    """The report page; ``standalone`` inlines the stylesheet and the scripts (Chart.js and the
+    chart drawing) so that the file opens from disk or an e-mail and loads nothing."""
+    css = scripts = ""
     if standalone:
-        css = (Path(settings.BASE_DIR) / "static" / "css" / "assessment-report.css").read_text(
-            encoding="utf-8"
-        )
-    context = {**html_context(data), "inline_css": css, "standalone": standalone}
+        static = Path(settings.BASE_DIR) / "static"
+        css = (static / "css" / "assessment-report.css").read_text(encoding="utf-8")
+        scripts = [(static / name).read_text(encoding="utf-8") for name in INLINED_SCRIPTS]
+        # a script's text ends at the first "</script" whatever its context: none may contain one
+        scripts = [text.replace("</script", "<\\/script") for text in scripts]
+    context = {**html_context(data), "inline_css": css, "inline_scripts": scripts, "standalone": standalone}
     return render_to_string("assessment/report_document.html", context).encode("utf-8")
 
 
@@ -419,25 +462,115 @@ def docx_tables(data: ReportData) -> list[tuple[str, list[str], list[list[str]]]
             )
         rates_rows.append(line)
     tables.append(("表 3  抽查核查结果（%，括号内为 Wilson 95% 置信区间）", rates_header, rates_rows))
+    if data.helping:
+        helping_rows = [
+            [
+                str(row["rank"]),
+                row["name"],
+                str(len(row["villages"])),
+                *[
+                    f"{_text(row['indicators'][i['code']]['value']) or '无数据'} / "
+                    f"{row['indicators'][i['code']]['score'] or '不计分'}"
+                    for i in data.helping_indicators
+                ],
+                row["total"],
+                row["grade"],
+            ]
+            for row in data.helping
+        ]
+        tables.append(
+            (
+                "表 4  帮扶单位考核（指标值 / 得分）",
+                [
+                    "排名",
+                    "包保单位",
+                    "包保村数",
+                    *[f"{i['code']}（{i['points']}分）" for i in data.helping_indicators],
+                    "总分",
+                    "等次",
+                ],
+                helping_rows,
+            )
+        )
     return tables
 
 
-def render_docx(data: ReportData) -> bytes:
-    from accountability.platform.documents import Heading, OfficialDocument, Paragraph, Table, render_docx
+#: the placeholders of the Word template (docs/assessment.md §5): texts …
+TEMPLATE_TEXTS = ("标题", "发文机关", "成文日期", "考核年度", "单位名称", "结果版本", "抽样种子")
+#: … lists of paragraphs, one per section of the report (003 Art. 7 (五)) …
+TEMPLATE_SECTIONS = dict(
+    zip(("基本情况", "指标分析", "存在问题", "综合评价", "处理建议"), SECTIONS, strict=True)
+)
+#: … and the block of tables and chart images written by the application ({{p 图表 }})
+TEMPLATE_BLOCK = "图表"
+
+
+def docx_context(data: ReportData) -> dict:
+    from accountability.platform.documents import date_text
+
+    return {
+        "标题": data.title,
+        "发文机关": data.unit_name,
+        "成文日期": date_text(timezone.localtime(data.result.computed_at).date()),
+        "考核年度": str(data.year),
+        "单位名称": data.unit_name,
+        "结果版本": str(data.version),
+        "抽样种子": data.result.inputs["seed"],
+        **{name: list(data.paragraphs[title]) for name, title in TEMPLATE_SECTIONS.items()},
+    }
+
+
+def docx_blocks(data: ReportData) -> list:
+    """The tables and the charts (PNG, Chinese font) of the Word report."""
+    from accountability.platform.documents import Image, Table
+
+    blocks: list = [
+        Image(png(chart), width_mm=150, caption=f"图 {number}  {chart.title}")
+        for number, chart in enumerate(report_charts(data), start=1)
+    ]
+    blocks += [Table(header, rows, caption=caption) for caption, header, rows in docx_tables(data)]
+    return blocks
+
+
+def default_template() -> bytes:
+    """The built-in Word template: the GB/T 9704 layout of the core's writer with the placeholders;
+    offered for download so that the office starts its own from it."""
+    from accountability.platform.documents import Heading, OfficialDocument, Paragraph
+    from accountability.platform.documents import render_docx as official_docx
 
     blocks: list = []
-    for title in SECTIONS:
-        blocks.append(Heading(title, level=1))
-        blocks.extend(Paragraph(text) for text in data.paragraphs[title])
-        if title == SECTIONS[1]:
-            blocks.extend(Table(header, rows, caption=caption) for caption, header, rows in docx_tables(data))
+    for name, title in TEMPLATE_SECTIONS.items():
+        blocks += [
+            Heading(title, level=1),
+            Paragraph(f"{{%p for 段 in {name} %}}"),
+            Paragraph("{{ 段 }}"),
+            Paragraph("{%p endfor %}"),
+        ]
+        if name == "指标分析":
+            blocks.append(Paragraph(f"{{{{p {TEMPLATE_BLOCK} }}}}"))
     document = OfficialDocument(
-        title=data.title,
-        issuer=data.unit_name,
-        date=data.result.computed_at.date(),
-        blocks=blocks,
+        title="{{ 标题 }}", issuer="{{ 发文机关 }}", date="{{ 成文日期 }}", blocks=blocks
     )
-    return render_docx(document)
+    return official_docx(document)
+
+
+def render_docx(data: ReportData, template: bytes | None = None) -> bytes:
+    """The Word report: ``template`` (an office's, see ``services.report_template_for``) or the
+    built-in one, filled in Jinja's sandbox."""
+    from accountability.platform.documents import render_template
+
+    return render_template(
+        template or default_template(), docx_context(data), {TEMPLATE_BLOCK: docx_blocks(data)}
+    )
+
+
+def template_check(template: bytes) -> None:
+    """Raise ``TemplateProblem`` unless ``template`` renders with sample values (before it is stored)."""
+    from accountability.platform.documents import Paragraph, render_template
+
+    sample = {name: name for name in TEMPLATE_TEXTS}
+    sample.update({name: [f"（{title}）"] for name, title in TEMPLATE_SECTIONS.items()})
+    render_template(template, sample, {TEMPLATE_BLOCK: [Paragraph("（表格与图表）")]})
 
 
 RENDERERS: dict[str, Callable[[ReportData], bytes]] = {
@@ -448,11 +581,15 @@ RENDERERS: dict[str, Callable[[ReportData], bytes]] = {
 
 
 def render(
-    result: AssessmentResult, format: str, *, progress: Callable[[int], None] = lambda p: None
+    result: AssessmentResult,
+    format: str,
+    *,
+    progress: Callable[[int], None] = lambda p: None,
+    template: bytes | None = None,
 ) -> bytes:
     progress(10)
     data = build(result)
     progress(50)
-    content = RENDERERS[format](data)
+    content = render_docx(data, template) if format == "docx" else RENDERERS[format](data)
     progress(90)
     return content

@@ -13,6 +13,7 @@ MODELS = (
     "assessmentresult",
     "assessmentreport",
     "quarterlyscore",
+    "reporttemplate",
 )
 VIEW = tuple(f"assessment.view_{model}" for model in MODELS)
 #: the poverty offices run the rounds of their level: open them, draw and check the sample, enter
@@ -32,6 +33,7 @@ RUN = (
     "assessment.add_assessmentreport",
     "assessment.add_quarterlyscore",
     "assessment.change_quarterlyscore",
+    "assessment.add_reporttemplate",
 )
 
 

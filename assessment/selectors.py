@@ -19,7 +19,14 @@ from accountability.hierarchy.selectors import unit_for
 from accountability.models import AccountabilityCase, AdminLevel, AdminUnit, Alert, AlertStatus
 from accountability.rules.metrics import METRICS
 from assessment import rules
-from assessment.models import AssessmentReport, AssessmentResult, AssessmentRound, RoundStep, SampleHousehold
+from assessment.models import (
+    AssessmentReport,
+    AssessmentResult,
+    AssessmentRound,
+    ReportTemplate,
+    RoundStep,
+    SampleHousehold,
+)
 
 NOT_FOUND = "该考核不存在或不在您的管辖范围内"
 
@@ -48,6 +55,22 @@ def report_for(user, pk: int) -> AssessmentReport:
     if report is None:
         raise Http404("该报告不存在或不在您的管辖范围内")
     return report
+
+
+def report_templates_visible_to(user) -> QuerySet[ReportTemplate]:
+    """The Word templates uploaded in the user's jurisdiction (newest first; the file not loaded)."""
+    return (
+        visible_to(ReportTemplate.objects.select_related("unit", "uploaded_by"), user)
+        .defer("content")
+        .order_by("unit_id", "-uploaded_at", "-pk")
+    )
+
+
+def report_template_of(user, pk: int) -> ReportTemplate:
+    template = visible_to(ReportTemplate.objects.all(), user).filter(pk=pk).first()
+    if template is None:
+        raise Http404("该模板不存在或不在您的管辖范围内")
+    return template
 
 
 @dataclass(frozen=True)
@@ -285,28 +308,150 @@ class VillageYear:
     score: Decimal | None
     outcome: rules.VillageOutcome | None
 
+    @property
+    def quarter_list(self) -> list[Decimal | None]:
+        return [self.quarters.get(q) for q in (1, 2, 3, 4)]
+
+
+def _village_years(township: AdminUnit, years: list[int], system_of) -> dict[int, list[VillageYear]]:
+    """The township's villages per year: quarterly scores, year score (20/20/20/40) and the
+    consequences of their rank under ``system_of(year)`` (two queries whatever the years)."""
+    from assessment.models import QuarterlyScore
+
+    villages = list(AdminUnit.objects.filter(parent=township).order_by("code"))
+    quarters: dict[tuple[int, str], dict[int, Decimal]] = {}
+    for village, year, quarter, score in QuarterlyScore.objects.filter(
+        village__parent=township, year__in=years
+    ).values_list("village_id", "year", "quarter", "score"):
+        quarters.setdefault((year, village), {})[quarter] = score
+    out = {}
+    for year in years:
+        system = system_of(year)
+        weights = [Decimal(w) for w in (system.quarter_weights or [20, 20, 20, 40])]
+        of_year = {v.code: quarters.get((year, v.code), {}) for v in villages}
+        scores = {code: s for code, q in of_year.items() if (s := rules.year_score(q, weights)) is not None}
+        outcomes = {
+            o.village: o
+            for o in rules.village_outcomes(
+                scores,
+                pass_mark=system.village_pass_mark,
+                bottom=system.village_bottom,
+                top=system.village_top,
+            )
+        }
+        rows = [VillageYear(v, of_year[v.code], scores.get(v.code), outcomes.get(v.code)) for v in villages]
+        out[year] = sorted(
+            rows, key=lambda r: (r.outcome is None, r.outcome.rank if r.outcome else 0, r.village.code)
+        )
+    return out
+
 
 def quarterly_outcomes(round_: AssessmentRound) -> list[VillageYear]:
     """A township round's villages with their quarterly scores, year score (20/20/20/40) and the
-    consequences of their rank (two queries). Villages without four quarters are listed unranked."""
-    from assessment.models import QuarterlyScore
-
+    consequences of their rank. Villages without four quarters are listed unranked."""
     if round_.unit.level != AdminLevel.TOWNSHIP:
         return []
-    system = round_.system
-    villages = list(AdminUnit.objects.filter(parent=round_.unit).order_by("code"))
-    quarters: dict[str, dict[int, Decimal]] = {v.code: {} for v in villages}
-    for village, quarter, score in QuarterlyScore.objects.filter(
-        village__parent=round_.unit, year=round_.year
-    ).values_list("village_id", "quarter", "score"):
-        quarters.setdefault(village, {})[quarter] = score
-    weights = [Decimal(w) for w in (system.quarter_weights or [20, 20, 20, 40])]
-    scores = {code: s for code in quarters if (s := rules.year_score(quarters[code], weights)) is not None}
-    outcomes = {
-        o.village: o
-        for o in rules.village_outcomes(
-            scores, pass_mark=system.village_pass_mark, bottom=system.village_bottom, top=system.village_top
+    return _village_years(round_.unit, [round_.year], lambda _year: round_.system)[round_.year]
+
+
+def _system_in_force(unit: AdminUnit, year: int):
+    """The indicator system governing ``unit`` on 31 December of ``year`` (read only: with none
+    installed, the model's defaults — the same numbers as the shipped preset)."""
+    from assessment.models import IndicatorSystem
+
+    day = dt.date(year, 12, 31)
+    best = None
+    for system in IndicatorSystem.objects.select_related("jurisdiction").filter(effective_from__lte=day):
+        prefix = system.jurisdiction.prefix if system.jurisdiction_id else ""
+        if unit.code.startswith(prefix):
+            key = (len(prefix), system.effective_from)
+            if best is None or key > best[0]:
+                best = (key, system)
+    return best[1] if best else IndicatorSystem()
+
+
+#: years shown on a unit's or an official's page
+QUARTERLY_YEARS_SHOWN = 3
+
+
+def _years_with_scores(prefix: str) -> list[int]:
+    from assessment.models import QuarterlyScore
+
+    years = QuarterlyScore.objects.filter(village__code__startswith=prefix).order_by("-year")
+    return list(years.values_list("year", flat=True).distinct()[:QUARTERLY_YEARS_SHOWN])
+
+
+def quarterly_for_unit(user, unit: AdminUnit) -> dict:
+    """The unit page's section (seed 004): a village's quarterly scores and outcome per year, or a
+    township's villages in the latest year with scores; ``{}`` for other levels or without scores."""
+    if not user.has_perm("assessment.view_quarterlyscore"):
+        return {}
+    if unit.level == AdminLevel.VILLAGE:
+        township = unit.parent
+        if township is None:
+            return {}
+        years = _years_with_scores(unit.code)
+        if not years:
+            return {}
+        by_year = _village_years(township, years, lambda y: _system_in_force(township, y))
+        rows = [(year, next(r for r in by_year[year] if r.village.code == unit.code)) for year in years]
+        return {"unit": unit, "village_rows": rows}
+    if unit.level == AdminLevel.TOWNSHIP:
+        years = _years_with_scores(unit.prefix)
+        if not years:
+            return {}
+        year = years[0]
+        rows = _village_years(unit, [year], lambda y: _system_in_force(unit, y))[year]
+        return {"unit": unit, "year": year, "township_rows": rows}
+    return {}
+
+
+#: the posts of a village whose holders are shown their village's outcome; the talk and written
+#: self-criticism of C4-03 concern the village's party secretary
+VILLAGE_POSTS = ("village_secretary", "village_director", "first_secretary")
+SECRETARY_POST = "village_secretary"
+
+
+@dataclass(frozen=True)
+class OfficialVillageYear:
+    village: AdminUnit
+    year: int
+    post_label: str
+    row: VillageYear
+    concerns_secretary: bool
+
+
+def quarterly_for_official(user, official) -> dict:
+    """The official page's section: for each village post the official held (secretary, director,
+    first secretary), the village's quarterly outcome of each year of the tenure with scores."""
+    from accountability.models import ResponsibilityAssignment
+
+    if not user.has_perm("assessment.view_quarterlyscore"):
+        return {}
+    assignments = list(
+        visible_to(ResponsibilityAssignment.objects.select_related("scope_unit__parent"), user).filter(
+            official=official, post__in=VILLAGE_POSTS, scope_unit__level=AdminLevel.VILLAGE
         )
-    }
-    rows = [VillageYear(v, quarters[v.code], scores.get(v.code), outcomes.get(v.code)) for v in villages]
-    return sorted(rows, key=lambda r: (r.outcome is None, r.outcome.rank if r.outcome else 0, r.village.code))
+    )
+    out = []
+    for assignment in assignments:
+        village = assignment.scope_unit
+        first = assignment.valid_from.year
+        last = assignment.valid_to.year if assignment.valid_to else dt.date.max.year
+        years = [y for y in _years_with_scores(village.code) if first <= y <= last]
+        if not years or village.parent is None:
+            continue
+        by_year = _village_years(village.parent, years, lambda y, t=village.parent: _system_in_force(t, y))
+        for year in years:
+            row = next(r for r in by_year[year] if r.village.code == village.code)
+            out.append(
+                OfficialVillageYear(
+                    village,
+                    year,
+                    assignment.get_post_display(),
+                    row,
+                    assignment.post == SECRETARY_POST and bool(row.outcome and row.outcome.talk),
+                )
+            )
+    out.sort(key=lambda r: (-r.year, r.village.code))
+    return {"official_rows": out} if out else {}

@@ -26,16 +26,18 @@ from assessment.models import (
     AssessmentReport,
     AssessmentResult,
     AssessmentRound,
+    Dimension,
     EnteredValue,
     Indicator,
     IndicatorSystem,
     OmittedFamily,
     ReportStatus,
+    ReportTemplate,
     RoundStep,
     SampleHousehold,
     SourceKind,
 )
-from assessment.presets import ensure_default_system
+from assessment.presets import HELPING_INDICATORS, ensure_default_system
 
 
 def _guard(actor, permission: str, code: str) -> None:
@@ -394,7 +396,7 @@ def gather_inputs(round_: AssessmentRound) -> dict:
         "sampled": rates[own].sampled,
         "checked": rates[own].checked,
     }
-    return {
+    inputs = {
         "round": round_.pk,
         "year": year,
         "unit": unit.code,
@@ -418,6 +420,131 @@ def gather_inputs(round_: AssessmentRound) -> dict:
             for i in indicators
         ],
     }
+    helping = gather_helping(round_, metric_for)
+    if helping:  # only then: the inputs (and their digest) of rounds without helping units are unchanged
+        inputs.update(helping)
+    return inputs
+
+
+# --- helping units (帮扶单位, C3-24; E-10) ---------------------------------------------------------
+
+
+def helping_indicators_of(system: IndicatorSystem) -> list[dict]:
+    return list(system.helping_indicators or HELPING_INDICATORS)
+
+
+def gather_helping(round_: AssessmentRound, metric_for) -> dict:
+    """The helping units the round's unit assesses — the organisations of kind 包保单位 attached to
+    the unit itself (the city's units for the city, a county's for the county) that paired a village
+    during the year — with their indicator values over those villages. ``{}`` when there are none."""
+    from accountability.models import HelpingUnitPairing, Organisation
+
+    unit, year = round_.unit, round_.year
+    if unit.level not in (AdminLevel.CITY, AdminLevel.COUNTY):
+        return {}
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    pairings = (
+        HelpingUnitPairing.objects.overlapping(start, end)
+        .filter(organisation__unit=unit, organisation__kind="helping_unit")
+        .values_list("organisation_id", "village_id")
+    )
+    villages: dict[int, set[str]] = {}
+    for organisation, village in pairings:
+        villages.setdefault(organisation, set()).add(village)
+    if not villages:
+        return {}
+    names = dict(Organisation.objects.filter(pk__in=villages).values_list("pk", "name"))
+    indicators = helping_indicators_of(round_.system)
+    checked = list(
+        SampleHousehold.objects.filter(round=round_).values_list(
+            "village_id", "exited", "verdict", "satisfaction"
+        )
+    )
+    omitted = list(OmittedFamily.objects.filter(round=round_).values_list("village_id", flat=True))
+    subjects = {}
+    for organisation in sorted(villages):
+        paired = villages[organisation]
+        rates = rules.sample_rates(
+            [rules.Checked(e, v, s) for village, e, v, s in checked if village in paired],
+            sum(1 for v in omitted if v in paired),
+        )
+        values = {}
+        for ind in indicators:
+            state, value = rules.NO_SOURCE, None
+            if ind["source"] == "sample":
+                rate = getattr(rates, ind["metric"], None)
+                value = _percent(rate) if rate is not None else None
+                state = rules.SCORED if value is not None else rules.NO_DATA
+            else:
+                found = metric_for(ind["metric"], AdminLevel.VILLAGE)
+                if found is not None:
+                    missing = ind.get("missing_value")
+                    parts = [
+                        found.get(v, None if missing is None else Decimal(missing)) for v in sorted(paired)
+                    ]
+                    known = [p for p in parts if p is not None]
+                    value = sum(known, Decimal(0)) if known else None
+                    state = rules.SCORED if value is not None else rules.NO_DATA
+            values[ind["code"]] = [state, None if value is None else str(value)]
+        subjects[str(organisation)] = {
+            "name": names[organisation],
+            "villages": sorted(paired),
+            "values": values,
+            "sampled": rates.sampled,
+            "checked": rates.checked,
+        }
+    return {"helping": subjects, "helping_indicators": indicators}
+
+
+def score_helping(inputs: dict) -> list[dict]:
+    """The helping units' rows from the stored inputs (pure), ranked among themselves."""
+    if not inputs.get("helping"):
+        return []
+    params = Params.of(inputs)
+    specs = [
+        rules.IndicatorSpec(
+            i["code"],
+            Dimension.ASSISTANCE,
+            i["label"],
+            Decimal(i["points"]),
+            Decimal(i["full_at"]),
+            Decimal(i["zero_at"]),
+        )
+        for i in inputs["helping_indicators"]
+    ]
+    scores = {
+        key: rules.score_subject(
+            key,
+            specs,
+            {c: (state, None if v is None else Decimal(v)) for c, (state, v) in row["values"].items()},
+            no_source_rule=params.no_source_rule,
+        )
+        for key, row in inputs["helping"].items()
+    }
+    ranks = rules.rank({key: s.total for key, s in scores.items()})
+    rows = [
+        {
+            "organisation": key,
+            "name": row["name"],
+            "villages": row["villages"],
+            "total": str(scores[key].total),
+            "grade": rules.grade_for(
+                scores[key].total, params.grade_bands, vetoed=False, veto_grade=params.veto_grade
+            ),
+            "rank": ranks[key],
+            "indicators": {
+                s.code: {
+                    "value": None if s.value is None else str(s.value),
+                    "state": s.state,
+                    "score": None if s.score is None else str(s.score),
+                }
+                for s in scores[key].indicators
+            },
+        }
+        for key, row in inputs["helping"].items()
+    ]
+    rows.sort(key=lambda r: (r["rank"], r["name"]))
+    return rows
 
 
 def score_inputs(inputs: dict) -> list[dict]:
@@ -544,6 +671,7 @@ def result_compute(*, round_: AssessmentRound, actor) -> tuple[AssessmentResult,
         inputs_digest=digest,
         inputs=inputs,
         rows=rows,
+        helping_rows=score_helping(inputs),
         changes=differences(latest.rows, rows) if latest else [],
         computed_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -560,7 +688,11 @@ def report_request(*, result: AssessmentResult, unit: AdminUnit, format: str, ac
 
     _guard(actor, "assessment.add_assessmentreport", unit.code)
     report = AssessmentReport.objects.create(
-        result=result, unit=unit, format=format, generated_by=actor if getattr(actor, "pk", None) else None
+        result=result,
+        unit=unit,
+        format=format,
+        template=report_template_for(unit) if format == "docx" else None,
+        generated_by=actor if getattr(actor, "pk", None) else None,
     )
     transaction.on_commit(lambda: generate_report.delay(report.pk))
     return report
@@ -570,7 +702,9 @@ def report_generate(report_id: int) -> AssessmentReport:
     """Render a queued report (idempotent: a report already generated is left as it is)."""
     from assessment import reports
 
-    report = AssessmentReport.objects.select_related("result__round__unit", "unit").get(pk=report_id)
+    report = AssessmentReport.objects.select_related("result__round__unit", "unit", "template").get(
+        pk=report_id
+    )
     if report.status == ReportStatus.DONE:
         return report
 
@@ -578,7 +712,8 @@ def report_generate(report_id: int) -> AssessmentReport:
         AssessmentReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=percent)
 
     try:
-        content = reports.render(report.result, report.format, progress=progress)
+        template = bytes(report.template.content) if report.template else None
+        content = reports.render(report.result, report.format, progress=progress, template=template)
     except Exception as error:  # the user sees that it failed, the log has the traceback
         AssessmentReport.objects.filter(pk=report.pk).update(
             status=ReportStatus.FAILED, error=f"生成失败：{type(error).__name__}"
@@ -589,3 +724,47 @@ def report_generate(report_id: int) -> AssessmentReport:
     )
     report.refresh_from_db()
     return report
+
+
+# --- the office's Word template ----------------------------------------------------------------
+
+#: an upload larger than this is refused (a letterhead with a logo stays well below)
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def report_template_for(unit: AdminUnit) -> ReportTemplate | None:
+    """The Word template governing ``unit``'s reports: the latest one uploaded for the unit or, failing
+    that, for its nearest ancestor; None is the built-in template."""
+    codes = [unit.code, *reversed(unit.ancestor_codes())]  # nearest first
+    latest: dict[str, ReportTemplate] = {}
+    for template in ReportTemplate.objects.filter(unit_id__in=codes).order_by("uploaded_at", "pk"):
+        latest[template.unit_id] = template  # the later upload wins
+    return next((latest[code] for code in codes if code in latest), None)
+
+
+@transaction.atomic
+def report_template_upload(
+    *, unit: AdminUnit, name: str, content: bytes, actor, note: str = ""
+) -> ReportTemplate:
+    """Store an office's Word template for ``unit`` after checking that it renders (sandboxed)."""
+    from accountability.platform.documents import TemplateProblem
+    from assessment import reports
+
+    _guard(actor, "assessment.add_reporttemplate", unit.code)
+    if not content:
+        raise ValidationError("请选择模板文件")
+    if len(content) > TEMPLATE_MAX_BYTES:
+        raise ValidationError(f"模板文件不能超过 {TEMPLATE_MAX_BYTES // (1024 * 1024)} MB")
+    if not name.lower().endswith(".docx"):
+        raise ValidationError("模板须为 Word 文件（.docx）")
+    try:
+        reports.template_check(content)
+    except TemplateProblem as problem:
+        raise ValidationError(str(problem)) from None
+    return ReportTemplate.objects.create(
+        unit=unit,
+        name=name[-200:],
+        content=content,
+        note=note[:300],
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )

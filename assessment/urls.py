@@ -15,6 +15,13 @@ urlpatterns = [
     path("assessment/rounds/<int:pk>/steps/<int:step_pk>/", views.round_step, name="assessment-round-step"),
     path("assessment/rounds/<int:pk>/reports/", views.report_start, name="assessment-report-start"),
     path("assessment/rounds/<int:pk>/results/<int:version>/", views.result_page, name="assessment-result"),
+    path("assessment/templates/", views.report_templates, name="assessment-templates"),
+    path(
+        "assessment/templates/default.docx", views.report_template_default, name="assessment-template-default"
+    ),
+    path(
+        "assessment/templates/<int:pk>/download/", views.report_template_download, name="assessment-template"
+    ),
     path("assessment/reports/<int:pk>/", views.report_detail, name="assessment-report"),
     path("assessment/reports/<int:pk>/download/", views.report_download, name="assessment-report-download"),
 ]

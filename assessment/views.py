@@ -22,7 +22,7 @@ from accountability.platform import xlsx
 from accountability.platform.dates import parse_day
 from accountability.platform.validators import ascii_int
 from accountability.platform.views import home as core_home
-from assessment import reports, selectors, services
+from assessment import charts, reports, selectors, services
 from assessment.models import ReportFormat, ReportStatus
 
 CONTENT_TYPES = {
@@ -74,8 +74,8 @@ def dashboard(request):
     rows = [
         (child, [tile.by_child.get(child.prefix, "—") for tile in board.tiles]) for child in board.children
     ]
-    charts = [
-        (tile, reports.bar_chart(tile.label, tile.chart, max((v for _k, v in tile.chart), default=0)))
+    tile_charts = [
+        (tile, charts.svg_bars(tile.label, tile.chart, max((v for _k, v in tile.chart), default=0)))
         for tile in board.tiles
         if tile.chart
     ]
@@ -85,7 +85,7 @@ def dashboard(request):
     context = {
         "board": board,
         "rows": rows,
-        "charts": charts,
+        "charts": tile_charts,
         "village_tasks": board.unit.level == "village",
         "years": range(year - 3, year + 1),
         "cache_minutes": settings.DASHBOARD_CACHE_SECONDS // 60,
@@ -328,3 +328,58 @@ def result_page(request, pk: int, version: int):
         raise Http404("该版本不存在")
     context = reports.html_context(reports.build(result))
     return render(request, "assessment/result_page.html", {**context, "round": round_})
+
+
+# --- the office's Word template ------------------------------------------------------------------
+
+
+@login_required
+def report_templates(request):
+    """The Word templates of the annual report: which one governs the user's unit, the built-in one
+    to start from, and the upload of a new one (docs/assessment.md §5)."""
+    _require(request.user, "assessment.view_reporttemplate")
+    unit = (
+        unit_for(request.user, request.user.jurisdiction_id or "") if request.user.jurisdiction_id else None
+    )
+    if request.method == "POST":
+        _require(request.user, "assessment.add_reporttemplate")
+        upload = request.FILES.get("file")
+        target = unit_for(
+            request.user, request.POST.get("unit", "").strip() or request.user.jurisdiction_id or ""
+        )
+        try:
+            services.report_template_upload(
+                unit=target,
+                name=upload.name if upload else "",
+                content=upload.read(services.TEMPLATE_MAX_BYTES + 1) if upload else b"",
+                actor=request.user,
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, f"已上传{target.name}的报告模板，此后生成的 Word 报告使用该模板")
+        return redirect("assessment-templates")
+    context = {
+        "templates": list(selectors.report_templates_visible_to(request.user)[:100]),
+        "governing": services.report_template_for(unit) if unit else None,
+        "unit": unit,
+        "placeholders": reports.TEMPLATE_TEXTS,
+        "sections": reports.TEMPLATE_SECTIONS,
+        "block": reports.TEMPLATE_BLOCK,
+        "max_mb": services.TEMPLATE_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "assessment/templates.html", context)
+
+
+@login_required
+def report_template_default(request):
+    _require(request.user, "assessment.view_reporttemplate")
+    return _download(reports.default_template(), "年度考核报告模板（系统内置）.docx", CONTENT_TYPES["docx"])
+
+
+@login_required
+def report_template_download(request, pk: int):
+    _require(request.user, "assessment.view_reporttemplate")
+    template = selectors.report_template_of(request.user, pk)
+    return _download(bytes(template.content), template.name, CONTENT_TYPES["docx"])

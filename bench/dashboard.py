@@ -6,8 +6,10 @@
 Builds a fresh database <DATABASE_URL's database>_bench_dashboard (unless --reuse) with the
 synthetic city and a year (2020) of visits, then renders the dashboard page for the city and for
 one county as a superuser (the server time of the whole request: selectors, metrics and template),
-printing time and SQL queries. Queries must not depend on the number of child units; the time is
-compared with issue 17's 300 ms.
+each with the metrics' cache cleared (cold: what the first visitor after DASHBOARD_CACHE_SECONDS
+waits) and then with it filled (warm), printing time and SQL queries. Queries must not depend on the
+number of child units; the times are compared with issue 17's 300 ms and with a floor: the one
+GROUP BY over every household that any city dashboard needs (persons per county).
 """
 
 from __future__ import annotations
@@ -24,25 +26,53 @@ from compliance import manage  # the same helper
 TIME_LIMIT_S = 0.300
 MEASURE = """
 import time
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Sum
+from django.db.models.functions import Substr
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from accountability.models import User
+from households.models import Household
 
 user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench", password=None)
 client = Client()
 client.force_login(user)
-client.get("/dashboard/?year=2020&unit=349800000000")  # warm up
-worst = 0.0
+# the second factor (docs/decisions/0028), passed as the verification page would
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+    user=user, name="bench", confirmed=True
+)
+session = client.session
+session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+session.save()
+client.get("/dashboard/?year=2020&unit=349800000000")  # warm up (imports, templates, connection)
+
+# the floor: the one statement no dashboard of the city can skip — registered persons per county,
+# a GROUP BY over every household (best of three)
+def timed_floor():
+    started = time.monotonic()
+    list(Household.objects.values(p=Substr("village_id", 1, 6)).annotate(n=Sum("member_count")))
+    return time.monotonic() - started
+
+
+floor = min(timed_floor() for _ in range(3))
+print(f"floor (persons per county, one GROUP BY): {floor * 1000:.0f} ms")
+worst = {"cold": 0.0, "warm": 0.0}
 for label, code in (("city", "349800000000"), ("one county", "349801000000")):
-    with CaptureQueriesContext(connection) as queries:
-        started = time.monotonic()
-        response = client.get(f"/dashboard/?year=2020&unit={code}")
-        elapsed = time.monotonic() - started
-    assert response.status_code == 200, response.status_code
-    worst = max(worst, elapsed)
-    print(f"dashboard {label}: {elapsed * 1000:.0f} ms, {len(queries)} queries")
-print(f"RESULT {worst:.3f}")
+    for state in ("cold", "warm"):
+        if state == "cold":
+            cache.clear()  # every metric computed again (what the first visitor after 5 minutes waits)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.monotonic()
+            response = client.get(f"/dashboard/?year=2020&unit={code}")
+            elapsed = time.monotonic() - started
+        assert response.status_code == 200, response.status_code
+        worst[state] = max(worst[state], elapsed)
+        print(f"dashboard {label}, {state} cache: {elapsed * 1000:.0f} ms, {len(queries)} queries")
+print(f"RESULT {worst['cold']:.3f} {worst['warm']:.3f} {floor:.3f}")
 """
 
 
@@ -70,10 +100,16 @@ def main() -> None:
         )
     lines = manage(env, "shell", "-c", MEASURE).splitlines()
     print("\n".join(line for line in lines if not line.startswith("RESULT")))
-    seconds = float(next(line for line in lines if line.startswith("RESULT")).split()[1])
-    ratio = seconds / TIME_LIMIT_S
+    cold, warm, floor = (
+        float(v) for v in next(line for line in lines if line.startswith("RESULT")).split()[1:]
+    )
     limit = f"{TIME_LIMIT_S * 1000:.0f} ms"
-    print(f"ratio of the slower dashboard to the {limit} limit: {ratio:.2f} (≤ 1.00 passes)")
+    print(
+        f"ratio of the slower cached dashboard to the {limit} limit: "
+        f"{warm / TIME_LIMIT_S:.2f} (≤ 1.00 passes)"
+    )
+    print(f"ratio of the slower uncached dashboard to the {limit} limit: {cold / TIME_LIMIT_S:.2f}")
+    print(f"ratio of the slower uncached dashboard to the floor: {cold / floor:.1f}")
 
 
 def fresh_database_named(url: str, suffix: str) -> str:

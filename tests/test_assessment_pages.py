@@ -181,3 +181,119 @@ def test_the_dashboard_keeps_the_metrics_figures_for_a_while(client, settings):
     settings.DASHBOARD_CACHE_SECONDS = 0
     fresh = client.get(f"/dashboard/?year={YEAR}").content.decode()
     assert tile.search(fresh).group(1) != tile.search(before).group(1)
+
+
+def _quarterly_township():
+    """Four villages of the first township with equal quarters 90, 78, 66, 54 (the last fails)."""
+    from assessment.models import QuarterlyScore
+
+    township = AdminUnit.objects.get(code=TOWNSHIPS[0])
+    villages = list(AdminUnit.objects.filter(parent=township).order_by("code"))
+    for i, village in enumerate(villages):
+        for quarter in (1, 2, 3, 4):
+            QuarterlyScore.objects.create(village=village, year=YEAR, quarter=quarter, score=90 - 12 * i)
+    return township, villages
+
+
+def test_the_unit_pages_show_the_quarterly_outcome(client):
+    township, villages = _quarterly_township()
+    client.force_login(office())
+    body = client.get(f"/units/{villages[-1].code}/").content.decode()
+    section = body[body.index('id="quarterly"') :]
+    assert "54.00" in section and "不合格" in section and "村支书约谈" in section
+    first = client.get(f"/units/{villages[0].code}/").content.decode()
+    assert "年终奖励" in first[first.index('id="quarterly"') :]
+    whole = client.get(f"/units/{township.code}/").content.decode()
+    rows = whole[whole.index('id="quarterly-rows"') :]
+    assert all(v.name in rows for v in villages)
+    # a village without scores has no section; a role without the assessment sees none
+    client.force_login(office(code=villages[-1].code, role="village_official", name="cun"))
+    assert 'id="quarterly"' not in client.get(f"/units/{villages[-1].code}/").content.decode()
+
+
+def test_the_official_page_shows_the_village_outcome_and_the_secretarys_talk(client):
+    import datetime as dt
+
+    from accountability.models import Official, Organisation, ResponsibilityAssignment
+
+    _township, villages = _quarterly_township()
+    organisation = Organisation.objects.create(name="村两委", kind="village_committees", unit=villages[-1])
+    secretary = Official.objects.create(
+        name="李书记", id_number="11010519491231002X", organisation=organisation
+    )
+    director = Official.objects.create(
+        name="王主任", id_number="110105194912310037", organisation=organisation
+    )
+    for official, post in ((secretary, "village_secretary"), (director, "village_director")):
+        ResponsibilityAssignment.objects.create(
+            official=official, scope_unit=villages[-1], post=post, valid_from=dt.date(YEAR - 1, 1, 1)
+        )
+    # a tenure that ended before the year shows nothing
+    earlier = Official.objects.create(
+        name="赵前任", id_number="110105194912310053", organisation=organisation
+    )
+    ResponsibilityAssignment.objects.create(
+        official=earlier,
+        scope_unit=villages[-1],
+        post="village_director",
+        valid_from=dt.date(YEAR - 5, 1, 1),
+        valid_to=dt.date(YEAR - 2, 12, 31),
+    )
+    client.force_login(office())
+    body = client.get(f"/officials/{secretary.pk}/").content.decode()
+    section = body[body.index('id="quarterly"') :]
+    assert "54.00" in section and "本人须接受约谈并作书面检讨" in section
+    other = client.get(f"/officials/{director.pk}/").content.decode()
+    assert "54.00" in other[other.index('id="quarterly"') :]
+    assert "本人须接受约谈并作书面检讨" not in other  # the talk concerns the secretary
+    assert 'id="quarterly"' not in client.get(f"/officials/{earlier.pk}/").content.decode()
+
+
+def test_the_office_uploads_its_word_template_and_reports_use_it(client):
+    from docx import Document
+
+    from accountability.platform.documents import OfficialDocument, Paragraph, render_docx
+    from assessment.models import ReportTemplate
+
+    client.force_login(office())
+    page = client.get("/assessment/templates/").content.decode()
+    assert "系统内置模板" in page and "{{ 标题 }}" in page
+    built_in = client.get("/assessment/templates/default.docx")
+    assert "{{ 标题 }}" in [p.text for p in Document(io.BytesIO(built_in.content)).paragraphs]
+    template = render_docx(
+        OfficialDocument(
+            title="{{ 标题 }}",
+            issuer="东山县扶贫办",
+            date="{{ 成文日期 }}",
+            blocks=[Paragraph("东山县扶贫开发领导小组办公室"), Paragraph("{{p 图表 }}")],
+        )
+    )
+    upload = io.BytesIO(template)
+    upload.name = "红头.docx"
+    response = client.post("/assessment/templates/", {"file": upload, "note": "2024 年红头"}, follow=True)
+    assert "已上传东山县的报告模板" in response.content.decode()
+    stored = ReportTemplate.objects.get()
+    assert stored.unit_id == COUNTY and stored.uploaded_by.username == "east"
+    # a unit outside the jurisdiction answers as an unknown one; nothing is stored
+    other = io.BytesIO(template)
+    other.name = "x.docx"
+    assert client.post("/assessment/templates/", {"file": other, "unit": "349902000000"}).status_code == 404
+    broken = io.BytesIO(b"not a word file")
+    broken.name = "y.docx"
+    refused = client.post("/assessment/templates/", {"file": broken}, follow=True).content.decode()
+    assert "不是可用的 Word 模板" in refused and ReportTemplate.objects.count() == 1
+    # the report started from the page records and uses the template
+    round_ = round_open(unit=AdminUnit.objects.get(code=COUNTY), year=YEAR, actor=None)
+    client.post(f"/assessment/rounds/{round_.pk}/reports/", {"format": "docx"})
+    report = AssessmentReport.objects.get()
+    assert report.template == stored
+    report_generate(report.pk)
+    report.refresh_from_db()
+    texts = [p.text for p in Document(io.BytesIO(bytes(report.content))).paragraphs]
+    assert "东山县扶贫开发领导小组办公室" in texts and "东山县扶贫办" in texts
+    # an auditor reads the templates but uploads none
+    client.force_login(office(role="auditor", name="shenji"))
+    assert client.get("/assessment/templates/").status_code == 200
+    again = io.BytesIO(template)
+    again.name = "z.docx"
+    assert client.post("/assessment/templates/", {"file": again}).status_code == 403

@@ -47,7 +47,8 @@ SECOND_FACTOR = 1
 #: pinned: path -> queries (the same for 2 rows of each kind and for 30), without SECOND_FACTOR
 LIST_PAGES = {
     "/": 32,  # the dashboard (assessment/selectors.py): two set-based calls per metric, alerts, cases
-    "/units/349901101000/": 23,  # + the open problems of the unit and their categories' labels (inspections)
+    # + the open problems and their categories (inspections), + the years of quarterly scores (assessment)
+    "/units/349901101000/": 24,
     "/households/": 11,
     "/households/?status=not_exited&village=349901101000&missing=1": 12,
     "/households/export.xlsx": 12,  # + the audit event of the export

@@ -51,14 +51,23 @@ class Table:
     caption: str = ""
 
 
-Block = Heading | Paragraph | Table
+@dataclass(frozen=True)
+class Image:
+    """A picture (PNG or JPEG bytes), centred, ``width_mm`` wide (the type area is 156 mm)."""
+
+    content: bytes
+    width_mm: float = 150
+    caption: str = ""
+
+
+Block = Heading | Paragraph | Table | Image
 
 
 @dataclass(frozen=True)
 class OfficialDocument:
     title: str
     issuer: str  # 发文机关署名
-    date: dt.date  # 成文日期
+    date: dt.date | str  # 成文日期 (a text: a template's placeholder)
     blocks: list[Block] = field(default_factory=list)
     number: str = ""  # 发文字号, e.g. "惠扶办〔2026〕12号"
     recipients: str = ""  # 主送机关
@@ -75,14 +84,7 @@ def render_docx(document: OfficialDocument) -> bytes:
     _paragraph(word, "")
     if document.recipients:
         _paragraph(word, f"{document.recipients}：")
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            level = min(max(block.level, 1), 3)
-            _paragraph(word, block.text, font=HEADING_FONTS[level], bold=level == 3, indent=True)
-        elif isinstance(block, Table):
-            _table(word, block)
-        else:
-            _paragraph(word, block.text, indent=True)
+    write_blocks(word, document.blocks)
     if document.attachments:
         _paragraph(word, "")
         for number, name in enumerate(document.attachments, start=1):
@@ -97,8 +99,25 @@ def render_docx(document: OfficialDocument) -> bytes:
     return buffer.getvalue()
 
 
-def date_text(day: dt.date) -> str:
-    """成文日期 in Arabic numerals without leading zeros (GB/T 9704-2012 §7.3.5.4)."""
+def write_blocks(word, blocks: list[Block]) -> None:
+    """Append ``blocks`` in the official layout to a python-docx document (or a template's subdocument)."""
+    for block in blocks:
+        if isinstance(block, Heading):
+            level = min(max(block.level, 1), 3)
+            _paragraph(word, block.text, font=HEADING_FONTS[level], bold=level == 3, indent=True)
+        elif isinstance(block, Table):
+            _table(word, block)
+        elif isinstance(block, Image):
+            _image(word, block)
+        else:
+            _paragraph(word, block.text, indent=True)
+
+
+def date_text(day: dt.date | str) -> str:
+    """成文日期 in Arabic numerals without leading zeros (GB/T 9704-2012 §7.3.5.4); a text (a
+    template's placeholder) as it is."""
+    if isinstance(day, str):
+        return day
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -186,7 +205,52 @@ def _table(word, block: Table) -> None:
             _cell(cell, text)
 
 
+def _image(word, block: Image) -> None:
+    paragraph = word.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run().add_picture(io.BytesIO(block.content), width=Mm(min(block.width_mm, 156)))
+    if block.caption:
+        _paragraph(word, block.caption, font="黑体", size=SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
 def _cell(cell, text, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(paragraph, "" if text is None else str(text), BODY_FONT, SIZE_4, bold)
+
+
+# --- office-editable templates ------------------------------------------------------------------
+#
+# A report can be produced from a Word template that the office edits (letterhead, wording, the
+# order of the sections): a .docx with Jinja placeholders in the docxtpl syntax ({{ 标题 }},
+# {%p for 段 in 基本情况 %}…{%p endfor %}, {{p 图表 }} for a block of tables and charts written by
+# the application). Templates come from users, so they are rendered in Jinja's sandbox: a template
+# reads the values it is given and nothing else.
+
+
+class TemplateProblem(ValueError):
+    """The template cannot be used (the message is for the user, in Chinese)."""
+
+
+def render_template(template: bytes, context: dict, blocks: dict[str, list[Block]]) -> bytes:
+    """Fill ``template`` with ``context`` (texts and lists of texts) and ``blocks`` (each name
+    becomes a subdocument written in the official layout, placed with ``{{p name }}``)."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    try:
+        document = DocxTemplate(io.BytesIO(template))
+        values = dict(context)
+        for name, content in blocks.items():
+            sub = document.new_subdoc()
+            write_blocks(sub.subdocx, content)
+            values[name] = sub
+        document.render(values, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+        buffer = io.BytesIO()
+        document.save(buffer)
+    except TemplateError as error:
+        raise TemplateProblem(f"模板中的占位符有误：{error.message or error}") from error
+    except Exception as error:  # not a zip, no word/document.xml, broken XML: not a Word file
+        raise TemplateProblem("不是可用的 Word 模板（.docx）") from error
+    return buffer.getvalue()

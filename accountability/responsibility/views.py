@@ -15,6 +15,7 @@ from accountability.cases import selectors as selectors_cases
 from accountability.hierarchy.selectors import unit_for
 from accountability.platform.dates import parse_day
 from accountability.platform.errors import error_text, form_error
+from accountability.platform.unit_sections import official_sections
 from accountability.responsibility import services
 from accountability.responsibility.forms import OfficialTransferForm
 from accountability.responsibility.selectors import (
@@ -46,6 +47,7 @@ def official_detail(request, pk: int):
         "assignments": assignments,
         "pairings": pairings_visible_to(request.user).filter(organisation=official.organisation),
         "record": selectors_cases.official_record(request.user, official),
+        "sections": official_sections(request.user, official),  # what the apps add (assessment)
         "transfer_form": OfficialTransferForm(
             prefix="transfer",
             organisations=organisations_visible_to(request.user).order_by("unit", "name"),

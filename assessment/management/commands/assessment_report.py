@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accountability.models import AdminUnit
 from assessment import reports
 from assessment.models import AssessmentReport, ReportFormat, ReportStatus
-from assessment.services import result_compute, round_open, sample_draw
+from assessment.services import report_template_for, result_compute, round_open, sample_draw
 
 
 class Command(BaseCommand):
@@ -42,11 +42,13 @@ class Command(BaseCommand):
             result, created = result_compute(round_=round_, actor=None)
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from None
-        content = reports.render(result, format)
+        template = report_template_for(assessor) if format == ReportFormat.DOCX else None
+        content = reports.render(result, format, template=bytes(template.content) if template else None)
         AssessmentReport.objects.create(
             result=result,
             unit=assessor,
             format=format,
+            template=template,
             status=ReportStatus.DONE,
             progress=100,
             content=content,
