@@ -81,14 +81,18 @@ def projects_visible_to(user) -> QuerySet[Project]:
     )
 
 
-def project_for(user, pk) -> Project:
+def project_for(user, pk, *, county: str | None = None) -> Project:
     """One project the user may see, or 404 (same answer for unknown): by id when given an int (the
-    pages' URLs), else by project number, then by id. Numbers are unique per county only: a number
-    two counties of the user's jurisdiction use gives the one of the first county by code."""
+    pages' URLs), else by project number, then by id. Numbers are unique per county only: ``county``
+    (a county code) says whose number it is; without it a number two counties of the user's
+    jurisdiction use gives the one of the first county by code (links carry the county)."""
     projects = projects_visible_to(user)
     project = None
     if not isinstance(pk, int):
-        project = projects.filter(number=str(pk)).order_by("county_id").first()
+        by_number = projects.filter(number=str(pk))
+        if county:
+            by_number = by_number.filter(county_id=county)
+        project = by_number.order_by("county_id").first()
     if project is None and str(pk).isdigit():
         project = projects.filter(pk=int(pk)).first()
     if project is None:

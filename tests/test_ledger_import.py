@@ -178,3 +178,23 @@ def test_a_project_outside_the_jurisdiction_is_unknown(project, xlsx):
         actor=west,
     )
     assert job.errors[0]["message"] == "项目 P2024-001 不存在"
+
+
+def test_a_number_two_counties_use_is_told_apart_by_the_county_code(project, xlsx):
+    """Project numbers are unique per county only (decision 0033): a city-level importer names the
+    county of a number two counties use; the entry is booked to that county's project."""
+    twin = make_project("P2024-001", location="349902101201", started_on=dt.date(2024, 4, 1))
+    report_progress(twin, 60)
+    city = poster("349900000000", username="city")
+    ambiguous = row("BZ-9", "2024-06-20", "P2024-001", "", "", "", "报账", "", "1.00")
+    job = run_import(kind="fund_entries", path=xlsx([ambiguous], HEADERS), actor=city)
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "行政区划代码")]
+    assert "在多个县使用" in job.errors[0]["message"]
+    rows = [
+        row("ZJ-2", "2024-02-01", "", DOC, "349902000000", "中央", "资金下达", "", "200000.00"),
+        row("BF-1", "2024-04-10", "P2024-001", DOC, "349902000000", "", "项目拨付", "首期", "50000.01"),
+    ]
+    job = run_import(kind="fund_entries", path=xlsx(rows, HEADERS), actor=city)
+    assert job.errors == [], job.errors
+    assert LedgerEntry.objects.get(voucher_number="BF-1", kind=EntryKind.DISBURSEMENT).account.project == twin
+    assert not LedgerAccount.objects.filter(project=project).exists()

@@ -233,3 +233,18 @@ def test_the_county_closes_a_month_from_the_ledger_page(client, ledger):
     assert str(LedgerLock.objects.get(county_id=COUNTY).locked_through) == "2024-04-30"  # not his county
     client.force_login(role_user("auditor"))
     assert client.post("/funds/ledger/close/", {"county": COUNTY, "year": "2025"}).status_code == 403
+
+
+def test_the_money_panel_of_a_number_two_counties_use_follows_the_county(client, ledger):
+    """Numbers are unique per county only: the panel's links carry the county, and a city user
+    reaches each county's project by it."""
+    from funds.ledger.models import LedgerAccount
+
+    twin = make_project(ledger.number, location="349902101201")
+    client.force_login(role_user("auditor", "349900000000"))
+    url = f"/funds/ledger/projects/{ledger.number}/"
+    assert client.get(url, {"county": "349902000000"}).context["project"] == twin
+    assert client.get(url, {"county": "349901000000"}).context["project"] == ledger
+    account = LedgerAccount.objects.get(project=ledger)
+    page = client.get(f"/funds/ledger/accounts/{account.pk}/").content.decode()
+    assert f"{url}?county={ledger.county_id}" in page

@@ -164,16 +164,31 @@ class FundEntriesImport(ImportKind):
         from funds.selectors import projects_visible_to
 
         numbers = {r.values["project_number"] for r in rows if r.values.get("project_number")}
-        self.projects = {p.number: p for p in projects_visible_to(self.user).filter(number__in=numbers)}
+        by_number: dict[str, list] = {}
+        self.row_projects = {}  # row number → its project (numbers are unique per county only)
+        for found in projects_visible_to(self.user).filter(number__in=numbers).order_by("county_id"):
+            by_number.setdefault(found.number, []).append(found)
         counties = {r.values["county_code"] for r in rows if r.values.get("county_code")}
         self.counties = {u.code: u for u in AdminUnit.objects.filter(code__in=counties)}
         for row in rows:
             v = row.values
             kind = v.get("kind")
-            project = self.projects.get(v.get("project_number") or "")
-            if v.get("project_number") and project is None:
-                row.error("项目编号", f"项目 {v['project_number']} 不存在")
             county = v.get("county_code")
+            # numbers are unique per county only: the row's county picks among the candidates
+            candidates = by_number.get(v.get("project_number") or "", [])
+            project = next((p for p in candidates if p.county_id == county), None) if county else None
+            if project is None and len(candidates) == 1:
+                project = candidates[0]
+            if v.get("project_number") and not candidates:
+                row.error("项目编号", f"项目 {v['project_number']} 不存在")
+            elif project is None and candidates:
+                row.error(
+                    "行政区划代码",
+                    f"项目 {v['project_number']} 不属于 {county}"
+                    if county
+                    else f"项目编号 {v['project_number']} 在多个县使用，请填写项目所在县的行政区划代码",
+                )
+            self.row_projects[row.number] = project
             if county and (county not in self.counties or self.counties[county].level != AdminLevel.COUNTY):
                 row.error("行政区划代码", f"{county} 不是已登记的县(区)代码")
             if project is not None:
@@ -233,7 +248,7 @@ class FundEntriesImport(ImportKind):
         v = row.values
         actor, kind, voucher, date, amount = self.user, v["kind"], v["voucher_number"], v["date"], v["amount"]
         summary = v.get("summary") or ""
-        project = self.projects.get(v.get("project_number") or "")
+        project = self.row_projects.get(row.number)
         if kind == EntryKind.ALLOCATION:
             account = services.ledger_allocation_open(
                 actor=actor,

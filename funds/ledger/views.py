@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -210,11 +211,21 @@ def account_reverse(request, pk: int):
     return redirect("ledger-account", pk=account.pk)
 
 
+def _county_of(request) -> str | None:
+    """The county whose project number the URL names (numbers are unique per county only)."""
+    county = request.GET.get("county", "")
+    return county if county.isascii() and county.isdigit() and len(county) == 12 else None
+
+
+def project_money_url(project) -> str:
+    return f"{reverse('ledger-project-money', args=[project.number])}?county={project.county_id}"
+
+
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def project_money(request, number: str):
     """A project's money panel: its stages, what is next and why not yet, deposit, reimbursement."""
-    project = project_for(request.user, number)
+    project = project_for(request.user, number, county=_county_of(request))
     account = selectors.project_account_for(request.user, project)
     context = {"project": project, "account": account, "stages": [], "can_post": False}
     context["plan_lines"] = services.plan_line_statuses(project)
@@ -240,7 +251,7 @@ def project_money(request, number: str):
 @require_POST
 def project_disburse(request, number: str):
     """Pay the next stage (the same service as the API and the import)."""
-    project = project_for(request.user, number)
+    project = project_for(request.user, number, county=_county_of(request))
     stage = request.POST.get("stage", "")
     try:
         day = parse_day(request.POST.get("date")) or timezone.localdate()
@@ -257,14 +268,14 @@ def project_disburse(request, number: str):
         messages.success(request, "已拨付")
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-    return redirect("ledger-project-money", number=project.number)
+    return redirect(project_money_url(project))
 
 
 @login_required
 @require_POST
 def project_plan_lines(request, number: str):
     """The implementation plan's budget lines (F-11), typed one a line (the service checks rights)."""
-    project = project_for(request.user, number)
+    project = project_for(request.user, number, county=_county_of(request))
     try:
         services.plan_budget_lines_set(
             actor=request.user, project=project, lines=request.POST.get("lines", "")
@@ -272,4 +283,4 @@ def project_plan_lines(request, number: str):
         messages.success(request, "已保存实施方案预算科目")
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
-    return redirect("ledger-project-money", number=project.number)
+    return redirect(project_money_url(project))
