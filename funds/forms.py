@@ -348,35 +348,29 @@ class EvaluationForm(forms.Form):
     allocation_note = text_field(_("与资金分配挂钩情况"), rows=2)
 
 
+def points_field(label: str, name: str) -> forms.DecimalField:
+    """Points added or deducted on the evaluation table: 0 or more, two places."""
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        initial=0,
+        error_messages={
+            "required": f"请填写{name}（没有填 0）",
+            "invalid": f"{name}应为数字",
+            "min_value": f"{name}不能为负数",
+        },
+    )
+
+
 class EvaluationScoreForm(forms.Form):
     """F-14: one unit's scores on the county's indicator table (profile data), bonus and deduction."""
 
     unit_name = text_field(_("被考评单位"), required=True, max_length=200)
     department = forms.BooleanField(label=_("主管部门"), required=False)
-    bonus = forms.DecimalField(
-        label=_("加分"),
-        min_value=0,
-        max_digits=6,
-        decimal_places=2,
-        initial=0,
-        error_messages={
-            "required": "请填写加分（没有填 0）",
-            "invalid": "加分应为数字",
-            "min_value": "加分不能为负数",
-        },
-    )
-    deduction = forms.DecimalField(
-        label=_("扣分"),
-        min_value=0,
-        max_digits=6,
-        decimal_places=2,
-        initial=0,
-        error_messages={
-            "required": "请填写扣分（没有填 0）",
-            "invalid": "扣分应为数字",
-            "min_value": "扣分不能为负数",
-        },
-    )
+    bonus = points_field(_("加分"), "加分")
+    deduction = points_field(_("扣分"), "扣分")
     self_evaluation = forms.FileField(label=_("自评报告"), required=False)
 
     def __init__(self, *args, indicators: list[dict], **kwargs):

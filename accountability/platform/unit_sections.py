@@ -24,19 +24,27 @@ class RenderedSection:
     context: dict
 
 
-def register_unit_section(template: str, context: Callable[[Any, Any], dict]) -> None:
-    if not any(s.template == template for s in UNIT_SECTIONS):
-        UNIT_SECTIONS.append(UnitSection(template, context))
+def _register(sections: list[UnitSection], template: str, context: Callable[[Any, Any], dict]) -> None:
+    if not any(s.template == template for s in sections):
+        sections.append(UnitSection(template, context))
 
 
-def unit_sections(user, unit) -> list[RenderedSection]:
-    """The registered sections for this unit and user (a section returning ``{}`` is left out)."""
+def _render(sections: list[UnitSection], user, subject) -> list[RenderedSection]:
+    """The registered sections for this subject and user (a section returning ``{}`` is left out)."""
     rendered = []
-    for section in UNIT_SECTIONS:
-        context = section.context(user, unit)
+    for section in sections:
+        context = section.context(user, subject)
         if context:
             rendered.append(RenderedSection(section.template, context))
     return rendered
+
+
+def register_unit_section(template: str, context: Callable[[Any, Any], dict]) -> None:
+    _register(UNIT_SECTIONS, template, context)
+
+
+def unit_sections(user, unit) -> list[RenderedSection]:
+    return _render(UNIT_SECTIONS, user, unit)
 
 
 # The same for an official's page (the assessment: the quarterly outcome of the villages the official
@@ -46,15 +54,8 @@ OFFICIAL_SECTIONS: list[UnitSection] = []
 
 
 def register_official_section(template: str, context: Callable[[Any, Any], dict]) -> None:
-    if not any(s.template == template for s in OFFICIAL_SECTIONS):
-        OFFICIAL_SECTIONS.append(UnitSection(template, context))
+    _register(OFFICIAL_SECTIONS, template, context)
 
 
 def official_sections(user, official) -> list[RenderedSection]:
-    """The registered sections for this official and user (a section returning ``{}`` is left out)."""
-    rendered = []
-    for section in OFFICIAL_SECTIONS:
-        context = section.context(user, official)
-        if context:
-            rendered.append(RenderedSection(section.template, context))
-    return rendered
+    return _render(OFFICIAL_SECTIONS, user, official)
