@@ -140,6 +140,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
     "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}"
 )
+if APP_ENV == "test":
+    # the tests need no durability: a commit does not wait for the disk to flush the WAL (on a busy
+    # machine each wait took ~70 ms, and a transactional test commits hundreds of times;
+    # docs/decisions/0030). Never outside APP_ENV=test.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache, Celery --------------------------------------------------------------------

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from accountability.access.roles import role_group
 from accountability.demo.hierarchy import load_hierarchy
 from accountability.models import AdminUnit
+from tests.demo_snapshot import DemoSnapshot, empty_tables_sql, load_demo_snapshot
 from tests.factories import UserFactory
 from tests.second_factor import SecondFactorClient
 
@@ -71,6 +72,25 @@ def password_only_client():
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete():
+    """Transactional tests empty the tables after them with DELETE, not TRUNCATE (empty_tables_sql)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    DatabaseOperations.sql_flush = empty_tables_sql(original)
+    yield
+    DatabaseOperations.sql_flush = original
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot:
+    """The demo city loaded once in this test process (each pytest-xdist worker), copied out so that
+    ``restore()`` can put it back before a test (tests/demo_snapshot.py, docs/decisions/0030)."""
+    with django_db_blocker.unblock():
+        return load_demo_snapshot()
 
 
 @pytest.fixture

@@ -133,7 +133,7 @@ def _permissions(names: tuple[str, ...]) -> list[Permission]:
     for name in names:
         app_label, codename = name.split(".")
         condition |= Q(content_type__app_label=app_label, codename=codename)
-    found = list(Permission.objects.filter(condition))
+    found = list(Permission.objects.filter(condition).select_related("content_type"))
     missing = set(names) - {f"{p.content_type.app_label}.{p.codename}" for p in found}
     if missing:
         raise LookupError(f"unknown permissions in ROLES: {sorted(missing)}")

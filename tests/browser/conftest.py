@@ -55,6 +55,13 @@ def browser():
 
 
 @pytest.fixture
+def demo(transactional_db, demo_snapshot):
+    """The demo city, as ``load_demo`` leaves it: copied back from the worker's snapshot
+    (tests/demo_snapshot.py) rather than loaded again; the test commits (a live server reads it)."""
+    demo_snapshot.restore()
+
+
+@pytest.fixture
 def phone(browser):
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from docx import Document
 from openpyxl import load_workbook
 
@@ -18,11 +17,6 @@ from tests.browser.test_journeys import log_in
 from tests.test_celery_worker import queue, start, stop  # noqa: F401  (fixture and helpers)
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def download(page, link: str) -> bytes:

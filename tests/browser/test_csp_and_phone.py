@@ -6,7 +6,6 @@ readable unread badge."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from accountability.models import User
 from accountability.platform.models import Notification
@@ -47,11 +46,6 @@ MAIN_PAGES = [
     "/funds/ledger/",
 ]
 ROLES = ["county_office", "township_staff", "village_official", "discipline"]
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 @pytest.fixture

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from funds.models import PerformanceEvaluation, Project, Stage
 from tests.browser.conftest import click_menu
 from tests.browser.test_journeys import log_in as first_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def log_in(page, live_server, username) -> None:

@@ -5,7 +5,6 @@ a county verifier closes it; the inspections pages fit a phone."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from accountability.access.roles import role_group
 from accountability.demo.users import DEMO_PASSWORD
@@ -22,8 +21,7 @@ PNG = (
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo):  # the demo city (tests/browser/conftest.py), plus a verifier inside the township
     owner = User.objects.create_user(
         username="township_inspector", password=DEMO_PASSWORD, jurisdiction_id=TOWNSHIP
     )

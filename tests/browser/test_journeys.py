@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from accountability.demo.users import DEMO_PASSWORD, demo_otp_code
 from accountability.models import AdminUnit, User
@@ -15,17 +19,36 @@ from tests.conftest import UNIT_HEADERS, write_xlsx
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
 TOTP_STEP_SECONDS = 30
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """A session left by logging in through the form: its key and data, for the same user."""
+
+    user_pk: int
+    password: str
+    key: str
+    data: str
+
+
+#: username → the session of its first login through the form in this test process
+SIGNED_IN: dict[str, SignedIn] = {}
+
+
 def log_in(page, live_server, username):
-    """Password, then — for the privileged demo accounts, enrolled with the demo secret by
-    load_demo — the code their authenticator would show (docs/decisions/0028)."""
+    """Logged in as the demo account: password, then — for the privileged demo accounts, enrolled
+    with the demo secret by load_demo — the code their authenticator would show (docs/decisions/0028).
+
+    Each account logs in through the form once per test process; later tests of the same account
+    get that session back (its row put back into django_session, its cookie into the browser)
+    rather than typing the password and a code again — a code is accepted once per 30 s time step,
+    so a second login through the form soon after the first would wait for the next step
+    (docs/decisions/0030). The session is used only while the account is the same user with the
+    same password; if the page does not end up logged in, the form is used."""
+    user = User.objects.get(username=username)
+    if reuse_session(page, live_server, user):
+        return
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
@@ -40,6 +63,35 @@ def log_in(page, live_server, username):
         page.click("main button[type=submit]")
         page.wait_for_load_state()
     assert "/accounts/otp/" not in page.url, page.url
+    remember_session(page, user)
+
+
+def reuse_session(page, live_server, user) -> bool:
+    signed_in = SIGNED_IN.get(user.username)
+    if signed_in is None or (signed_in.user_pk, signed_in.password) != (user.pk, user.password):
+        return False
+    Session.objects.update_or_create(
+        session_key=signed_in.key,
+        defaults={
+            "session_data": signed_in.data,
+            "expire_date": timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE),
+        },
+    )
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": signed_in.key, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/")  # where the login form leads (LOGIN_REDIRECT_URL)
+    page.wait_for_load_state()
+    return "/accounts/login/" not in page.url and "/accounts/otp/" not in page.url
+
+
+def remember_session(page, user) -> None:
+    key = next(
+        (c["value"] for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME), None
+    )
+    session = Session.objects.filter(session_key=key).first() if key else None
+    if session is not None:
+        SIGNED_IN[user.username] = SignedIn(user.pk, user.password, key, session.session_data)
 
 
 def test_county_office_browses_its_county_on_a_phone(phone, live_server, demo, screenshot):

@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Sum
 from openpyxl import load_workbook
 
@@ -22,8 +21,7 @@ COUNTY, OTHER = "349901000000", "349902000000"
 
 
 @pytest.fixture
-def ledger(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def ledger(demo):
     for county, village in ((COUNTY, "349901101201"), (OTHER, "349902101201")):
         actor = poster(county, username=f"finance-{county}")
         source = allocation(

@@ -17,7 +17,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from accountability.demo.users import DEMO_LOGINS
 from tests.browser.conftest import SCREENSHOTS
@@ -90,11 +89,6 @@ def axe_source() -> str:
     assert hashlib.sha256(source).hexdigest() == recorded, "static/vendor/axe-core/axe.min.js was edited"
     assert (AXE_DIR / "LICENSE").exists()
     return source.decode()
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def menu_paths(page) -> list[str]:

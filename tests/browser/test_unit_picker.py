@@ -5,16 +5,10 @@ strict Content-Security-Policy."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.test_journeys import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_a_unit_is_picked_by_name_on_a_phone(phone, live_server, demo, screenshot):
