@@ -18,6 +18,7 @@ from inspections.models import (
     Scope,
     TransferTo,
 )
+from inspections.rules import DEADLINE_REASON_MAX
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -163,6 +164,13 @@ class ResponsibleForm(forms.Form):
         return [
             line.strip() for line in text.replace("、", "\n").replace(",", "\n").splitlines() if line.strip()
         ]
+
+
+class DeadlineForm(forms.Form):
+    """Move an open finding's rectification deadline, with the reason (kept in the timeline and history)."""
+
+    deadline = forms.DateField(label=_("新的整改期限"), widget=DayInput())
+    reason = forms.CharField(label=_("调整理由"), max_length=DEADLINE_REASON_MAX)
 
 
 class PlanForm(forms.Form):

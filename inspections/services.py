@@ -41,7 +41,9 @@ from inspections.models import (
     TransferTo,
 )
 from inspections.rules import (
+    DEADLINE_REASON_MAX,
     PHOTO_EXTENSIONS,
+    deadline_change_refusal,
     evidence_problem,
     rectification_deadline,
     significant,
@@ -565,17 +567,33 @@ def finding_reopen(*, actor, finding: Finding, text: str, on: dt.date | None = N
 
 @transaction.atomic
 def finding_set_deadline(*, actor, finding: Finding, deadline: dt.date, reason: str) -> Finding:
-    """Set a finding's deadline by hand (not for patrol findings: 2 months from the feedback)."""
+    """Set an open finding's deadline by hand, with the reason kept in the history and the timeline:
+    by the issuing office or one above it (not for patrol findings: N months from the feedback)."""
     require_permission(actor, "inspections.change_finding")
-    require_in_jurisdiction(actor, finding.issuer_id)
-    if finding.source == ProblemSource.PATROL:
-        raise ValidationError("巡查问题的整改期限为反馈之日起 2 个月内，不能单独调整")
+    require_in_jurisdiction(actor, finding.unit_id)
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    refusal = deadline_change_refusal(
+        source=finding.source,
+        status=finding.status,
+        actor_code=actor.jurisdiction_id,
+        issuer_code=finding.issuer_id,
+        is_superuser=actor.is_superuser,
+    )
+    if refusal:  # the finding's state is a ValidationError, the actor's place a PermissionDenied
+        settled = finding.source == ProblemSource.PATROL or finding.status == FindingStatus.CLOSED
+        raise ValidationError(refusal) if settled else PermissionDenied(refusal)
+    reason = _text(reason, "调整理由")
+    if len(reason) > DEADLINE_REASON_MAX:
+        raise ValidationError(f"调整理由不超过 {DEADLINE_REASON_MAX} 字")
     if deadline < finding.found_on:
         raise ValidationError("整改期限不能早于发现日期")
-    with history_context(actor=actor, reason="调整整改期限"):
-        finding.deadline, finding.deadline_basis = deadline, f"调整：{_text(reason, '调整理由')}"
+    if deadline == finding.deadline:
+        raise ValidationError(f"整改期限已是 {deadline}")
+    before = finding.deadline
+    with history_context(actor=actor, reason=f"调整整改期限：{reason}"):
+        finding.deadline, finding.deadline_basis = deadline, f"调整：{reason}"
         finding.save(update_fields=["deadline", "deadline_basis"])
-        _step(finding, StepKind.DEADLINE, actor, f"整改期限调整为 {deadline}：{reason.strip()}")
+        _step(finding, StepKind.DEADLINE, actor, f"整改期限由 {before} 调整为 {deadline}：{reason}")
     return finding
 
 

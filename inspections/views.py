@@ -21,6 +21,7 @@ from inspections.exporters import findings_workbook
 from inspections.forms import (
     AnswerForm,
     CaseForm,
+    DeadlineForm,
     DecisionForm,
     FeedbackForm,
     FindingForm,
@@ -34,7 +35,7 @@ from inspections.forms import (
     TransferForm,
 )
 from inspections.models import Method
-from inspections.rules import is_late, verification_refusal
+from inspections.rules import deadline_change_refusal, is_late, verification_refusal
 
 PAGE_SIZE = 50
 
@@ -146,6 +147,15 @@ def finding_detail(request, pk: int):
         "transfer_form": TransferForm(),
         "case_form": CaseForm(),
         "responsible_form": ResponsibleForm(),
+        "deadline_form": DeadlineForm(prefix="deadline", initial={"deadline": finding.deadline}),
+        "may_set_deadline": user.has_perm("inspections.change_finding")
+        and not deadline_change_refusal(
+            source=finding.source,
+            status=finding.status,
+            actor_code=user.jurisdiction_id,
+            issuer_code=finding.issuer_id,
+            is_superuser=user.is_superuser,
+        ),
         "may_change": user.has_perm("inspections.change_finding"),
         "may_report": user.has_perm("inspections.report_rectification") and finding.status == "rectifying",
         "may_verify": may_verify,
@@ -257,6 +267,22 @@ def finding_responsible(request, pk: int):
         messages.error(request, error_text(error))
         return redirect("finding-detail", pk=pk)
     return _done(request, pk, "责任人已调整。")
+
+
+@login_required
+@require_POST
+def finding_deadline(request, pk: int):
+    """Move the rectification deadline (the issuing office or above; not patrol, not closed findings)."""
+    finding = selectors.finding_for(request.user, pk)
+    form = DeadlineForm(request.POST, prefix="deadline")
+    try:
+        if not form.is_valid():
+            raise ValidationError("；".join(e for errors in form.errors.values() for e in errors))
+        services.finding_set_deadline(actor=request.user, finding=finding, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("finding-detail", pk=pk)
+    return _done(request, pk, f"整改期限已调整为 {form.cleaned_data['deadline']}。")
 
 
 @login_required
