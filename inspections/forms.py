@@ -101,6 +101,7 @@ class PetitionForm(forms.Form):
     received_on = forms.DateField(label=_("受理日期"), widget=DayInput())
     unit = forms.CharField(label=_("涉及单位代码"), max_length=12)
     content = forms.CharField(label=_("反映内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    handler = forms.CharField(label=_("承办人证件号码（可选）"), max_length=30, required=False)
 
 
 class AnswerForm(forms.Form):
@@ -186,9 +187,13 @@ class PlanItemForm(forms.Form):
     counties = forms.MultipleChoiceField(
         label=_("督查对象（县区）"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    helping_units = forms.MultipleChoiceField(
+        label=_("督查对象（帮扶单位）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     starts_on = forms.DateField(label=_("计划开始"), required=False, widget=DayInput())
     ends_on = forms.DateField(label=_("计划结束"), required=False, widget=DayInput())
 
-    def __init__(self, *args, counties=(), **kwargs):
+    def __init__(self, *args, counties=(), helping_units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["counties"].choices = [(c.code, c.name) for c in counties]
+        self.fields["helping_units"].choices = [(str(o.pk), o.name) for o in helping_units]

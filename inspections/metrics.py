@@ -24,6 +24,7 @@ from inspections.models import (
     FindingStatus,
     InspectionRound,
     Petition,
+    Satisfaction,
     SupervisionPlan,
 )
 from inspections.rules import coverage_alert_due, days_overdue, petition_overdue
@@ -147,6 +148,34 @@ def supervision_uncovered(
     return facts
 
 
+def _petition_fact(p: Petition, **evidence) -> Fact:
+    officials = (
+        [{"official": p.handler_id, "name": p.handler.name, "post": "", "unit": p.unit_id, "forms": []}]
+        if p.handler_id
+        else []
+    )
+    return Fact(
+        Decimal(1),
+        1,
+        None,
+        {"petition": p.number, "unit": p.unit_id, "named_persons": officials, **evidence},
+    )
+
+
+def petitions_unsatisfied(*, year: int, root: str, as_of: dt.date | None = None, **_) -> dict[str, Fact]:
+    """Petitions answered in the year (up to the period's end) whose petitioner was not satisfied
+    with the answer (不满意): the recorded sign of a case handled 消极应付 (Jinan A-9.3), for review.
+    Value: 1 each; the handler is named."""
+    end = period_end(year, as_of)
+    petitions = Petition.objects.filter(
+        unit__code__startswith=root,
+        answered_on__year=year,
+        answered_on__lte=end,
+        satisfaction=Satisfaction.UNSATISFIED,
+    ).select_related("handler")
+    return {f"petition:{p.pk}": _petition_fact(p, satisfaction=p.satisfaction) for p in petitions}
+
+
 def petitions_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_) -> dict[str, Fact]:
     """Petitions unanswered past their answer deadline on the period's end, or answered late in the
     year (Jinan A-9). Value: 1 each; the handler is named."""
@@ -160,22 +189,7 @@ def petitions_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_
     for p in petitions:
         if not petition_overdue(answer_due=p.answer_due, answered_on=p.answered_on, as_of=end):
             continue
-        officials = (
-            [{"official": p.handler_id, "name": p.handler.name, "post": "", "unit": p.unit_id, "forms": []}]
-            if p.handler_id
-            else []
-        )
-        facts[f"petition:{p.pk}"] = Fact(
-            Decimal(1),
-            1,
-            None,
-            {
-                "petition": p.number,
-                "unit": p.unit_id,
-                "named_persons": officials,
-                "answer_due": p.answer_due.isoformat(),
-            },
-        )
+        facts[f"petition:{p.pk}"] = _petition_fact(p, answer_due=p.answer_due.isoformat())
     return facts
 
 
@@ -244,6 +258,7 @@ METRICS = {
     "findings_reopened": (findings_reopened, "销号后重新打开的问题"),
     "supervision_uncovered": (supervision_uncovered, "年度综合督查未覆盖"),
     "petitions_overdue": (petitions_overdue, "逾期未答复的信访举报"),
+    "petitions_unsatisfied": (petitions_unsatisfied, "答复后群众不满意的信访举报"),
     "rectification_on_time": (rectification_on_time, "问题整改按期完成率（%）"),
     "rectification_open": (rectification_open, "未完成整改的问题（个）"),
 }

@@ -12,10 +12,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accountability.hierarchy.selectors import UNIT_NOT_FOUND, unit_by_code_for, unit_for, units_visible_to
+from accountability.models import OrganisationKind
 from accountability.platform.dates import parse_day
 from accountability.platform.errors import error_text
 from accountability.platform.views import xlsx_response
-from accountability.responsibility.selectors import ID_NUMBER_NOT_FOUND, official_by_id_number_for
+from accountability.responsibility.selectors import (
+    ID_NUMBER_NOT_FOUND,
+    official_by_id_number_for,
+    organisations_visible_to,
+)
 from inspections import reports, selectors, services
 from inspections.exporters import findings_workbook
 from inspections.forms import (
@@ -437,13 +442,22 @@ def plan_detail(request, pk: int):
     supervision this year, and which are not yet covered; items are added here."""
     plan = selectors.plan_for(request.user, pk)
     counties = list(units_visible_to(request.user).filter(level="county", code__startswith=plan.unit.prefix))
-    form = PlanItemForm(request.POST or None, counties=counties)
+    helping_units = list(
+        organisations_visible_to(request.user)
+        .filter(kind=OrganisationKind.HELPING_UNIT, unit__code__startswith=plan.unit.prefix)
+        .order_by("name", "pk")
+    )
+    form = PlanItemForm(request.POST or None, counties=counties, helping_units=helping_units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = set(data.pop("counties"))
+        chosen, chosen_units = set(data.pop("counties")), set(data.pop("helping_units"))
         try:
             services.plan_item_add(
-                actor=request.user, plan=plan, counties=[c for c in counties if c.code in chosen], **data
+                actor=request.user,
+                plan=plan,
+                counties=[c for c in counties if c.code in chosen],
+                helping_units=[o for o in helping_units if str(o.pk) in chosen_units],
+                **data,
             )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, error_text(error))
@@ -490,11 +504,15 @@ def petition_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = unit_by_code_for(request.user, data.pop("unit"))
+        handler_number = data.pop("handler")
+        handler = official_by_id_number_for(request.user, handler_number) if handler_number else None
         if unit is None:
-            form.add_error(None, UNIT_NOT_FOUND)
+            form.add_error("unit", UNIT_NOT_FOUND)
+        elif handler_number and handler is None:
+            form.add_error("handler", ID_NUMBER_NOT_FOUND)
         else:
             try:
-                petition = services.petition_create(actor=request.user, unit=unit, **data)
+                petition = services.petition_create(actor=request.user, unit=unit, handler=handler, **data)
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, error_text(error))
             else:
