@@ -167,6 +167,12 @@ class ResponsibleForm(forms.Form):
         ]
 
 
+class EvidenceForm(forms.Form):
+    """More photos or documents of the finding itself (the inspector's evidence, after recording it)."""
+
+    files = MultipleFileField(label=_("照片或文件"))
+
+
 class DeadlineForm(forms.Form):
     """Move an open finding's rectification deadline, with the reason (kept in the timeline and history)."""
 

@@ -475,6 +475,8 @@ def evidence_add(*, actor, finding: Finding, files: Iterable) -> list[Evidence]:
     if not (actor.has_perm("inspections.add_finding") or actor.has_perm("inspections.report_rectification")):
         raise PermissionDenied("您没有执行此操作的权限")
     require_in_jurisdiction(actor, finding.unit_id)
+    if finding.status == FindingStatus.CLOSED:
+        raise ValidationError("问题已销号，不能再补充佐证材料")
     with history_context(actor=actor, reason="上传佐证材料"):
         return _attach(finding, None, files, actor)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("inspections/findings/<int:pk>/case/", views.finding_case, name="finding-case"),
     path("inspections/findings/<int:pk>/responsible/", views.finding_responsible, name="finding-responsible"),
     path("inspections/findings/<int:pk>/deadline/", views.finding_deadline, name="finding-deadline"),
+    path("inspections/findings/<int:pk>/evidence/", views.finding_evidence, name="finding-evidence"),
     path("inspections/findings/<int:pk>/files/<int:evidence_id>/", views.evidence_file, name="finding-file"),
     path("inspections/rounds/", views.round_list, name="round-list"),
     path("inspections/rounds/new/", views.round_new, name="round-new"),

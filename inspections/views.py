@@ -28,6 +28,7 @@ from inspections.forms import (
     CaseForm,
     DeadlineForm,
     DecisionForm,
+    EvidenceForm,
     FeedbackForm,
     FindingForm,
     PetitionFindingForm,
@@ -161,6 +162,8 @@ def finding_detail(request, pk: int):
             issuer_code=finding.issuer_id,
             is_superuser=user.is_superuser,
         ),
+        "evidence_form": EvidenceForm(prefix="evidence"),
+        "may_add_evidence": user.has_perm("inspections.add_finding") and finding.status != "closed",
         "may_change": user.has_perm("inspections.change_finding"),
         "may_report": user.has_perm("inspections.report_rectification") and finding.status == "rectifying",
         "may_verify": may_verify,
@@ -288,6 +291,22 @@ def finding_deadline(request, pk: int):
         messages.error(request, error_text(error))
         return redirect("finding-detail", pk=pk)
     return _done(request, pk, f"整改期限已调整为 {form.cleaned_data['deadline']}。")
+
+
+@login_required
+@require_POST
+def finding_evidence(request, pk: int):
+    """The inspector adds photos or documents to the finding itself (type, size and content checked)."""
+    finding = selectors.finding_for(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+    try:
+        if not form.is_valid():
+            raise ValidationError("请选择照片或文件")
+        added = services.evidence_add(actor=request.user, finding=finding, files=form.cleaned_data["files"])
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("finding-detail", pk=pk)
+    return _done(request, pk, f"已上传 {len(added)} 个佐证材料。")
 
 
 @login_required

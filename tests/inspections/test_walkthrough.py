@@ -1,15 +1,17 @@
 """What was found short when the issue was walked through again: the plan's helping-unit targets,
-the plan page's title, the petition's assigned handler, mishandled petitions as a rule (I-7)."""
+the plan page's title, the petition's assigned handler, mishandled petitions as a rule (I-7), the
+inspector's evidence added after the finding was recorded."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 from accountability.models import AdminUnit, Official, Organisation
 from inspections import services
 from inspections.models import Petition, SupervisionPlan
-from tests.inspections.conftest import CITY, COUNTY, COUNTY_2, TOWNSHIP, login
+from tests.inspections.conftest import CITY, COUNTY, COUNTY_2, PNG, TOWNSHIP, finding, login
 from tests.inspections.test_rules_and_services import rules_json
 
 D = dt.date
@@ -100,3 +102,33 @@ def test_a_petition_answered_to_the_petitioners_dissatisfaction_raises_i7_naming
     assert [(i["unit"], i.get("petition")) for i in items] == [(TOWNSHIP, "XF-U1")]
     assert [t["name"] for t in items[0]["targets"]] == [handler.name]
     assert [i.get("petition") for i in flagged(2025, D(2025, 12, 31))] == ["XF-U0"]
+
+
+def test_the_inspector_adds_evidence_to_a_finding_on_its_page_and_through_the_api(client, people):
+    f = finding(people["inspector"], unit=TOWNSHIP)
+    url = f"/inspections/findings/{f.pk}/"
+    client.force_login(people["inspector"])
+    assert "补充佐证材料" in client.get(url).content.decode()
+    photo = io.BytesIO(PNG)
+    photo.name = "site.png"
+    page = client.post(f"{url}evidence/", {"evidence-files": [photo]}, follow=True).content.decode()
+    assert "已上传 1 个佐证材料" in page and "site.png" in page
+    fake = io.BytesIO(b"MZ" + PNG)
+    fake.name = "fake.jpg"
+    page = client.post(f"{url}evidence/", {"evidence-files": [fake]}, follow=True).content.decode()
+    assert "不符" in page and f.evidence.count() == 1
+    api = f"/api/inspection-findings/{f.pk}/evidence/"
+    doc = io.BytesIO(b"%PDF-1.4 test")
+    doc.name = "notice.pdf"
+    body = client.post(api, {"files": [doc]})
+    assert body.status_code == 201
+    assert [(e["name"], e["kind"]) for e in body.json()] == [("notice.pdf", "document")]
+    assert client.post(api, {}).status_code == 400
+    client.force_login(people["township"])  # reports rectification; no evidence form of the finding itself
+    page = client.get(url)
+    assert page.status_code == 200 and "补充佐证材料" not in page.content.decode()
+    client.force_login(login(COUNTY_2, "county_office"))
+    photo.seek(0)
+    assert client.post(api, {"files": [photo]}).status_code == 404
+    assert client.post(f"{url}evidence/", {"evidence-files": [photo]}).status_code == 404
+    assert f.evidence.count() == 2
