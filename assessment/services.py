@@ -126,7 +126,7 @@ def round_step_complete(*, step: RoundStep, done_on: dt.date, actor, note: str =
     return step
 
 
-def problems_of(result: AssessmentResult, *, fed_back_on: dt.date) -> list[RaisedProblem]:
+def problems_of(result: AssessmentResult, *, fed_back_on: dt.date, actor=None) -> list[RaisedProblem]:
     """Art. 9: each Art. 8 problem of a unit as a talk with its principal leaders and a rectification
     deadline (the system's months after the feedback)."""
     round_ = result.round
@@ -146,6 +146,9 @@ def problems_of(result: AssessmentResult, *, fed_back_on: dt.date) -> list[Raise
                     f"总分 {row['total']}，等次 {row['grade']}",
                     talk=True,
                     rectify_by=deadline,
+                    raised_on=fed_back_on,
+                    raised_by=round_.unit_id,
+                    actor_id=getattr(actor, "pk", None),
                 )
             )
     return problems
@@ -163,7 +166,7 @@ def round_feedback(*, round_: AssessmentRound, done_on: dt.date, actor, note: st
         raise ValidationError("尚未计算考核结果，不能反馈")
     if step is not None:
         round_step_complete(step=step, done_on=done_on, actor=actor, note=note)
-    return raise_problems(problems_of(result, fed_back_on=done_on)), problems_receivable()
+    return raise_problems(problems_of(result, fed_back_on=done_on, actor=actor)), problems_receivable()
 
 
 # --- sample ------------------------------------------------------------------------------------

@@ -13,11 +13,13 @@ class InspectionsConfig(AppConfig):
         from accountability.platform.unit_sections import register_unit_section
         from accountability.policy.presets import contribute_rule_presets
         from accountability.rules.metrics import register_metric
+        from accountability.rules.problems import register_problem_receiver
         from inspections import roles
         from inspections.demo import load_inspections
         from inspections.importers import findings  # noqa: F401  (import kind)
         from inspections.metrics import METRICS
         from inspections.presets import RULES
+        from inspections.services import findings_receive
         from inspections.views import unit_section
 
         register_history_pages(
@@ -29,3 +31,4 @@ class InspectionsConfig(AppConfig):
             register_metric(name, function, label=label)
         contribute_rule_presets(*RULES)
         register_unit_section("inspections/_unit_findings.html", unit_section)
+        register_problem_receiver("inspections", findings_receive, label="问题清单和整改台账")

@@ -18,6 +18,7 @@ from inspections.models import (
     Scope,
     TransferTo,
 )
+from inspections.rules import DEADLINE_REASON_MAX
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,6 +101,7 @@ class PetitionForm(forms.Form):
     received_on = forms.DateField(label=_("受理日期"), widget=DayInput())
     unit = forms.CharField(label=_("涉及单位代码"), max_length=12)
     content = forms.CharField(label=_("反映内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    handler = forms.CharField(label=_("承办人证件号码（可选）"), max_length=30, required=False)
 
 
 class AnswerForm(forms.Form):
@@ -165,6 +167,19 @@ class ResponsibleForm(forms.Form):
         ]
 
 
+class EvidenceForm(forms.Form):
+    """More photos or documents of the finding itself (the inspector's evidence, after recording it)."""
+
+    files = MultipleFileField(label=_("照片或文件"))
+
+
+class DeadlineForm(forms.Form):
+    """Move an open finding's rectification deadline, with the reason (kept in the timeline and history)."""
+
+    deadline = forms.DateField(label=_("新的整改期限"), widget=DayInput())
+    reason = forms.CharField(label=_("调整理由"), max_length=DEADLINE_REASON_MAX)
+
+
 class PlanForm(forms.Form):
     unit = forms.CharField(label=_("制定单位代码"), max_length=12)
     year = forms.IntegerField(label=_("年度"), min_value=2013, max_value=2100)
@@ -178,9 +193,13 @@ class PlanItemForm(forms.Form):
     counties = forms.MultipleChoiceField(
         label=_("督查对象（县区）"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    helping_units = forms.MultipleChoiceField(
+        label=_("督查对象（帮扶单位）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     starts_on = forms.DateField(label=_("计划开始"), required=False, widget=DayInput())
     ends_on = forms.DateField(label=_("计划结束"), required=False, widget=DayInput())
 
-    def __init__(self, *args, counties=(), **kwargs):
+    def __init__(self, *args, counties=(), helping_units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["counties"].choices = [(c.code, c.name) for c in counties]
+        self.fields["helping_units"].choices = [(str(o.pk), o.name) for o in helping_units]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
 
+from accountability.hierarchy.models import SIGNIFICANT_DIGITS
 from accountability.models import AdminLevel, Organisation
 from accountability.policy.profiles import profile_for, versions_by_prefix
 from accountability.rules.metrics import Fact
@@ -22,6 +24,7 @@ from inspections.models import (
     FindingStatus,
     InspectionRound,
     Petition,
+    Satisfaction,
     SupervisionPlan,
 )
 from inspections.rules import coverage_alert_due, days_overdue, petition_overdue
@@ -145,6 +148,34 @@ def supervision_uncovered(
     return facts
 
 
+def _petition_fact(p: Petition, **evidence) -> Fact:
+    officials = (
+        [{"official": p.handler_id, "name": p.handler.name, "post": "", "unit": p.unit_id, "forms": []}]
+        if p.handler_id
+        else []
+    )
+    return Fact(
+        Decimal(1),
+        1,
+        None,
+        {"petition": p.number, "unit": p.unit_id, "named_persons": officials, **evidence},
+    )
+
+
+def petitions_unsatisfied(*, year: int, root: str, as_of: dt.date | None = None, **_) -> dict[str, Fact]:
+    """Petitions answered in the year (up to the period's end) whose petitioner was not satisfied
+    with the answer (不满意): the recorded sign of a case handled 消极应付 (Jinan A-9.3), for review.
+    Value: 1 each; the handler is named."""
+    end = period_end(year, as_of)
+    petitions = Petition.objects.filter(
+        unit__code__startswith=root,
+        answered_on__year=year,
+        answered_on__lte=end,
+        satisfaction=Satisfaction.UNSATISFIED,
+    ).select_related("handler")
+    return {f"petition:{p.pk}": _petition_fact(p, satisfaction=p.satisfaction) for p in petitions}
+
+
 def petitions_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_) -> dict[str, Fact]:
     """Petitions unanswered past their answer deadline on the period's end, or answered late in the
     year (Jinan A-9). Value: 1 each; the handler is named."""
@@ -158,23 +189,67 @@ def petitions_overdue(*, year: int, root: str, as_of: dt.date | None = None, **_
     for p in petitions:
         if not petition_overdue(answer_due=p.answer_due, answered_on=p.answered_on, as_of=end):
             continue
-        officials = (
-            [{"official": p.handler_id, "name": p.handler.name, "post": "", "unit": p.unit_id, "forms": []}]
-            if p.handler_id
-            else []
-        )
-        facts[f"petition:{p.pk}"] = Fact(
-            Decimal(1),
-            1,
-            None,
-            {
-                "petition": p.number,
-                "unit": p.unit_id,
-                "named_persons": officials,
-                "answer_due": p.answer_due.isoformat(),
-            },
-        )
+        facts[f"petition:{p.pk}"] = _petition_fact(p, answer_due=p.answer_due.isoformat())
     return facts
+
+
+def _by_unit(level: str):
+    """The unit of ``level`` a finding counts for: the first digits of its unit's code (None: a
+    level the code does not cut at, e.g. helping units)."""
+    digits = SIGNIFICANT_DIGITS.get(level)
+    return Substr("unit_id", 1, digits) if digits else None
+
+
+def rectification_on_time(
+    *, year: int, level: str, root: str, as_of: dt.date | None = None, **_
+) -> dict[str, Fact]:
+    """问题整改按期完成率 per unit of ``level`` (the assessment's W-1 indicator, the dashboard tile):
+    of the findings whose deadline fell in the year up to the period's end, the share closed
+    (verified) on or before the deadline, in per cent; units with none due are not given a value."""
+    head = _by_unit(level)
+    if head is None:
+        return {}
+    end = period_end(year, as_of)
+    rows = (
+        Finding.objects.filter(unit__code__startswith=root, deadline__year=year, deadline__lte=end)
+        .annotate(head=head)
+        .order_by()
+        .values("head")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(closed_on__isnull=False, closed_on__lte=F("deadline"))),
+        )
+        .values_list("head", "due", "on_time")
+    )
+    return {
+        unit: Fact(
+            (Decimal(on_time) * 100 / due).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+            on_time,
+            due,
+            {"unit": "%"},
+        )
+        for unit, due, on_time in rows
+    }
+
+
+def rectification_open(
+    *, year: int, level: str, root: str, as_of: dt.date | None = None, **_
+) -> dict[str, Fact]:
+    """未完成整改的问题 per unit of ``level`` on the period's end (found by then, not closed by then)."""
+    head = _by_unit(level)
+    if head is None:
+        return {}
+    end = period_end(year, as_of)
+    rows = (
+        Finding.objects.filter(unit__code__startswith=root, found_on__lte=end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+        .annotate(head=head)
+        .order_by()
+        .values("head")
+        .annotate(n=Count("pk"))
+        .values_list("head", "n")
+    )
+    return {unit: Fact(Decimal(n), n, None, {"unit": "个"}) for unit, n in rows}
 
 
 METRICS = {
@@ -183,4 +258,7 @@ METRICS = {
     "findings_reopened": (findings_reopened, "销号后重新打开的问题"),
     "supervision_uncovered": (supervision_uncovered, "年度综合督查未覆盖"),
     "petitions_overdue": (petitions_overdue, "逾期未答复的信访举报"),
+    "petitions_unsatisfied": (petitions_unsatisfied, "答复后群众不满意的信访举报"),
+    "rectification_on_time": (rectification_on_time, "问题整改按期完成率（%）"),
+    "rectification_open": (rectification_open, "未完成整改的问题（个）"),
 }

@@ -393,6 +393,15 @@ class Finding(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    origin_key = models.CharField(
+        _("来源标识"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("由其他模块交办的问题（成效考核第八条问题）的标识，同一问题只登记一次"),
+    )
     disclosable = models.BooleanField(
         _("可公开"), default=True, help_text=_("销号后在整改公开页列出（不含个人信息）")
     )

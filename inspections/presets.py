@@ -120,5 +120,16 @@ RULES = (
         (),
         "A-9.3",
     ),
+    RulePreset(
+        "I-7",
+        "信访举报答复后群众不满意",
+        "county",
+        (("petitions_unsatisfied", "1", "count"),),
+        (),
+        "复核办理情况；消极应付的依照济南办法第九条问责",
+        "minor",
+        (),
+        "A-9.3",
+    ),
 )
 RULES_EFFECTIVE = dt.date(2015, 1, 1)

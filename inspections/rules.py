@@ -102,6 +102,29 @@ def verification_refusal(
     return "只有交办单位或被检查单位的上级可以核验"
 
 
+#: the longest reason a deadline change may give (it is kept in the finding's 期限依据, 200 characters)
+DEADLINE_REASON_MAX = 190
+
+
+def deadline_change_refusal(
+    *, source: str, status: str, actor_code: str | None, issuer_code: str, is_superuser: bool = False
+) -> str | None:
+    """Who may move a finding's rectification deadline (set per finding, seed 004): the issuing office
+    (交办单位) or an office above it, while the finding is open. A patrol finding's deadline is the
+    rule's (seed 003 Art. 18: N months from the feedback) and a closed finding's lateness is settled."""
+    if source == "patrol":
+        return "巡查问题的整改期限自巡查反馈之日起计算（第十八条），不能单独调整"
+    if status == "closed":
+        return "问题已销号，不能再调整整改期限"
+    if is_superuser:
+        return None
+    if not actor_code:
+        return "没有管辖范围的账号不能调整整改期限"
+    if not significant(issuer_code).startswith(significant(actor_code)):
+        return "只有交办单位或其上级可以调整整改期限"
+    return None
+
+
 @dataclass(frozen=True)
 class Coverage:
     key: str  # unit code or org:<id>

@@ -4,7 +4,8 @@ import, demo). Keyword-only, one transaction, the actor checked and named in the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -19,6 +20,7 @@ from accountability.models import AdminLevel, AdminUnit, Official, Organisation,
 from accountability.platform.history import history_context
 from accountability.platform.notifications import notifications_send
 from accountability.policy.calendar import add_working_days
+from accountability.rules.problems import RaisedProblem
 from inspections.models import (
     PATROL_LEADER_RANKS,
     CadreRank,
@@ -26,6 +28,7 @@ from inspections.models import (
     EvidenceKind,
     Finding,
     FindingResponsible,
+    FindingSeverity,
     FindingStatus,
     InspectionRound,
     MemberRole,
@@ -41,7 +44,9 @@ from inspections.models import (
     TransferTo,
 )
 from inspections.rules import (
+    DEADLINE_REASON_MAX,
     PHOTO_EXTENSIONS,
+    deadline_change_refusal,
     evidence_problem,
     rectification_deadline,
     significant,
@@ -470,6 +475,8 @@ def evidence_add(*, actor, finding: Finding, files: Iterable) -> list[Evidence]:
     if not (actor.has_perm("inspections.add_finding") or actor.has_perm("inspections.report_rectification")):
         raise PermissionDenied("您没有执行此操作的权限")
     require_in_jurisdiction(actor, finding.unit_id)
+    if finding.status == FindingStatus.CLOSED:
+        raise ValidationError("问题已销号，不能再补充佐证材料")
     with history_context(actor=actor, reason="上传佐证材料"):
         return _attach(finding, None, files, actor)
 
@@ -565,17 +572,33 @@ def finding_reopen(*, actor, finding: Finding, text: str, on: dt.date | None = N
 
 @transaction.atomic
 def finding_set_deadline(*, actor, finding: Finding, deadline: dt.date, reason: str) -> Finding:
-    """Set a finding's deadline by hand (not for patrol findings: 2 months from the feedback)."""
+    """Set an open finding's deadline by hand, with the reason kept in the history and the timeline:
+    by the issuing office or one above it (not for patrol findings: N months from the feedback)."""
     require_permission(actor, "inspections.change_finding")
-    require_in_jurisdiction(actor, finding.issuer_id)
-    if finding.source == ProblemSource.PATROL:
-        raise ValidationError("巡查问题的整改期限为反馈之日起 2 个月内，不能单独调整")
+    require_in_jurisdiction(actor, finding.unit_id)
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    refusal = deadline_change_refusal(
+        source=finding.source,
+        status=finding.status,
+        actor_code=actor.jurisdiction_id,
+        issuer_code=finding.issuer_id,
+        is_superuser=actor.is_superuser,
+    )
+    if refusal:  # the finding's state is a ValidationError, the actor's place a PermissionDenied
+        settled = finding.source == ProblemSource.PATROL or finding.status == FindingStatus.CLOSED
+        raise ValidationError(refusal) if settled else PermissionDenied(refusal)
+    reason = _text(reason, "调整理由")
+    if len(reason) > DEADLINE_REASON_MAX:
+        raise ValidationError(f"调整理由不超过 {DEADLINE_REASON_MAX} 字")
     if deadline < finding.found_on:
         raise ValidationError("整改期限不能早于发现日期")
-    with history_context(actor=actor, reason="调整整改期限"):
-        finding.deadline, finding.deadline_basis = deadline, f"调整：{_text(reason, '调整理由')}"
+    if deadline == finding.deadline:
+        raise ValidationError(f"整改期限已是 {deadline}")
+    before = finding.deadline
+    with history_context(actor=actor, reason=f"调整整改期限：{reason}"):
+        finding.deadline, finding.deadline_basis = deadline, f"调整：{reason}"
         finding.save(update_fields=["deadline", "deadline_basis"])
-        _step(finding, StepKind.DEADLINE, actor, f"整改期限调整为 {deadline}：{reason.strip()}")
+        _step(finding, StepKind.DEADLINE, actor, f"整改期限由 {before} 调整为 {deadline}：{reason}")
     return finding
 
 
@@ -649,6 +672,88 @@ def finding_open_case(
         finding.save(update_fields=["case"])
         _step(finding, StepKind.CASE, actor, f"立案问责（案件 {case.pk}）")
     return case
+
+
+# --- problems raised by other apps (the core's contract, accountability/rules/problems.py) ---------
+
+#: the assessment's Art. 8 problem kinds (assessment.rules.TRIGGERS) → the supervision focus areas
+RAISED_CATEGORIES = {
+    "task_failed": "reduction_tasks",
+    "fund_violation": "fund_use",
+    "false_exit": "identification_exit",
+    "low_accuracy": "identification_exit",
+    "violation_found": "responsibility",
+}
+
+
+def _raised_number(problem: RaisedProblem) -> str:
+    """A stable 问题编号 for a raised problem: KH<year>-<unit code>-<6 hex digits of its key>."""
+    return (
+        f"KH{problem.year}-{problem.unit_code}-{hashlib.sha256(problem.key.encode()).hexdigest()[:6].upper()}"
+    )
+
+
+@transaction.atomic
+def findings_receive(problems: Sequence[RaisedProblem]) -> int:
+    """Record problems another app raised (the annual assessment's Art. 8 problems, Art. 9: talk and
+    rectification by a deadline) as findings in the problem list and rectification ledger, in the
+    raiser's name; once per ``key``. Source 第三方评估 (the assessment's vocabulary closest to the seven
+    sources of the issue), severity 较重 (a talk with the principal leaders), the deadline the
+    raiser set, the officials who held the posts on the day it was raised. Returns how many are new."""
+    problems = list(problems)
+    known = set(
+        Finding.objects.filter(origin_key__in=[p.key for p in problems]).values_list("origin_key", flat=True)
+    )
+    units = AdminUnit.objects.in_bulk([p.unit_code for p in problems if p.key not in known])
+    users = User.objects.in_bulk([p.actor_id for p in problems if p.actor_id])
+    recorded = 0
+    for problem in problems:
+        unit, actor = units.get(problem.unit_code), users.get(problem.actor_id)
+        if problem.key in known or unit is None or actor is None:
+            continue
+        raised_by = AdminUnit.objects.filter(code=problem.raised_by).first() if problem.raised_by else None
+        if raised_by is None or not unit.code.startswith(raised_by.prefix) or raised_by.code == unit.code:
+            raised_by = unit.parent or unit  # the level above verifies (C3-19)
+        found_on = min(problem.raised_on or _today(), _today())
+        policy = policy_for(unit.code, found_on)
+        codes = [c["code"] for c in policy.categories]
+        category = RAISED_CATEGORIES.get(problem.category)
+        category = category if category in codes else codes[0]
+        deadline = problem.rectify_by if problem.rectify_by and problem.rectify_by >= found_on else None
+        talk = "；须约谈该单位主要负责人（第九条）" if problem.talk else ""
+        finding = Finding(
+            number=_raised_number(problem),
+            source=ProblemSource.THIRD_PARTY,
+            category=category,
+            severity=FindingSeverity.SERIOUS,
+            unit=unit,
+            owner=unit,
+            issuer=raised_by,
+            found_on=found_on,
+            description=f"{problem.title}（{problem.detail}）{talk}",
+            origin_key=problem.key,
+            created_by=actor,
+        )
+        _apply_deadline(finding, deadline)
+        try:
+            with (
+                transaction.atomic(),
+                history_context(actor=actor, reason=f"成效考核交办问题（{problem.source}）"),
+            ):
+                finding.save()
+                _set_responsible(finding, None)
+                _step(
+                    finding,
+                    StepKind.CREATED,
+                    actor,
+                    f"成效考核结果反馈交办；{finding.deadline_basis}",
+                    on=found_on,
+                )
+        except IntegrityError:  # raised at the same time by another request: recorded there
+            continue
+        known.add(problem.key)
+        recorded += 1
+    return recorded
 
 
 # --- petitions ---------------------------------------------------------------------------------

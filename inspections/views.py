@@ -12,16 +12,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accountability.hierarchy.selectors import UNIT_NOT_FOUND, unit_by_code_for, unit_for, units_visible_to
+from accountability.models import OrganisationKind
 from accountability.platform.dates import parse_day
 from accountability.platform.errors import error_text
 from accountability.platform.views import xlsx_response
-from accountability.responsibility.selectors import ID_NUMBER_NOT_FOUND, official_by_id_number_for
+from accountability.responsibility.selectors import (
+    ID_NUMBER_NOT_FOUND,
+    official_by_id_number_for,
+    organisations_visible_to,
+)
 from inspections import reports, selectors, services
 from inspections.exporters import findings_workbook
 from inspections.forms import (
     AnswerForm,
     CaseForm,
+    DeadlineForm,
     DecisionForm,
+    EvidenceForm,
     FeedbackForm,
     FindingForm,
     PetitionFindingForm,
@@ -34,7 +41,7 @@ from inspections.forms import (
     TransferForm,
 )
 from inspections.models import Method
-from inspections.rules import is_late, verification_refusal
+from inspections.rules import deadline_change_refusal, is_late, verification_refusal
 
 PAGE_SIZE = 50
 
@@ -146,6 +153,17 @@ def finding_detail(request, pk: int):
         "transfer_form": TransferForm(),
         "case_form": CaseForm(),
         "responsible_form": ResponsibleForm(),
+        "deadline_form": DeadlineForm(prefix="deadline", initial={"deadline": finding.deadline}),
+        "may_set_deadline": user.has_perm("inspections.change_finding")
+        and not deadline_change_refusal(
+            source=finding.source,
+            status=finding.status,
+            actor_code=user.jurisdiction_id,
+            issuer_code=finding.issuer_id,
+            is_superuser=user.is_superuser,
+        ),
+        "evidence_form": EvidenceForm(prefix="evidence"),
+        "may_add_evidence": user.has_perm("inspections.add_finding") and finding.status != "closed",
         "may_change": user.has_perm("inspections.change_finding"),
         "may_report": user.has_perm("inspections.report_rectification") and finding.status == "rectifying",
         "may_verify": may_verify,
@@ -257,6 +275,38 @@ def finding_responsible(request, pk: int):
         messages.error(request, error_text(error))
         return redirect("finding-detail", pk=pk)
     return _done(request, pk, "责任人已调整。")
+
+
+@login_required
+@require_POST
+def finding_deadline(request, pk: int):
+    """Move the rectification deadline (the issuing office or above; not patrol, not closed findings)."""
+    finding = selectors.finding_for(request.user, pk)
+    form = DeadlineForm(request.POST, prefix="deadline")
+    try:
+        if not form.is_valid():
+            raise ValidationError("；".join(e for errors in form.errors.values() for e in errors))
+        services.finding_set_deadline(actor=request.user, finding=finding, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("finding-detail", pk=pk)
+    return _done(request, pk, f"整改期限已调整为 {form.cleaned_data['deadline']}。")
+
+
+@login_required
+@require_POST
+def finding_evidence(request, pk: int):
+    """The inspector adds photos or documents to the finding itself (type, size and content checked)."""
+    finding = selectors.finding_for(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+    try:
+        if not form.is_valid():
+            raise ValidationError("请选择照片或文件")
+        added = services.evidence_add(actor=request.user, finding=finding, files=form.cleaned_data["files"])
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("finding-detail", pk=pk)
+    return _done(request, pk, f"已上传 {len(added)} 个佐证材料。")
 
 
 @login_required
@@ -411,13 +461,22 @@ def plan_detail(request, pk: int):
     supervision this year, and which are not yet covered; items are added here."""
     plan = selectors.plan_for(request.user, pk)
     counties = list(units_visible_to(request.user).filter(level="county", code__startswith=plan.unit.prefix))
-    form = PlanItemForm(request.POST or None, counties=counties)
+    helping_units = list(
+        organisations_visible_to(request.user)
+        .filter(kind=OrganisationKind.HELPING_UNIT, unit__code__startswith=plan.unit.prefix)
+        .order_by("name", "pk")
+    )
+    form = PlanItemForm(request.POST or None, counties=counties, helping_units=helping_units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = set(data.pop("counties"))
+        chosen, chosen_units = set(data.pop("counties")), set(data.pop("helping_units"))
         try:
             services.plan_item_add(
-                actor=request.user, plan=plan, counties=[c for c in counties if c.code in chosen], **data
+                actor=request.user,
+                plan=plan,
+                counties=[c for c in counties if c.code in chosen],
+                helping_units=[o for o in helping_units if str(o.pk) in chosen_units],
+                **data,
             )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, error_text(error))
@@ -464,11 +523,15 @@ def petition_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = unit_by_code_for(request.user, data.pop("unit"))
+        handler_number = data.pop("handler")
+        handler = official_by_id_number_for(request.user, handler_number) if handler_number else None
         if unit is None:
-            form.add_error(None, UNIT_NOT_FOUND)
+            form.add_error("unit", UNIT_NOT_FOUND)
+        elif handler_number and handler is None:
+            form.add_error("handler", ID_NUMBER_NOT_FOUND)
         else:
             try:
-                petition = services.petition_create(actor=request.user, unit=unit, **data)
+                petition = services.petition_create(actor=request.user, unit=unit, handler=handler, **data)
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, error_text(error))
             else:

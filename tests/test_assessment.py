@@ -460,9 +460,10 @@ def test_the_command_writes_the_official_document(county, tmp_path):
 
 
 @pytest.fixture
-def receiver():
-    from accountability.rules.problems import RECEIVERS, register_problem_receiver
+def receiver(monkeypatch):
+    from accountability.rules import problems
 
+    monkeypatch.setattr(problems, "RECEIVERS", {})  # only this test's receiver (not the inspections app's)
     received: dict[str, object] = {}
 
     def record(problems):
@@ -470,9 +471,8 @@ def receiver():
         received.update({p.key: p for p in new})
         return len(new)
 
-    register_problem_receiver("test-ledger", record, label="测试整改台账")
-    yield received
-    RECEIVERS.pop("test-ledger", None)
+    problems.register_problem_receiver("test-ledger", record, label="测试整改台账")
+    return received
 
 
 def test_feedback_hands_the_art_8_problems_to_the_follow_up_contract(county, superuser, xlsx, receiver):
@@ -490,10 +490,16 @@ def test_feedback_hands_the_art_8_problems_to_the_follow_up_contract(county, sup
     assert {(p.unit_code, p.category) for p in receiver.values()} == expected
     assert {p.rectify_by for p in receiver.values()} == {dt.date(YEAR + 1, 3, 31)}  # two months
     assert all(p.talk for p in receiver.values())
+    assert {(p.raised_on, p.raised_by, p.actor_id) for p in receiver.values()} == {
+        (dt.date(YEAR + 1, 1, 31), county.code, superuser.pk)
+    }
 
 
-def test_feedback_without_a_receiver_records_nothing_and_says_so(county, superuser):
+def test_feedback_without_a_receiver_records_nothing_and_says_so(county, superuser, monkeypatch):
+    from accountability.rules import problems
     from assessment.services import round_feedback
+
+    monkeypatch.setattr(problems, "RECEIVERS", {})  # as if no app received them
 
     round_ = round_open(unit=county, year=YEAR, actor=superuser, seed="s")
     from django.core.exceptions import ValidationError

@@ -7,8 +7,11 @@ principal leaders and a rectification deadline. Rectification is followed up by 
 problems to the receivers registered here (inspections registers one in ``AppConfig.ready()``).
 
 A receiver takes a list of ``RaisedProblem`` and returns how many it recorded; it must be idempotent
-on ``key`` (the same problem raised twice is recorded once). With no receiver registered, raising
-records nothing and says so (``problems_receivable()`` is False), so the caller can tell the user.
+on ``key`` (the same problem raised twice is recorded once). The problem carries who raised it and
+when (``raised_by``, ``raised_on``, ``actor_id``: plain values, no model crosses the border); the
+receiver records it in the raiser's name, so the caller has already checked the raiser's rights.
+With no receiver registered, raising records nothing and says so (``problems_receivable()`` is
+False), so the caller can tell the user.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class RaisedProblem:
     detail: str  # Chinese, the facts behind it
     talk: bool  # a talk (约谈) with the unit's principal leaders is required
     rectify_by: dt.date | None  # the rectification deadline
+    raised_on: dt.date | None = None  # the day it was handed over (the assessment's 结果反馈)
+    raised_by: str = ""  # 12-digit code of the office that raised it (the assessing unit)
+    actor_id: int | None = None  # the user who raised it, named in the receiver's history
 
 
 @dataclass(frozen=True)

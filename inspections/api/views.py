@@ -31,6 +31,7 @@ from inspections.models import (
     SupervisionPlan,
     TransferTo,
 )
+from inspections.rules import DEADLINE_REASON_MAX
 
 ID = {"min_value": 1, "max_value": 2**63 - 1}
 
@@ -272,6 +273,22 @@ class FindingTransferSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class EvidenceUploadSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class FindingDeadlineSerializer(serializers.Serializer):
+    deadline = serializers.DateField()
+    reason = serializers.CharField(max_length=DEADLINE_REASON_MAX)
+
+
 class RectificationStepSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
@@ -291,7 +308,7 @@ class InspectionFindingViewSet(
     JurisdictionScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Findings (问题) and their rectification (整改) in the caller's jurisdiction: the ledger's
-    filters, and one action per step (report, verify, reject, reopen, transfer)."""
+    filters, and one action per step (report, verify, reject, reopen, transfer, deadline, evidence)."""
 
     queryset = Finding.objects.select_related("unit").prefetch_related("responsible__official")
     serializer_class = InspectionFindingSerializer
@@ -391,6 +408,27 @@ class InspectionFindingViewSet(
         data = FindingTransferSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.finding_transfer(actor=request.user, finding=finding, **data.validated_data)
+        return Response(InspectionFindingSerializer(selectors.finding_for(request.user, finding.pk)).data)
+
+    @extend_schema(request=EvidenceUploadSerializer, responses={201: EvidenceSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, pk=None):
+        """Photos or documents of the finding itself (multipart ``files``; type, size and content checked)."""
+        finding = self.get_object()
+        data = EvidenceUploadSerializer(data={"files": request.FILES.getlist("files")})
+        data.is_valid(raise_exception=True)
+        added = services.evidence_add(actor=request.user, finding=finding, files=data.validated_data["files"])
+        return Response(EvidenceSerializer(added, many=True).data, status=201)
+
+    @extend_schema(request=FindingDeadlineSerializer, responses={200: InspectionFindingSerializer})
+    @action(detail=True, methods=["post"])
+    def deadline(self, request, pk=None):
+        """Move an open finding's rectification deadline, with the reason (the issuing office or above;
+        refused for patrol findings, whose deadline runs from the feedback, and closed ones)."""
+        finding = self.get_object()
+        data = FindingDeadlineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.finding_set_deadline(actor=request.user, finding=finding, **data.validated_data)
         return Response(InspectionFindingSerializer(selectors.finding_for(request.user, finding.pk)).data)
 
 

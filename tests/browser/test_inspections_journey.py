@@ -4,12 +4,15 @@ a county verifier closes it; the inspections pages fit a phone."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from accountability.access.roles import role_group
 from accountability.demo.users import DEMO_PASSWORD
 from accountability.models import User
 from inspections.models import Finding, FindingStatus
+from inspections.selectors import plans_visible_to
 from tests.browser.test_csp_and_phone import RECORD_VIOLATIONS
 from tests.browser.test_journeys import log_in
 
@@ -54,6 +57,17 @@ def test_finding_to_close_out_on_a_phone(phone, live_server, demo, screenshot, t
     finding = Finding.objects.get(number="BR-1")
     assert finding.evidence.count() == 1
     screenshot(phone, "inspections-01-finding-recorded")
+    # the issuing office moves the deadline on the phone, with a reason kept in the timeline
+    later = finding.deadline + dt.timedelta(days=30)
+    phone.click("summary:has-text('调整整改期限')")
+    phone.fill("#id_deadline-deadline", later.isoformat())
+    phone.fill("#id_deadline-reason", "需跨季度完成台账整改")
+    assert overflow(phone) <= 0
+    phone.click("form[action$='/deadline/'] button[type=submit]")
+    phone.wait_for_load_state()
+    assert f"整改期限已调整为 {later}" in phone.content() and "需跨季度完成台账整改" in phone.content()
+    finding.refresh_from_db()
+    assert finding.deadline == later
 
     log_out(phone, live_server)
     log_in(phone, live_server, "township_staff")
@@ -105,6 +119,9 @@ def test_inspection_pages_fit_a_phone_without_csp_violations(phone, live_server,
         f"/inspections/findings/{first.pk}/",
         "/inspections/rounds/new/",
     ]
+    plan = plans_visible_to(User.objects.get(username=role)).order_by("pk").first()
+    if plan is not None:  # the city's plan: not in a county's or township's jurisdiction
+        paths.append(f"/inspections/plans/{plan.pk}/")
     for path in paths:
         response = phone.goto(f"{live_server.url}{path}")
         assert response.status == 200, path

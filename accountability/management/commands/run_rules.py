@@ -47,10 +47,10 @@ class Command(BaseCommand):
             subject["organisation"] = t.organisation_id
         if t.evidence.get("project"):
             subject["project"] = t.evidence["project"]  # a fund project's number (funds/metrics.py)
-        if t.evidence.get("finding"):
-            subject["finding"] = t.evidence[
-                "finding"
-            ]  # an inspection finding's number (inspections/metrics.py)
+        # an inspection finding's or petition's number (inspections/metrics.py)
+        for key in ("finding", "petition"):
+            if t.evidence.get(key):
+                subject[key] = t.evidence[key]
         return {
             "rule": t.rule_code,
             **subject,
