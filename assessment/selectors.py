@@ -183,9 +183,38 @@ METRIC_TILES = (
 )
 
 
+def warm_key(name: str, year: int, level: str) -> str:
+    """The cache key of a metric's city-wide values at one level (``dashboard_warm``)."""
+    return f"assessment:dashboard:warm:{name}:{year}:{level}"
+
+
+def warm_values(name: str, *, year: int, level: str, root: str) -> dict[str, str] | None:
+    """The values ``dashboard_warm`` computed for every unit of the level, cut to the subtree of
+    ``root`` (None when not warmed: the dashboard computes them itself)."""
+    if not settings.DASHBOARD_WARM_SECONDS:
+        return None
+    snapshot = cache.get(warm_key(name, year, level))
+    if snapshot is None:
+        return None
+    return {subject: value for subject, value in snapshot["values"].items() if subject.startswith(root)}
+
+
+def warmed_at(year: int) -> dt.datetime | None:
+    """When the dashboard's figures of the year were last computed by ``dashboard_warm``."""
+    if not settings.DASHBOARD_WARM_SECONDS:
+        return None
+    stamp = cache.get(f"assessment:dashboard:warm:{year}:at")
+    return dt.datetime.fromisoformat(stamp) if stamp else None
+
+
 def _metric_values(name: str, *, year: int, level: str, root: str) -> dict[str, str]:
-    """A registered metric's values by subject prefix, kept ``DASHBOARD_CACHE_SECONDS`` in the cache
-    (the whole city's figures are set-based queries over a million persons: seconds, not milliseconds)."""
+    """A registered metric's values by subject prefix: from the snapshot ``dashboard_warm`` keeps
+    (every unit of every level, computed by the worker on a schedule), else computed here and kept
+    ``DASHBOARD_CACHE_SECONDS`` in the cache (the whole city's figures are set-based queries over a
+    million persons: seconds, not milliseconds)."""
+    warmed = warm_values(name, year=year, level=level, root=root)
+    if warmed is not None:
+        return warmed
     seconds = settings.DASHBOARD_CACHE_SECONDS
     key = f"assessment:dashboard:{name}:{year}:{level}:{root}"
     if seconds:

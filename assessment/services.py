@@ -771,3 +771,41 @@ def report_template_upload(
         note=note[:300],
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
+
+
+# --- the dashboard's figures, computed ahead by the worker ----------------------------------------
+
+
+def dashboard_warm(*, year: int | None = None) -> int:
+    """Compute every dashboard metric for every unit of every level below the city, once per level
+    (set-based: one call of the metric over the whole city), and keep them in the cache for
+    ``DASHBOARD_WARM_SECONDS`` — the dashboard then reads them instead of computing on a visit
+    (a million persons: a minute of work for the worker, not for the first visitor). Returns the
+    number of (metric, level) snapshots written. Run by beat (``assessment.warm_dashboard``)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from assessment.selectors import METRIC_TILES, warm_key
+
+    seconds = settings.DASHBOARD_WARM_SECONDS
+    if not seconds:
+        return 0
+    year = year or timezone.localdate().year
+    roots = [city.prefix for city in AdminUnit.objects.filter(level=AdminLevel.CITY).only("code", "level")]
+    written = 0
+    for _code, _label, name in METRIC_TILES:
+        if name not in METRICS:
+            continue
+        for level in LEVEL_ORDER[1:]:
+            values: dict[str, str] = {}
+            for root in roots:
+                try:
+                    facts = METRICS[name].function(year=year, level=level, root=root)
+                except KeyError:  # a metric computed for some levels only
+                    facts = {}
+                values.update({subject: str(fact.value) for subject, fact in facts.items()})
+            cache.set(warm_key(name, year, level), {"values": values}, seconds)
+            written += 1
+    cache.set(f"assessment:dashboard:warm:{year}:at", timezone.now().isoformat(), seconds)
+    return written

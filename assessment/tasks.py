@@ -7,3 +7,11 @@ def generate_report(report_id: int) -> str:
 
     report = report_generate(report_id)
     return report.status
+
+
+@shared_task(name="assessment.warm_dashboard")
+def warm_dashboard() -> int:
+    """Beat: the dashboard's figures of the year for every unit, ahead of the visits."""
+    from assessment.services import dashboard_warm
+
+    return dashboard_warm()

@@ -89,6 +89,7 @@ def dashboard(request):
         "village_tasks": board.unit.level == "village",
         "years": range(year - 3, year + 1),
         "cache_minutes": settings.DASHBOARD_CACHE_SECONDS // 60,
+        "warmed_at": selectors.warmed_at(year),
     }
     return render(request, "assessment/dashboard.html", context)
 

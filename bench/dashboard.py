@@ -6,10 +6,11 @@
 Builds a fresh database <DATABASE_URL's database>_bench_dashboard (unless --reuse) with the
 synthetic city and a year (2020) of visits, then renders the dashboard page for the city and for
 one county as a superuser (the server time of the whole request: selectors, metrics and template),
-each with the metrics' cache cleared (cold: what the first visitor after DASHBOARD_CACHE_SECONDS
-waits) and then with it filled (warm), printing time and SQL queries. Queries must not depend on the
-number of child units; the times are compared with issue 17's 300 ms and with a floor: the one
-GROUP BY over every household that any city dashboard needs (persons per county).
+each with the metrics' cache cleared (cold: what a visitor waits when the worker's snapshot is
+missing) and then with it filled (warm), and after the worker's hourly ``dashboard_warm`` (its time,
+then the city, a county and a township read from it), printing time and SQL queries. Queries must
+not depend on the number of child units; the times are compared with issue 17's 300 ms and with a
+floor: the one GROUP BY over every household that any city dashboard needs (persons per county).
 """
 
 from __future__ import annotations
@@ -72,7 +73,24 @@ for label, code in (("city", "349800000000"), ("one county", "349801000000")):
         assert response.status_code == 200, response.status_code
         worst[state] = max(worst[state], elapsed)
         print(f"dashboard {label}, {state} cache: {elapsed * 1000:.0f} ms, {len(queries)} queries")
-print(f"RESULT {worst['cold']:.3f} {worst['warm']:.3f} {floor:.3f}")
+# the worker's snapshot (assessment.warm_dashboard, hourly): its time, then what every visitor gets
+from assessment.services import dashboard_warm
+
+cache.clear()
+started = time.monotonic()
+written = dashboard_warm(year=2020)
+print(f"worker: dashboard_warm {time.monotonic() - started:.1f} s ({written} metric × level snapshots)")
+worst["worker"] = 0.0
+UNITS = (("city", "349800000000"), ("one county", "349801000000"), ("one township", "349801101000"))
+for label, code in UNITS:
+    with CaptureQueriesContext(connection) as queries:
+        started = time.monotonic()
+        response = client.get(f"/dashboard/?year=2020&unit={code}")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 200, response.status_code
+    worst["worker"] = max(worst["worker"], elapsed)
+    print(f"dashboard {label}, from the worker's snapshot: {elapsed * 1000:.0f} ms, {len(queries)} queries")
+print(f"RESULT {worst['cold']:.3f} {worst['warm']:.3f} {floor:.3f} {worst['worker']:.3f}")
 """
 
 
@@ -100,13 +118,17 @@ def main() -> None:
         )
     lines = manage(env, "shell", "-c", MEASURE).splitlines()
     print("\n".join(line for line in lines if not line.startswith("RESULT")))
-    cold, warm, floor = (
+    cold, warm, floor, worker = (
         float(v) for v in next(line for line in lines if line.startswith("RESULT")).split()[1:]
     )
     limit = f"{TIME_LIMIT_S * 1000:.0f} ms"
     print(
         f"ratio of the slower cached dashboard to the {limit} limit: "
         f"{warm / TIME_LIMIT_S:.2f} (≤ 1.00 passes)"
+    )
+    print(
+        f"ratio of the slower dashboard from the worker's snapshot to the {limit} limit: "
+        f"{worker / TIME_LIMIT_S:.2f} (≤ 1.00 passes; what every visitor gets once beat has run)"
     )
     print(f"ratio of the slower uncached dashboard to the {limit} limit: {cold / TIME_LIMIT_S:.2f}")
     print(f"ratio of the slower uncached dashboard to the floor: {cold / floor:.1f}")

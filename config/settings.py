@@ -175,6 +175,9 @@ CACHES = {
 }
 #: how long the dashboard keeps a metric's figures (assessment/selectors.py); 0: computed on each view
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 0 if APP_ENV == "test" else 300)
+# the worker computes the dashboard's figures for every unit each hour (beat: assessment.warm_dashboard)
+# and they are read for this long; 0 switches the snapshot off (tests: computed on each visit)
+DASHBOARD_WARM_SECONDS = env_int("DASHBOARD_WARM_SECONDS", 0 if APP_ENV == "test" else 3 * 3600)
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

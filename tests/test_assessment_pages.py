@@ -183,6 +183,45 @@ def test_the_dashboard_keeps_the_metrics_figures_for_a_while(client, settings):
     assert tile.search(fresh).group(1) != tile.search(before).group(1)
 
 
+def test_the_worker_computes_the_dashboard_ahead_and_every_level_reads_its_part(client, settings):
+    """dashboard_warm computes each metric once per level for the whole city; the dashboard of any
+    unit reads its children's figures from it — the same figures as computed on the visit — with
+    fewer queries, and says when they were computed."""
+    from django.core.cache import cache
+
+    from assessment.selectors import METRIC_TILES, warm_key
+    from assessment.services import dashboard_warm
+
+    tile = re.compile(r'data-tile="(\w+)">.*?<strong class="tile-value">([^<]*)</strong>', re.S)
+    tables = re.compile(r"<table.*?</table>", re.S)  # the children's figures
+    client.force_login(office())
+    pages = (f"/dashboard/?year={YEAR}", f"/dashboard/?year={YEAR}&unit={TOWNSHIPS[0]}")
+    settings.DASHBOARD_CACHE_SECONDS = settings.DASHBOARD_WARM_SECONDS = 0
+    live = {}
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(page).content.decode()
+            live[page] = (tile.findall(body) + tables.findall(body), len(queries.captured_queries))
+    settings.DASHBOARD_WARM_SECONDS = 3600
+    try:
+        assert dashboard_warm(year=YEAR) >= 3
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                body = client.get(page).content.decode()
+            assert tile.findall(body) + tables.findall(body) == live[page][0]
+            assert len(queries.captured_queries) < live[page][1]
+            assert "统计数据截至" in body
+    finally:
+        cache.delete_many(
+            [
+                warm_key(name, YEAR, level)
+                for _c, _l, name in METRIC_TILES
+                for level in ("county", "township", "village")
+            ]
+            + [f"assessment:dashboard:warm:{YEAR}:at"]
+        )
+
+
 def _quarterly_township():
     """Four villages of the first township with equal quarters 90, 78, 66, 54 (the last fails)."""
     from assessment.models import QuarterlyScore
