@@ -32,6 +32,7 @@ ALLOWED_LATIN = {
     "English",
     "xlsx",
     "Excel",
+    "Word",  # the office suite's name, as users say it (Word 模板, Word 报告)
     "API",
     "ID",
     "MB",
