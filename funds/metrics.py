@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Q, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
+from accountability.hierarchy.models import SIGNIFICANT_DIGITS
 from accountability.rules.metrics import Fact
 from funds.models import Project, Stage
 from funds.selectors import ProjectStatus, statuses, with_steps
@@ -140,10 +143,78 @@ def notices_missing(*, year: int, root: str = "", as_of=None, **_ignored) -> dic
     return facts
 
 
+# --- the assessment's and the dashboard's figures per unit (F-1 of the indicator system) -----------
+
+
+def _period_end(year: int, as_of) -> dt.date:
+    """The day a year's figures are judged on: its 31 December, or today while the year runs."""
+    return min(dt.date(year, 12, 31), _as_of(as_of))
+
+
+def fund_spending_progress(*, year: int, level: str, root: str = "", as_of=None, **_ignored) -> dict:
+    """扶贫资金支出进度 (%) per unit of ``level``: of the subsidies of the year's projects placed under
+    the unit (withdrawn ones excepted), the share disbursed to them by the period's end — the
+    ledger's disbursements net of the corrections that reversed them —, in per cent to the cent.
+    Units without such projects get no value."""
+    from funds.ledger.models import EntryKind, LedgerEntry
+
+    digits = SIGNIFICANT_DIGITS.get(level)
+    if not digits:
+        return {}
+    end = _period_end(year, as_of)
+    projects = Project.objects.filter(location__code__startswith=root, year=year).exclude(
+        stage=Stage.WITHDRAWN
+    )
+    subsidies = dict(
+        projects.annotate(head=Substr("location_id", 1, digits))
+        .order_by()
+        .values("head")
+        .annotate(total=Sum("subsidy"))
+        .values_list("head", "total")
+    )
+    paid: dict[str, Decimal] = {}
+    rows = (
+        LedgerEntry.objects.filter(account__project__in=projects, date__lte=end)
+        .filter(Q(kind=EntryKind.DISBURSEMENT) | Q(corrects_kind=EntryKind.DISBURSEMENT))
+        .annotate(head=Substr("account__project__location_id", 1, digits))
+        .order_by()
+        .values("head", "kind")
+        .annotate(total=Sum("amount"))
+        .values_list("head", "kind", "total")
+    )
+    for head, kind, total in rows:
+        paid[head] = paid.get(head, Decimal(0)) + (total if kind == EntryKind.DISBURSEMENT else -total)
+    return {
+        head: Fact(
+            (paid.get(head, Decimal(0)) * 100 / subsidy).quantize(Decimal("0.01")),
+            evidence={"unit": "%", "disbursed": str(paid.get(head, Decimal(0))), "subsidies": str(subsidy)},
+        )
+        for head, subsidy in subsidies.items()
+        if subsidy
+    }
+
+
+def fund_overdue_projects(*, year: int, level: str, root: str = "", as_of=None, **_ignored) -> dict:
+    """逾期项目 per unit of ``level``: projects placed under the unit with a step whose deadline fell
+    in the year and was missed by the period's end (done late, or still open past it) — the steps
+    the F-16 rules count (``_facts``), one project once however many steps."""
+    digits = SIGNIFICANT_DIGITS.get(level)
+    if not digits:
+        return {}
+    counted: dict[str, int] = {}
+    for status in _statuses(root, _period_end(year, as_of)):
+        if any(d.late and d.due and d.due.year == year for d in status.deadlines):
+            head = status.project.location_id[:digits]
+            counted[head] = counted.get(head, 0) + 1
+    return {head: Fact(Decimal(n), n, evidence={"unit": "个"}) for head, n in counted.items()}
+
+
 METRICS = {
     "fund_steps_overdue": (steps_overdue, "扶贫项目步骤逾期（工作日）"),
     "fund_disbursement_late": (disbursement_late, "扶贫资金不按期拨付、拨付后信息未按期录入"),
     "fund_completion_late": (completion_late, "扶贫项目不按期完成"),
     "fund_reimbursement_late": (reimbursement_late, "验收后 30 天内未完成报账"),
     "fund_notices_missing": (notices_missing, "扶贫项目公告公示缺失或不完整"),
+    "fund_spending_progress": (fund_spending_progress, "扶贫资金支出进度（%）"),
+    "fund_overdue_projects": (fund_overdue_projects, "逾期项目（个）"),
 }
