@@ -151,20 +151,47 @@ def _period_end(year: int, as_of) -> dt.date:
     return min(dt.date(year, 12, 31), _as_of(as_of))
 
 
+def _net_by_unit(projects, kind: str, digits: int, end: dt.date) -> dict[str, Decimal]:
+    """The ledger's entries of ``kind`` on the projects' accounts dated by ``end``, net of the
+    corrections that reversed them, summed per unit (the first ``digits`` of the project's place)."""
+    from funds.ledger.models import EntryKind, LedgerEntry
+
+    totals: dict[str, Decimal] = {}
+    rows = (
+        LedgerEntry.objects.filter(account__project__in=projects, date__lte=end)
+        .filter(Q(kind=kind) | Q(corrects_kind=kind))
+        .annotate(head=Substr("account__project__location_id", 1, digits))
+        .order_by()
+        .values("head", "kind")
+        .annotate(total=Sum("amount"))
+        .values_list("head", "kind", "total")
+    )
+    for head, entry_kind, total in rows:
+        totals[head] = totals.get(head, Decimal(0)) + (
+            -total if entry_kind == EntryKind.CORRECTION else total
+        )
+    return totals
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal:
+    return (part * 100 / whole).quantize(Decimal("0.01"))
+
+
+def _projects_of(year: int, root: str):
+    return Project.objects.filter(location__code__startswith=root, year=year).exclude(stage=Stage.WITHDRAWN)
+
+
 def fund_spending_progress(*, year: int, level: str, root: str = "", as_of=None, **_ignored) -> dict:
     """扶贫资金支出进度 (%) per unit of ``level``: of the subsidies of the year's projects placed under
     the unit (withdrawn ones excepted), the share disbursed to them by the period's end — the
     ledger's disbursements net of the corrections that reversed them —, in per cent to the cent.
     Units without such projects get no value."""
-    from funds.ledger.models import EntryKind, LedgerEntry
+    from funds.ledger.models import EntryKind
 
     digits = SIGNIFICANT_DIGITS.get(level)
     if not digits:
         return {}
-    end = _period_end(year, as_of)
-    projects = Project.objects.filter(location__code__startswith=root, year=year).exclude(
-        stage=Stage.WITHDRAWN
-    )
+    projects = _projects_of(year, root)
     subsidies = dict(
         projects.annotate(head=Substr("location_id", 1, digits))
         .order_by()
@@ -172,25 +199,40 @@ def fund_spending_progress(*, year: int, level: str, root: str = "", as_of=None,
         .annotate(total=Sum("subsidy"))
         .values_list("head", "total")
     )
-    paid: dict[str, Decimal] = {}
-    rows = (
-        LedgerEntry.objects.filter(account__project__in=projects, date__lte=end)
-        .filter(Q(kind=EntryKind.DISBURSEMENT) | Q(corrects_kind=EntryKind.DISBURSEMENT))
-        .annotate(head=Substr("account__project__location_id", 1, digits))
-        .order_by()
-        .values("head", "kind")
-        .annotate(total=Sum("amount"))
-        .values_list("head", "kind", "total")
-    )
-    for head, kind, total in rows:
-        paid[head] = paid.get(head, Decimal(0)) + (total if kind == EntryKind.DISBURSEMENT else -total)
+    paid = _net_by_unit(projects, EntryKind.DISBURSEMENT, digits, _period_end(year, as_of))
     return {
         head: Fact(
-            (paid.get(head, Decimal(0)) * 100 / subsidy).quantize(Decimal("0.01")),
+            _share(paid.get(head, Decimal(0)), subsidy),
             evidence={"unit": "%", "disbursed": str(paid.get(head, Decimal(0))), "subsidies": str(subsidy)},
         )
         for head, subsidy in subsidies.items()
         if subsidy
+    }
+
+
+def fund_reimbursement_rate(*, year: int, level: str, root: str = "", as_of=None, **_ignored) -> dict:
+    """扶贫资金报账率 (%) per unit of ``level``: of what was disbursed to the year's projects placed
+    under the unit by the period's end, the share reimbursed (报账) by then, both net of reversals.
+    Units with nothing disbursed get no value."""
+    from funds.ledger.models import EntryKind
+
+    digits = SIGNIFICANT_DIGITS.get(level)
+    if not digits:
+        return {}
+    end, projects = _period_end(year, as_of), _projects_of(year, root)
+    paid = _net_by_unit(projects, EntryKind.DISBURSEMENT, digits, end)
+    reimbursed = _net_by_unit(projects, EntryKind.REIMBURSEMENT, digits, end)
+    return {
+        head: Fact(
+            _share(reimbursed.get(head, Decimal(0)), amount),
+            evidence={
+                "unit": "%",
+                "reimbursed": str(reimbursed.get(head, Decimal(0))),
+                "disbursed": str(amount),
+            },
+        )
+        for head, amount in paid.items()
+        if amount > 0
     }
 
 
@@ -216,5 +258,6 @@ METRICS = {
     "fund_reimbursement_late": (reimbursement_late, "验收后 30 天内未完成报账"),
     "fund_notices_missing": (notices_missing, "扶贫项目公告公示缺失或不完整"),
     "fund_spending_progress": (fund_spending_progress, "扶贫资金支出进度（%）"),
+    "fund_reimbursement_rate": (fund_reimbursement_rate, "扶贫资金报账率（%）"),
     "fund_overdue_projects": (fund_overdue_projects, "逾期项目（个）"),
 }

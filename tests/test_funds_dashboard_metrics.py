@@ -1,5 +1,5 @@
-"""The funds' figures the assessment's F-1 indicator and the dashboard read (funds/metrics.py):
-spending progress from the ledger's disbursements net of reversals, and overdue projects."""
+"""The funds' figures the assessment's F-1/F-2 indicators and the dashboard read (funds/metrics.py):
+spending progress and reimbursement rate from the ledger net of reversals, and overdue projects."""
 
 from __future__ import annotations
 
@@ -39,6 +39,20 @@ def test_spending_progress_is_the_disbursed_share_of_the_years_subsidies_per_uni
     # judged on the period's end: before the payment nothing was spent
     before = spending(year=2024, level="township", root="3499", as_of=dt.date(2024, 4, 9))
     assert before["349901101"].value == Decimal("0.00")
+    # reimbursement (报账) against what was disbursed: 20,000 of 50,000
+    services.ledger_reimburse(
+        actor=actor,
+        project=paying,
+        voucher_number="BZ-1",
+        date=dt.date(2024, 5, 10),
+        amount="20000.00",
+        budget_line="工程建设费",
+        invoice_number="FP-0001",
+    )
+    rate = METRICS["fund_reimbursement_rate"].function
+    reimbursed = rate(year=2024, level="township", root="3499", as_of=dt.date(2024, 12, 31))
+    assert {head: fact.value for head, fact in reimbursed.items()} == {"349901101": Decimal("40.00")}
+    assert rate(year=2024, level="township", root="3499", as_of=dt.date(2024, 5, 9))["349901101"].value == 0
     # a reversal takes the payment back out
     services.ledger_reverse(
         actor=actor, entry=entry, voucher_number="CX-1", date=dt.date(2024, 5, 1), reason="错付"
